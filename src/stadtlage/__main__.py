@@ -1,0 +1,3 @@
+from stadtlage.cli import main
+
+main()

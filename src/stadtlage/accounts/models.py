@@ -1,0 +1,87 @@
+"""People, their roles and memberships in organisations."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a person does in the platform. A person may hold several roles."""
+
+    KOD_OFFICER = "kod_officer", _("KOD-Einsatzkraft")
+    POLICE_OFFICER = "police_officer", _("Polizeibeamtin/-beamter")
+    SHIFT_LEAD = "shift_lead", _("Schichtleitung")
+    STREETWORKER = "streetworker", _("Streetwork")
+    CLEANING_CREW = "cleaning_crew", _("Reinigung (EDG)")
+    WG_MEMBER = "wg_member", _("Mitglied Arbeitsgruppe")
+    WG_LEAD = "wg_lead", _("Leitung Arbeitsgruppe")
+    TASKFORCE_LEAD = "taskforce_lead", _("Leitung Sonderstab")
+    BOARD_MEMBER = "board_member", _("Verwaltungsvorstand")
+    MAYOR_OFFICE = "mayor_office", _("Büro des Oberbürgermeisters")
+    ANALYST = "analyst", _("Analyse")
+    PARTNER_SUBMITTER = "partner_submitter", _("Partner-Kennzahlen")
+    ADMIN = "admin", _("Administration")
+
+
+class User(AbstractUser):
+    """A person with an account. Roles come from memberships, never from flags on the user."""
+
+    class Meta:
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def roles(self) -> frozenset[str]:
+        cached: frozenset[str] | None = getattr(self, "_roles_cache", None)
+        if cached is None:
+            cached = frozenset(
+                self.memberships.filter(is_active=True).values_list("role", flat=True)
+            )
+            self._roles_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+class Membership(models.Model):
+    """A person's role in an organisation, optionally within a working group."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("Person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("Organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("Rolle"), max_length=30, choices=Role.choices)
+    working_group = models.ForeignKey(
+        "taskforce.WorkingGroup",
+        verbose_name=_("Arbeitsgruppe"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role", "working_group"],
+                name="unique_membership",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.organisation.short_name})"

@@ -1,0 +1,70 @@
+"""Admin integration: every change made through the Django admin is audited too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from stadtlage.audit.models import Action, AuditEvent
+from stadtlage.audit.services import audit_record, snapshot
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose saves and deletes write an audit event in the same transaction."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            before = None
+            if change and obj.pk:
+                previous = type(obj)._default_manager.filter(pk=obj.pk).first()
+                before = snapshot(previous) if previous else None
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action=Action.UPDATE if change else Action.CREATE,
+                obj=obj,
+                before=before,
+                after=snapshot(obj),
+                note="Administration",
+                request=request,
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            before = snapshot(obj)
+            pk = obj.pk
+            super().delete_model(request, obj)
+            audit_record(
+                actor=request.user,
+                action=Action.DELETE,
+                object_type=obj._meta.label_lower,
+                object_id=pk,
+                object_repr=str(obj),
+                before=before,
+                note="Administration",
+                request=request,
+            )
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor_name", "action", "object_type", "object_id", "object_repr")
+    list_filter = ("action", "object_type", "data_domain")
+    search_fields = ("actor_name", "object_repr", "object_id", "note")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

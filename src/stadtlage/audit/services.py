@@ -1,0 +1,102 @@
+"""Writing the audit trail. Call `audit_record` inside the same transaction as the write."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from stadtlage.audit.models import Action, AuditEvent
+
+
+def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ("password",)) -> dict[str, Any]:
+    """The concrete field values of a model instance as JSON-safe data."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        data[field.name] = field.value_from_object(obj)
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    data_domain: str = "",
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Append one audit event. Must run inside the transaction of the write it describes."""
+    if action not in Action.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_name=(actor.get_username() if authenticated else "")[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:200],
+        data_domain=data_domain,
+        before=before,
+        after=after,
+        note=note[:500],
+        ip_address=client_ip(request),
+    )
+
+
+def audit_access(
+    request: HttpRequest,
+    *,
+    object_type: str,
+    object_id: str | int = "",
+    data_domain: str,
+    note: str = "",
+    action: str = Action.VIEW,
+) -> AuditEvent:
+    """Log a read of non-public records (DOMAIN.md §4: every access is logged)."""
+    return audit_record(
+        actor=request.user,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        data_domain=data_domain,
+        note=note,
+        request=request,
+    )
+
+
+@transaction.atomic
+def audit_purge(*, before: Any, actions: list[str] | None, actor: Any = None) -> int:
+    """Delete audit events older than `before` (retention); the purge itself is recorded."""
+    qs = AuditEvent.objects.filter(at__lt=before)
+    if actions is not None:
+        qs = qs.filter(action__in=actions)
+    deleted, _ = qs.delete()
+    audit_record(
+        actor=actor,
+        action=Action.PURGE,
+        object_type="audit.auditevent",
+        note=f"{deleted} Einträge vor {before:%Y-%m-%d} gelöscht",
+    )
+    return deleted

@@ -1,0 +1,47 @@
+"""The main navigation, filtered by the same predicates that guard the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from stadtlage.accounts.permissions import Section, can_access_section, is_staff_user
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    section: str | None  # None: every signed-in staff member
+
+
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry(_("Start"), "home:start", None),
+    NavEntry(_("Karte"), "places:map", Section.MAP),
+    NavEntry(_("Gebiete"), "places:area_list", Section.AREAS_EDIT),
+    NavEntry(_("Protokoll"), "audit:list", Section.AUDIT),
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    current: bool
+
+
+def navigation_for(user: Any, path: str) -> list[NavItem]:
+    if not is_staff_user(user):
+        return []
+    items = []
+    for entry in NAVIGATION:
+        if entry.section is not None and not can_access_section(user, entry.section):
+            continue
+        url = reverse(entry.url_name)
+        current = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(label=entry.label, url=url, current=current))
+    return items

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from stadtlage.accounts.permissions import is_staff_user
+from stadtlage.home.panels import panels_for
+from stadtlage.places.models import Area
+from stadtlage.reports.models import OPEN_STATES, Report
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """Staff see the panels of their roles; everyone else the public start page."""
+    if is_staff_user(request.user):
+        return render(request, "home/start.html", {"panels": panels_for(request.user)})
+    context = {
+        "open_reports": Report.objects.filter(status__in=OPEN_STATES).count(),
+        "areas": Area.objects.filter(is_active=True, kind="focus").count(),
+    }
+    return render(request, "home/public.html", context)
+
+
+def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)

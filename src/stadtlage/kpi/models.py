@@ -1,0 +1,82 @@
+"""Aggregated figures submitted by partners. Person-level addiction-help data never exists here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Period(models.TextChoices):
+    WEEK = "week", _("ISO-Woche")
+    MONTH = "month", _("Monat")
+
+
+class PartnerSeries(models.Model):
+    """A figure a partner organisation reports periodically, e.g. consumption episodes in kick."""
+
+    code = models.SlugField(_("Code"), max_length=60, unique=True)
+    name = models.CharField(_("Bezeichnung"), max_length=160)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("meldende Organisation"),
+        on_delete=models.PROTECT,
+        related_name="partner_series",
+    )
+    working_group = models.ForeignKey(
+        "taskforce.WorkingGroup",
+        verbose_name=_("Arbeitsgruppe"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    unit = models.CharField(_("Einheit"), max_length=40)
+    period = models.CharField(_("Zeitraum"), max_length=10, choices=Period.choices)
+    counting_rule = models.TextField(_("Zählregel"), blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("Partner-Kennzahl")
+        verbose_name_plural = _("Partner-Kennzahlen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubmissionChannel(models.TextChoices):
+    FORM = "form", _("Formular")
+    CSV = "csv", _("CSV-Upload")
+    API = "api", _("Schnittstelle")
+    DEMO = "demo", _("Demo-Daten")
+
+
+class PartnerValue(models.Model):
+    """One revision of one period's value. Corrections add a revision; nothing is overwritten."""
+
+    series = models.ForeignKey(PartnerSeries, on_delete=models.PROTECT, related_name="values")
+    period_start = models.DateField(_("Beginn des Zeitraums"))
+    value = models.FloatField(_("Wert"))
+    revision = models.PositiveIntegerField(_("Revision"), default=1)
+    is_current = models.BooleanField(default=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("gemeldet am"))
+    channel = models.CharField(_("Weg"), max_length=10, choices=SubmissionChannel.choices)
+    note = models.CharField(_("Bemerkung"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["series", "period_start", "revision"]
+        verbose_name = _("Partner-Wert")
+        verbose_name_plural = _("Partner-Werte")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "period_start", "revision"], name="unique_partner_revision"
+            ),
+            models.UniqueConstraint(
+                fields=["series", "period_start"],
+                condition=models.Q(is_current=True),
+                name="one_current_partner_value",
+            ),
+        ]

@@ -1,0 +1,207 @@
+"""Joint foot patrols of KOD and police: patrols, presence, observations and measures.
+
+Field records carry counts, never names or descriptions of people, and no health free text
+(DOMAIN.md §4). Catalogues are data that administrators edit.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from stadtlage.organisations.models import DataDomain
+
+
+class ObservationCategory(models.Model):
+    """Catalogue entry for what a patrol sees (Feststellung)."""
+
+    code = models.SlugField(_("Code"), max_length=60, unique=True)
+    name = models.CharField(_("Bezeichnung"), max_length=120)
+    working_group = models.ForeignKey(
+        "taskforce.WorkingGroup",
+        verbose_name=_("Arbeitsgruppe"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    enforcement_driven = models.BooleanField(
+        _("Kontrolldelikt"),
+        default=False,
+        help_text=_("Mehr Kontrollen erzeugen mehr Feststellungen (z. B. Drogenkonsum)."),
+    )
+    counts_persons = models.BooleanField(_("Personenzahl erfassen"), default=True)
+    fine_min_eur = models.PositiveSmallIntegerField(_("Verwarnungsgeld min. (€)"), null=True)
+    fine_max_eur = models.PositiveSmallIntegerField(_("Verwarnungsgeld max. (€)"), null=True)
+    legal_reference = models.CharField(_("Rechtsgrundlage"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("Feststellungsart")
+        verbose_name_plural = _("Feststellungsarten")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeasureType(models.Model):
+    """Catalogue entry for what a patrol does (Maßnahme), with legal basis and allowed roles."""
+
+    code = models.SlugField(_("Code"), max_length=60, unique=True)
+    name = models.CharField(_("Bezeichnung"), max_length=120)
+    legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=200, blank=True)
+    allowed_roles = models.JSONField(_("erlaubte Rollen"), default=list)
+    requires_amount = models.BooleanField(_("Verwarnungsgeld erforderlich"), default=False)
+    min_amount_eur = models.PositiveSmallIntegerField(_("Betrag min. (€)"), null=True, blank=True)
+    max_amount_eur = models.PositiveSmallIntegerField(_("Betrag max. (€)"), null=True, blank=True)
+    requires_case_number = models.BooleanField(_("Aktenzeichen erforderlich"), default=False)
+    referral_services = models.JSONField(_("Vermittlung an"), default=list, blank=True)
+    creates_cleaning_task = models.BooleanField(_("erzeugt Reinigungsauftrag"), default=False)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("Maßnahmenart")
+        verbose_name_plural = _("Maßnahmenarten")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatrolStatus(models.TextChoices):
+    PLANNED = "planned", _("geplant")
+    ACTIVE = "active", _("unterwegs")
+    FINISHED = "finished", _("beendet")
+
+
+class Patrol(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=PatrolStatus.choices, default=PatrolStatus.PLANNED
+    )
+    planned_start = models.DateTimeField(_("geplanter Beginn"))
+    planned_end = models.DateTimeField(_("geplantes Ende"))
+    started_at = models.DateTimeField(_("Beginn"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("Ende"), null=True, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("Team"), related_name="patrols"
+    )
+    planned_areas = models.ManyToManyField(
+        "places.Area", verbose_name=_("geplante Gebiete"), blank=True, related_name="+"
+    )
+    is_joint = models.BooleanField(
+        _("gemeinsame Streife"),
+        default=False,
+        help_text=_("Abgeleitet: Team mit KOD- und Polizeikräften."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-planned_start"]
+        verbose_name = _("Streife")
+        verbose_name_plural = _("Streifen")
+        indexes = [models.Index(fields=["planned_start"])]
+
+    def __str__(self) -> str:
+        return f"Streife {self.planned_start:%d.%m.%Y %H:%M}"
+
+
+class PresenceSource(models.TextChoices):
+    CHECKIN = "checkin", _("Check-in")
+    GPS = "gps", _("Standort (mit Einwilligung)")
+
+
+class PresenceInterval(models.Model):
+    """Visible presence of one patrol in one area (minutes), the raw material of "Präsenz"."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="presence")
+    area = models.ForeignKey("places.Area", on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("von"), db_index=True)
+    ended_at = models.DateTimeField(_("bis"))
+    minutes = models.FloatField(_("Minuten"))
+    source = models.CharField(_("Quelle"), max_length=10, choices=PresenceSource.choices)
+
+    class Meta:
+        verbose_name = _("Präsenzzeit")
+        verbose_name_plural = _("Präsenzzeiten")
+
+
+class LocationSource(models.TextChoices):
+    GPS = "gps", _("GPS")
+    PIN = "pin", _("Kartenpunkt")
+    PLACE = "place", _("benannter Ort")
+
+
+class Observation(models.Model):
+    """A Feststellung: what a patrol saw, where and when, with a count of persons."""
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4)
+    category = models.ForeignKey(
+        ObservationCategory, verbose_name=_("Art"), on_delete=models.PROTECT
+    )
+    occurred_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
+    lat = models.FloatField(_("Breite"))
+    lon = models.FloatField(_("Länge"))
+    accuracy_m = models.FloatField(_("Genauigkeit (m)"), null=True, blank=True)
+    location_source = models.CharField(
+        _("Ortsangabe"), max_length=10, choices=LocationSource.choices, default=LocationSource.GPS
+    )
+    place_name = models.CharField(_("Ort"), max_length=120, blank=True)
+    persons_count = models.PositiveIntegerField(_("Anzahl Personen"), default=0)
+    patrol = models.ForeignKey(
+        Patrol, null=True, blank=True, on_delete=models.SET_NULL, related_name="observations"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data_domain = models.CharField(
+        max_length=30, choices=DataDomain.choices, default=DataDomain.CITY_OPERATIONS
+    )
+    areas = models.ManyToManyField("places.Area", blank=True, related_name="observations")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("Feststellung")
+        verbose_name_plural = _("Feststellungen")
+        indexes = [models.Index(fields=["category", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.occurred_at:%d.%m.%Y %H:%M}"
+
+
+class Measure(models.Model):
+    """A Maßnahme taken on an observation. An offence case is referenced only by the
+    Bußgeldstelle's case number; personal data stay in that procedure."""
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4)
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="measures"
+    )
+    measure_type = models.ForeignKey(MeasureType, verbose_name=_("Art"), on_delete=models.PROTECT)
+    occurred_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
+    persons_count = models.PositiveIntegerField(_("Anzahl Personen"), default=1)
+    amount_eur = models.PositiveSmallIntegerField(_("Verwarnungsgeld (€)"), null=True, blank=True)
+    case_number = models.CharField(_("Aktenzeichen Bußgeldstelle"), max_length=40, blank=True)
+    referral_service = models.CharField(_("vermittelt an"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data_domain = models.CharField(
+        max_length=30, choices=DataDomain.choices, default=DataDomain.CITY_OPERATIONS
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("Maßnahme")
+        verbose_name_plural = _("Maßnahmen")
+        indexes = [models.Index(fields=["measure_type", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure_type} {self.occurred_at:%d.%m.%Y %H:%M}"

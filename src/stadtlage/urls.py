@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("stadtlage.home.urls")),
+    path("konto/", include("stadtlage.accounts.urls")),
+    path("orte/", include("stadtlage.places.urls")),
+    path("protokoll/", include("stadtlage.audit.urls")),
+    path("verwaltung/", admin.site.urls),
+]
+
+handler404 = "stadtlage.home.views.not_found"
+handler403 = "stadtlage.home.views.forbidden"
+handler500 = "stadtlage.home.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
