@@ -78,9 +78,13 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation", "role", "working_group"],
-                name="unique_membership",
-                nulls_distinct=False,
-            )
+                name="unique_membership_in_group",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=models.Q(working_group__isnull=True),
+                name="unique_membership_without_group",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'Mitgliedschaft',
                 'verbose_name_plural': 'Mitgliedschaften',
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation', 'role', 'working_group'), name='unique_membership', nulls_distinct=False)],
+                'constraints': [models.UniqueConstraint(fields=('user', 'organisation', 'role', 'working_group'), name='unique_membership_in_group'), models.UniqueConstraint(condition=models.Q(('working_group__isnull', True)), fields=('user', 'organisation', 'role'), name='unique_membership_without_group')],
             },
         ),
     ]
