@@ -16,6 +16,21 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("STADTLAGE_HOME", Path.cwd())).resolve()
 VAR_DIR = Path(os.environ.get("STADTLAGE_VAR_DIR", BASE_DIR / "var"))
 
+
+def _load_dotenv(path: Path) -> None:
+    """Read KEY=VALUE lines of a .env file; the real environment wins."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _sep, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+_load_dotenv(BASE_DIR / ".env")
+
 DEV_SECRET_KEY = "dev-insecure-stadtlage-do-not-use-in-production"  # noqa: S105
 
 
@@ -172,6 +187,8 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+if DEBUG or DEMO_MODE:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -201,9 +218,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "stadtlage <noreply@st
 # --- Domain settings ------------------------------------------------------------------------
 # Map tiles: any XYZ URL; empty disables the base map (our own layers still render).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ATTRIBUTION = os.environ.get(
-    "MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap-Mitwirkende"
-)
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap-Mitwirkende")
 # Public statistics suppress counts below this threshold (DOMAIN.md §4).
 PUBLIC_MIN_COUNT = int(os.environ.get("STADTLAGE_PUBLIC_MIN_COUNT", "5"))
 # Retention in days per data class (DOMAIN.md §4); see `stadtlage purge`.

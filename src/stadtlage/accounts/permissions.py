@@ -68,9 +68,7 @@ def _memberships(user: Any) -> list[tuple[str, str]]:
     cached: list[tuple[str, str]] | None = getattr(user, "_membership_domains", None)
     if cached is None:
         cached = list(
-            user.memberships.filter(is_active=True).values_list(
-                "role", "organisation__data_domain"
-            )
+            user.memberships.filter(is_active=True).values_list("role", "organisation__data_domain")
         )
         user._membership_domains = cached
     return cached

@@ -24,7 +24,9 @@ class LoginView(auth_views.LoginView):
         return context
 
 
-def lockout(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout(
+    request: HttpRequest, response: HttpResponse | None, credentials: dict[str, Any] | None
+) -> HttpResponse:
     """Called by django-axes when a username/address pair has failed too often."""
     username = str((credentials or {}).get("username", ""))[:150]
     audit_record(

@@ -9,7 +9,7 @@ from stadtlage.audit.models import Action
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Person"), required=False, max_length=150)
     action = forms.ChoiceField(
-        label=_("Aktion"), required=False, choices=[("", _("alle"))] + list(Action.choices)
+        label=_("Aktion"), required=False, choices=[("", _("alle")), *Action.choices]
     )
     object_type = forms.CharField(label=_("Objektart"), required=False, max_length=80)
     date_from = forms.DateField(

@@ -41,9 +41,7 @@ def field_today(user: Any) -> dict[str, Any]:
     observations = Observation.objects.filter(
         occurred_at__gte=start, occurred_at__lt=end, data_domain__in=domains
     )
-    by_category = (
-        observations.values("category__name").annotate(n=Count("id")).order_by("-n")[:8]
-    )
+    by_category = observations.values("category__name").annotate(n=Count("id")).order_by("-n")[:8]
     measures = Measure.objects.filter(
         occurred_at__gte=start, occurred_at__lt=end, data_domain__in=domains
     )
@@ -95,11 +93,15 @@ def weekly_figures(user: Any) -> dict[str, Any]:
     aggregates: dict[str, Any] = {}
     for i, week_start in enumerate(weeks):
         week_end = week_start + timedelta(weeks=1)
-        aggregates[f"o{i}"] = Count("id", filter=Q(occurred_at__gte=week_start, occurred_at__lt=week_end))
+        aggregates[f"o{i}"] = Count(
+            "id", filter=Q(occurred_at__gte=week_start, occurred_at__lt=week_end)
+        )
     obs_counts = observations.aggregate(**aggregates)
     report_counts = reports.aggregate(
         **{
-            f"o{i}": Count("id", filter=Q(submitted_at__gte=w, submitted_at__lt=w + timedelta(weeks=1)))
+            f"o{i}": Count(
+                "id", filter=Q(submitted_at__gte=w, submitted_at__lt=w + timedelta(weeks=1))
+            )
             for i, w in enumerate(weeks)
         }
     )
@@ -128,8 +130,11 @@ def partner_series(user: Any) -> dict[str, Any]:
     }
     return {
         "series": [
-            {"series": s, "last_period": latest.get(s.pk, {}).get("last_period"),
-             "count": latest.get(s.pk, {}).get("n", 0)}
+            {
+                "series": s,
+                "last_period": latest.get(s.pk, {}).get("last_period"),
+                "count": latest.get(s.pk, {}).get("n", 0),
+            }
             for s in series
         ]
     }
@@ -159,7 +164,9 @@ PANELS: tuple[tuple[frozenset[str], Panel], ...] = (
         frozenset(
             {R.WG_MEMBER, R.WG_LEAD, R.TASKFORCE_LEAD, R.BOARD_MEMBER, R.MAYOR_OFFICE, R.ANALYST}
         ),
-        Panel("figures", _("Lage der letzten acht Wochen"), "home/panels/figures.html", weekly_figures),
+        Panel(
+            "figures", _("Lage der letzten acht Wochen"), "home/panels/figures.html", weekly_figures
+        ),
     ),
     (
         frozenset({R.PARTNER_SUBMITTER, R.ANALYST}),
@@ -174,8 +181,4 @@ PANELS: tuple[tuple[frozenset[str], Panel], ...] = (
 
 def panels_for(user: Any) -> list[dict[str, Any]]:
     """The panels of the user's roles, in the order above, each with its built context."""
-    return [
-        {"panel": panel, **panel.build(user)}
-        for roles, panel in PANELS
-        if user.roles & roles
-    ]
+    return [{"panel": panel, **panel.build(user)} for roles, panel in PANELS if user.roles & roles]

@@ -80,3 +80,6 @@ class PartnerValue(models.Model):
                 name="one_current_partner_value",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.period_start:%d.%m.%Y} = {self.value:g} (Rev. {self.revision})"

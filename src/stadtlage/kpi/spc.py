@@ -8,7 +8,7 @@ is in ``docs/spc.md``; this module must stay free of Django imports.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -17,6 +17,8 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+#: Input series: numbers, with NaN or None for a missing period.
+SeriesLike = Sequence[float | None] | npt.ArrayLike
 
 #: Multiplier of the mean moving range for the XmR process limits (3 / d2, rounded).
 XMR_LIMIT_FACTOR: Final = 2.66
@@ -87,7 +89,7 @@ class SpcResult:
 
 
 def xmr(
-    values: npt.ArrayLike,
+    values: SeriesLike,
     *,
     direction: str = "neutral",
     screen_outliers: bool = True,
@@ -104,8 +106,10 @@ def xmr(
     y = _as_1d(values, "values")
     _check_direction(direction)
     target = _check_target(target)
-    if fix_after is not None and (isinstance(fix_after, bool) or not isinstance(fix_after, int)):
-        raise ValueError("fix_after must be an integer or None.")
+    if fix_after is not None:
+        if isinstance(fix_after, bool) or not isinstance(fix_after, int | np.integer):
+            raise ValueError("fix_after must be an integer or None.")
+        fix_after = int(fix_after)
     if fix_after is not None and fix_after < 2:
         raise ValueError(
             f"fix_after must be at least 2 (a moving range needs two points), got {fix_after}."
@@ -144,8 +148,8 @@ def xmr(
 
 
 def laney(
-    numerators: npt.ArrayLike,
-    denominators: npt.ArrayLike,
+    numerators: SeriesLike,
+    denominators: SeriesLike,
     *,
     kind: str = "u",
     direction: str = "neutral",
@@ -217,7 +221,7 @@ def laney(
 # --------------------------------------------------------------------------- validation
 
 
-def _as_1d(values: npt.ArrayLike, name: str) -> FloatArray:
+def _as_1d(values: SeriesLike, name: str) -> FloatArray:
     try:
         arr = np.array(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:

@@ -130,6 +130,9 @@ class PresenceInterval(models.Model):
         verbose_name = _("Präsenzzeit")
         verbose_name_plural = _("Präsenzzeiten")
 
+    def __str__(self) -> str:
+        return f"{self.area} {self.started_at:%d.%m.%Y %H:%M} ({self.minutes:.0f} min)"
+
 
 class LocationSource(models.TextChoices):
     GPS = "gps", _("GPS")
@@ -180,9 +183,7 @@ class Measure(models.Model):
     Bußgeldstelle's case number; personal data stay in that procedure."""
 
     uuid = models.UUIDField(unique=True, default=uuid.uuid4)
-    observation = models.ForeignKey(
-        Observation, on_delete=models.CASCADE, related_name="measures"
-    )
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="measures")
     measure_type = models.ForeignKey(MeasureType, verbose_name=_("Art"), on_delete=models.PROTECT)
     occurred_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
     persons_count = models.PositiveIntegerField(_("Anzahl Personen"), default=1)

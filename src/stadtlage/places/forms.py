@@ -11,7 +11,9 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 class AreaForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     kind = forms.ChoiceField(label=_("Art"), choices=AreaKind.choices)
-    description = forms.CharField(label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     geometry = forms.CharField(
         label=_("Geometrie (GeoJSON)"),
         widget=forms.Textarea(attrs={"rows": 4, "data-geometry-input": "true"}),
@@ -23,7 +25,9 @@ class AreaForm(forms.Form):
 class AreaImportForm(forms.Form):
     file = forms.FileField(
         label=_("GeoJSON-Datei"),
-        help_text=_("FeatureCollection mit Polygonen; jedes Feature braucht die Eigenschaft „name“."),
+        help_text=_(
+            "FeatureCollection mit Polygonen; jedes Feature braucht die Eigenschaft „name“."
+        ),
     )
     kind = forms.ChoiceField(label=_("Art der Gebiete"), choices=AreaKind.choices)
 

@@ -16,7 +16,6 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 from shapely.validation import explain_validity
 
 # Approximate bounding box of the City of Dortmund (lon/lat). Points and areas outside are
@@ -36,7 +35,7 @@ def _to_utm() -> Transformer:
 
 def to_utm(geom: BaseGeometry) -> BaseGeometry:
     """Project a WGS84 geometry to EPSG:25832 (metres)."""
-    return transform(_to_utm().transform, geom)
+    return shapely.transform(geom, _to_utm().transform, interleaved=False)
 
 
 def area_m2(geom: BaseGeometry) -> float:
@@ -110,6 +109,7 @@ def parse_area_collection(raw: str | dict[str, Any]) -> list[ParsedArea]:
     Raises GeometryError naming the first bad feature; nothing is returned half.
     """
     obj = _load(raw)
+    features: Any
     if isinstance(obj, dict) and obj.get("type") == "Feature":
         features = [obj]
     elif isinstance(obj, dict) and obj.get("type") == "FeatureCollection":

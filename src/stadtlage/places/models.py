@@ -33,3 +33,7 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def area_ha(self) -> float:
+        return self.area_m2 / 10_000

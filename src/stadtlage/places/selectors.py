@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 import shapely
+from django.db import models
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-
-from django.db import models
 
 from stadtlage.places.models import Area
 

@@ -22,10 +22,10 @@ def _apply_geometry(area: Area, geom: Any) -> None:
     area.min_lon, area.min_lat, area.max_lon, area.max_lat = geom.bounds
 
 
-def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+def _unique_slug(name: str) -> str:
     base = slugify(name)[:50] or "gebiet"
     slug, n = base, 2
-    while Area.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while Area.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -35,9 +35,7 @@ def _check_kind(kind: str) -> None:
         raise ValidationError({"kind": _("Unbekannte Gebietsart.")})
 
 
-def area_create(
-    *, name: str, geometry: Any, kind: str, description: str = "", actor: Any
-) -> Area:
+def area_create(*, name: str, geometry: Any, kind: str, description: str = "", actor: Any) -> Area:
     """Create an area from a GeoJSON geometry (text or dict). Raises ValidationError."""
     _check_kind(kind)
     try:

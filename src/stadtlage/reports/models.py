@@ -82,7 +82,9 @@ class ReportSource(models.TextChoices):
 
 class Report(models.Model):
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
-    category = models.ForeignKey(ServiceCategory, verbose_name=_("Kategorie"), on_delete=models.PROTECT)
+    category = models.ForeignKey(
+        ServiceCategory, verbose_name=_("Kategorie"), on_delete=models.PROTECT
+    )
     status = models.CharField(
         _("Status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.NEW
     )
@@ -136,3 +138,6 @@ class ReportUpdate(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("Meldungsverlauf")
         verbose_name_plural = _("Meldungsverläufe")
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.from_status or '–'} → {self.to_status}"

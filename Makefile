@@ -1,0 +1,64 @@
+# stadtlage: `make run` serves the demo city, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL used by `make test` when reachable (override with TEST_DATABASE_URL).
+PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/postgres
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgres chromium messages clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 ($(PYTHON)) wird benötigt."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	STADTLAGE_DEMO=1 $(BIN)/stadtlage migrate --noinput
+	STADTLAGE_DEMO=1 $(BIN)/stadtlage demo --if-empty
+	STADTLAGE_DEMO=1 $(BIN)/stadtlage demo_logins
+	STADTLAGE_DEMO=1 $(BIN)/stadtlage runserver $(HOST):$(PORT)
+
+# Debian's Chromium drives the browser tests (never `playwright install`).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium fehlt: sudo apt-get install -y chromium"; exit 1; fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	STADTLAGE_DEMO=1 $(BIN)/mypy
+
+pytest-sqlite: install chromium
+	STADTLAGE_DEMO=1 DATABASE_URL= $(BIN)/pytest -q
+
+pytest-postgres: install chromium
+	@url="$${TEST_DATABASE_URL:-}"; \
+	if [ -z "$$url" ]; then \
+	  if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; \
+	  then url=$(PG_DEFAULT_URL); else echo "PostgreSQL nicht erreichbar: Tests nur mit SQLite."; exit 0; fi; \
+	fi; \
+	echo "PostgreSQL: $$url"; \
+	STADTLAGE_DEMO=1 DATABASE_URL="$$url" $(BIN)/pytest -q -p no:cacheprovider
+
+pytest: pytest-sqlite pytest-postgres
+
+test: lint typecheck pytest
+
+messages: install
+	cd src/stadtlage && STADTLAGE_DEMO=1 ../../$(BIN)/stadtlage makemessages -l en --no-obsolete && STADTLAGE_DEMO=1 ../../$(BIN)/stadtlage compilemessages
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
