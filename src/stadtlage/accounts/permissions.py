@@ -75,7 +75,9 @@ def _memberships(user: Any) -> list[tuple[str, str]]:
 
 
 def is_staff_user(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.roles)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.roles)
 
 
 def can_access_section(user: Any, section: str) -> bool:

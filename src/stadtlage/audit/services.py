@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest
 
 from stadtlage.audit.models import Action, AuditEvent
@@ -84,19 +84,3 @@ def audit_access(
         note=note,
         request=request,
     )
-
-
-@transaction.atomic
-def audit_purge(*, before: Any, actions: list[str] | None, actor: Any = None) -> int:
-    """Delete audit events older than `before` (retention); the purge itself is recorded."""
-    qs = AuditEvent.objects.filter(at__lt=before)
-    if actions is not None:
-        qs = qs.filter(action__in=actions)
-    deleted, _ = qs.delete()
-    audit_record(
-        actor=actor,
-        action=Action.PURGE,
-        object_type="audit.auditevent",
-        note=f"{deleted} Einträge vor {before:%Y-%m-%d} gelöscht",
-    )
-    return deleted

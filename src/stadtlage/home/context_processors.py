@@ -10,6 +10,6 @@ from stadtlage.home.navigation import navigation_for
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
-        "nav_items": navigation_for(request.user, request.path),
+        "nav_items": navigation_for(getattr(request, "user", None), request.path),
         "demo_mode": settings.DEMO_MODE,
     }

@@ -17,6 +17,7 @@ from stadtlage.accounts.permissions import readable_domains
 from stadtlage.audit.models import AuditEvent
 from stadtlage.cleaning.models import CleaningStatus, CleaningTask
 from stadtlage.kpi.models import PartnerSeries, PartnerValue
+from stadtlage.organisations.models import DataDomain
 from stadtlage.patrols.models import Measure, Observation, Patrol
 from stadtlage.places.models import Area
 from stadtlage.reports.models import OPEN_STATES, Report
@@ -28,6 +29,9 @@ class Panel:
     title: str | Promise
     template: str
     build: Callable[[Any], dict[str, Any]]
+    # Data domain of the individual non-public records the panel lists ("" = aggregates only);
+    # showing it is an access that gets logged.
+    lists_records_of: str = ""
 
 
 def _today_bounds() -> tuple[Any, Any]:
@@ -154,11 +158,23 @@ R = Role
 PANELS: tuple[tuple[frozenset[str], Panel], ...] = (
     (
         frozenset({R.KOD_OFFICER, R.POLICE_OFFICER, R.SHIFT_LEAD}),
-        Panel("field", _("Heute im Einsatz"), "home/panels/field.html", field_today),
+        Panel(
+            "field",
+            _("Heute im Einsatz"),
+            "home/panels/field.html",
+            field_today,
+            lists_records_of=DataDomain.CITY_OPERATIONS,
+        ),
     ),
     (
         frozenset({R.CLEANING_CREW, R.STREETWORKER, R.SHIFT_LEAD}),
-        Panel("queue", _("Offene Meldungen und Aufträge"), "home/panels/queue.html", work_queue),
+        Panel(
+            "queue",
+            _("Offene Meldungen und Aufträge"),
+            "home/panels/queue.html",
+            work_queue,
+            lists_records_of=DataDomain.CITY_OPERATIONS,
+        ),
     ),
     (
         frozenset(
@@ -179,6 +195,6 @@ PANELS: tuple[tuple[frozenset[str], Panel], ...] = (
 )
 
 
-def panels_for(user: Any) -> list[dict[str, Any]]:
-    """The panels of the user's roles, in the order above, each with its built context."""
-    return [{"panel": panel, **panel.build(user)} for roles, panel in PANELS if user.roles & roles]
+def panels_for(user: Any) -> list[Panel]:
+    """The panels of the user's roles, in the order above."""
+    return [panel for roles, panel in PANELS if user.roles & roles]

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from stadtlage.accounts.permissions import is_staff_user
+from stadtlage.audit.services import audit_access
 from stadtlage.home.panels import panels_for
 from stadtlage.places.models import Area
 from stadtlage.reports.models import OPEN_STATES, Report
@@ -14,7 +15,17 @@ from stadtlage.reports.models import OPEN_STATES, Report
 def start(request: HttpRequest) -> HttpResponse:
     """Staff see the panels of their roles; everyone else the public start page."""
     if is_staff_user(request.user):
-        return render(request, "home/start.html", {"panels": panels_for(request.user)})
+        panels = panels_for(request.user)
+        for panel in panels:
+            if panel.lists_records_of:
+                audit_access(
+                    request,
+                    object_type=f"home.panel.{panel.key}",
+                    data_domain=panel.lists_records_of,
+                    note="Startseite",
+                )
+        items = [{"panel": panel, **panel.build(request.user)} for panel in panels]
+        return render(request, "home/start.html", {"panels": items})
     context = {
         "open_reports": Report.objects.filter(status__in=OPEN_STATES).count(),
         "areas": Area.objects.filter(is_active=True, kind="focus").count(),

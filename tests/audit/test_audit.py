@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from stadtlage.audit.models import AuditEvent
+from stadtlage.audit.retention import run_retention
+from stadtlage.audit.services import audit_record
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def _event(action: str = "update", days_ago: int = 0, **kw: Any) -> AuditEvent:
+    kw.setdefault("object_type", "places.area")
+    event = audit_record(actor=None, action=action, **kw)
+    AuditEvent.objects.filter(pk=event.pk).update(at=timezone.now() - timedelta(days=days_ago))
+    return event
+
+
+def test_unknown_action_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown audit action"):
+        audit_record(actor=None, action="steal", object_type="x")
+
+
+def test_admin_filters_the_trail(client: Client, login_as: Any) -> None:
+    login_as("admin")
+    _event("create", object_repr="Westenhellweg")
+    _event("delete", object_repr="Nordmarkt", days_ago=10)
+    body = client.get("/protokoll/", {"action": "delete"}).content.decode()
+    assert "Nordmarkt" in body and "Westenhellweg" not in body
+    since = (timezone.localdate() - timedelta(days=2)).isoformat()
+    body = client.get("/protokoll/", {"date_from": since}).content.decode()
+    assert "Westenhellweg" in body and "Nordmarkt" not in body
+
+
+def test_bad_filter_dates_are_named(client: Client, login_as: Any) -> None:
+    login_as("admin")
+    response = client.get("/protokoll/", {"date_from": "2025-05-02", "date_to": "2025-05-01"})
+    assert response.status_code == 200
+    assert "Das Ende liegt vor dem Beginn." in response.content.decode()
+    response = client.get("/protokoll/", {"date_from": "gestern"})
+    assert response.status_code == 200
+    assert "Bitte ein gültiges Datum eingeben." in response.content.decode()
+
+
+def test_trail_page_query_count_is_constant(client: Client, login_as: Any) -> None:
+    login_as("admin")
+    for _ in range(3):
+        _event()
+    with CaptureQueriesContext(connection) as few:
+        client.get("/protokoll/")
+    for _ in range(30):
+        _event()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/protokoll/")
+    assert len(many) == len(few)
+
+
+def test_showing_field_records_is_logged(client: Client) -> None:
+    user = user_with_role("kod_officer")
+    client.force_login(user)
+    client.get("/")
+    event = AuditEvent.objects.get(action="view")
+    assert (event.actor, event.object_type, event.data_domain) == (
+        user,
+        "home.panel.field",
+        "city_operations",
+    )
+
+
+@override_settings(
+    RETENTION_DAYS={"audit": 30, "access_log": 7, "login_attempts": 3, "reporter_email": 5}
+)
+def test_retention_deletes_old_records_only() -> None:
+    old_change = _event("update", days_ago=31)
+    new_change = _event("update", days_ago=29)
+    _event("view", days_ago=8)
+    kept_view = _event("view", days_ago=6)
+    _event("login_failed", days_ago=4)
+    dry = run_retention(dry_run=True)
+    assert dry == {"audit": 1, "access_log": 1, "login_attempts": 1, "reporter_email": 0}
+    assert AuditEvent.objects.filter(pk=old_change.pk).exists()
+    result = run_retention()
+    assert result == dry
+    remaining = set(AuditEvent.objects.values_list("pk", flat=True))
+    assert {new_change.pk, kept_view.pk} <= remaining
+    assert old_change.pk not in remaining
+    assert AuditEvent.objects.filter(action="purge").count() == 1
+
+
+def test_purge_command_reports_per_data_class(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("purge", "--dry-run")
+    out = capsys.readouterr().out
+    assert "Protokoll der Änderungen (> 730 Tage): 0 würden gelöscht" in out
+
+
+def test_admin_changes_are_audited(client: Client) -> None:
+    from stadtlage.organisations.models import Organisation
+
+    admin_user = user_with_role("admin", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    response = client.post(
+        "/verwaltung/organisations/organisation/add/",
+        {
+            "name": "Jugendamt",
+            "short_name": "JA",
+            "kind": "city_department",
+            "data_domain": "city_operations",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    org = Organisation.objects.get(short_name="JA")
+    event = AuditEvent.objects.get(action="create", object_type="organisations.organisation")
+    assert event.object_id == str(org.pk)
+    assert event.actor == admin_user
