@@ -35,8 +35,8 @@ chromium:
 	fi
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(wildcard src tests bench)
+	$(BIN)/ruff format --check $(wildcard src tests bench)
 
 typecheck: install
 	STADTLAGE_DEMO=1 $(BIN)/mypy
