@@ -108,13 +108,12 @@ def areas_import_geojson(*, text: str, kind: str, actor: Any) -> list[Area]:
                     area_update(area=existing, actor=actor, geometry=geo.to_geojson(item.geometry))
                 )
             else:
+                feature_kind = item.properties.get("kind")
                 result.append(
                     area_create(
                         name=item.name,
                         geometry=geo.to_geojson(item.geometry),
-                        kind=str(item.properties.get("kind") or kind)
-                        if item.properties.get("kind") in AreaKind.values
-                        else kind,
+                        kind=feature_kind if feature_kind in AreaKind.values else kind,
                         description=str(item.properties.get("description") or ""),
                         actor=actor,
                     )
