@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "stadtlage.taskforce",
     "stadtlage.patrols",
     "stadtlage.reports",
+    "stadtlage.open311",
     "stadtlage.cleaning",
     "stadtlage.kpi",
     "stadtlage.home",

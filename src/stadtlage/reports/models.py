@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,7 @@ class ServiceCategory(models.Model):
     keywords = models.CharField(_("Stichworte"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 
     class Meta:
         ordering = ["order", "name"]
@@ -110,6 +113,13 @@ class Report(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
     areas = models.ManyToManyField("places.Area", blank=True, related_name="reports")
+    attributes = models.JSONField(
+        _("Zusatzangaben"),
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text=_("Antworten auf die Zusatzfragen der Kategorie (Merkmal-Code → Wert)."),
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -141,3 +151,87 @@ class ReportUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.from_status or '–'} → {self.to_status}"
+
+
+class AttributeDatatype(models.TextChoices):
+    """The six Open311 attribute datatypes."""
+
+    STRING = "string", _("Text (einzeilig)")
+    NUMBER = "number", _("Zahl")
+    DATETIME = "datetime", _("Datum und Uhrzeit")
+    TEXT = "text", _("Text (mehrzeilig)")
+    SINGLEVALUELIST = "singlevaluelist", _("Auswahl (ein Wert)")
+    MULTIVALUELIST = "multivaluelist", _("Auswahl (mehrere Werte)")
+
+
+LIST_DATATYPES = frozenset({AttributeDatatype.SINGLEVALUELIST, AttributeDatatype.MULTIVALUELIST})
+
+
+class ServiceAttribute(models.Model):
+    """An additional question of a category (Open311 service definition attribute)."""
+
+    category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name=_("Kategorie"),
+        on_delete=models.CASCADE,
+        related_name="attributes",
+    )
+    code = models.SlugField(_("Code"), max_length=60)
+    description = models.CharField(_("Frage"), max_length=300)
+    datatype = models.CharField(_("Datentyp"), max_length=20, choices=AttributeDatatype.choices)
+    datatype_description = models.CharField(_("Hinweis zur Eingabe"), max_length=200, blank=True)
+    required = models.BooleanField(_("Pflichtangabe"), default=False)
+    variable = models.BooleanField(
+        _("Eingabe"),
+        default=True,
+        help_text=_("Aus: nur ein Hinweistext, keine Eingabe durch die meldende Person."),
+    )
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=1)
+    values = models.JSONField(
+        _("Auswahlwerte"),
+        default=list,
+        blank=True,
+        help_text=_('Nur für Auswahllisten: [{"key": "…", "name": "…"}, …]'),
+    )
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    class Meta:
+        ordering = ["category", "order", "id"]
+        verbose_name = _("Zusatzfrage")
+        verbose_name_plural = _("Zusatzfragen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "code"], name="reports_attribute_unique_code"
+            ),
+            models.UniqueConstraint(
+                fields=["category", "order"], name="reports_attribute_unique_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.code}: {self.code}"
+
+    def allowed_keys(self) -> list[str]:
+        return [str(item["key"]) for item in self.values]
+
+    def clean(self) -> None:
+        if self.order < 1:
+            raise ValidationError({"order": _("Die Reihenfolge beginnt bei 1.")})
+        if self.datatype not in LIST_DATATYPES:
+            if self.values:
+                raise ValidationError({"values": _("Auswahlwerte gibt es nur bei Auswahllisten.")})
+            return
+        if not isinstance(self.values, list) or not self.values:
+            raise ValidationError({"values": _("Eine Auswahlliste braucht mindestens einen Wert.")})
+        keys: set[str] = set()
+        for item in self.values:
+            if (
+                not isinstance(item, dict)
+                or not str(item.get("key", "")).strip()
+                or not str(item.get("name", "")).strip()
+            ):
+                raise ValidationError({"values": _("Jeder Auswahlwert braucht „key“ und „name“.")})
+            key = str(item["key"])
+            if key in keys:
+                raise ValidationError({"values": _("Der Schlüssel „%s“ ist doppelt.") % key})
+            keys.add(key)

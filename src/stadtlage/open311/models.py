@@ -1,0 +1,63 @@
+"""Registered Open311 client applications and their API keys.
+
+A key is shown once when it is issued; only its SHA-256 hash is stored. Keys are 256-bit random
+tokens, so a fast hash is enough (nothing to brute-force as with passwords).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_RATE_LIMIT_PER_HOUR = 600
+
+
+class ClientApplication(models.Model):
+    """An app or system that submits reports through Open311 (e.g. a city app, Mängelmelder)."""
+
+    name = models.CharField(_("Name"), max_length=120, unique=True)
+    contact_email = models.EmailField(_("Kontakt (E-Mail)"), blank=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    rate_limit_per_hour = models.PositiveIntegerField(
+        _("Meldungen je Stunde (höchstens)"), default=DEFAULT_RATE_LIMIT_PER_HOUR
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(_("registriert"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Open311-Anwendung")
+        verbose_name_plural = _("Open311-Anwendungen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiKey(models.Model):
+    client = models.ForeignKey(
+        ClientApplication,
+        verbose_name=_("Anwendung"),
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+    )
+    prefix = models.CharField(
+        _("Anfang des Schlüssels"),
+        max_length=12,
+        help_text=_("Zum Wiedererkennen; der vollständige Schlüssel wird nicht gespeichert."),
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("ausgegeben"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("widerrufen"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API-Schlüssel")
+        verbose_name_plural = _("API-Schlüssel")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.client})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

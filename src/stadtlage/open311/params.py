@@ -1,0 +1,141 @@
+"""Parsing of Open311 query and form parameters. Pure functions, no Django.
+
+"Optional" in GeoReport v2 means an empty parameter behaves exactly like a missing one, so every
+reader here maps "" (and whitespace) to None first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from stadtlage.open311.errors import bad_request
+
+MAX_SPAN = timedelta(days=90)
+MAX_PAGE_SIZE = 1000
+MAX_PAGE = 100_000
+MAX_DB_ID = 2**63 - 1
+
+_W3C_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}"  # date
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"  # time
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?$"  # zone
+)
+# A "+" in an unencoded query string arrives as a space: "…T10:00:00 01:00".
+_SPACE_FOR_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
+_ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+
+
+def optional(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def comma_list(value: str | None) -> list[str]:
+    """`a,b, c` → ["a", "b", "c"]; empty items are dropped, order kept, duplicates removed."""
+    if optional(value) is None:
+        return []
+    assert value is not None
+    items = (item.strip() for item in value.split(","))
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def parse_datetime(name: str, value: str, *, default_tz: tzinfo) -> datetime:
+    """A W3C/ISO 8601 date or date-time. Without a zone the city's local time is assumed."""
+    raw = _SPACE_FOR_PLUS.sub(r"\1+\2", value.strip())
+    if not _W3C_DATETIME.match(raw):
+        raise bad_request(
+            f"{name}: „{value[:40]}“ ist kein Zeitpunkt im Format ISO 8601 "
+            "(z. B. 2025-05-01T00:00:00+02:00)."
+        )
+    try:
+        if len(raw) == 10:
+            parsed = datetime.combine(date.fromisoformat(raw), time())
+        else:
+            parsed = datetime.fromisoformat(raw.replace(" ", "T", 1))
+    except ValueError as exc:
+        raise bad_request(f"{name}: „{value[:40]}“ ist kein gültiger Zeitpunkt.") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=default_tz)
+    return parsed
+
+
+def date_range(
+    start: datetime | None, end: datetime | None, *, now: datetime
+) -> tuple[datetime, datetime]:
+    """Resolve start_date/end_date: default the most recent 90 days, never span more."""
+    if start is None and end is None:
+        return now - MAX_SPAN, now
+    if start is None:
+        assert end is not None
+        return end - MAX_SPAN, end
+    if end is None:
+        return start, start + MAX_SPAN
+    if end < start:
+        raise bad_request("end_date liegt vor start_date.")
+    if end - start > MAX_SPAN:
+        raise bad_request(
+            "Der Zeitraum von start_date bis end_date darf höchstens 90 Tage umfassen."
+        )
+    return start, end
+
+
+def parse_int(name: str, value: str | None, *, default: int, minimum: int, maximum: int) -> int:
+    if optional(value) is None:
+        return default
+    assert value is not None
+    try:
+        number = int(value.strip())
+    except ValueError as exc:
+        raise bad_request(f"{name}: „{value[:20]}“ ist keine ganze Zahl.") from exc
+    if not minimum <= number <= maximum:
+        raise bad_request(f"{name} muss zwischen {minimum} und {maximum} liegen.")
+    return number
+
+
+def parse_coordinate(name: str, value: str) -> float:
+    try:
+        number = float(value.strip().replace(",", "."))
+    except ValueError as exc:
+        raise bad_request(
+            f"{name}: „{value[:30]}“ ist keine Koordinate (Dezimalgrad, WGS84)."
+        ) from exc
+    if not math.isfinite(number):
+        raise bad_request(f"{name}: „{value[:30]}“ ist keine Koordinate (Dezimalgrad, WGS84).")
+    return number
+
+
+def parse_ids(values: Iterable[str]) -> list[int]:
+    """Service request ids; anything that cannot be one of ours is simply not found."""
+    ids = []
+    for value in values:
+        if value.isdigit() and 0 < int(value) <= MAX_DB_ID:
+            ids.append(int(value))
+    return ids
+
+
+def parse_attributes(form: Mapping[str, list[str]]) -> dict[str, str | list[str]]:
+    """`attribute[CODE]=v` → {"CODE": "v"}; `attribute[CODE][]=v1&…=v2` → {"CODE": ["v1", "v2"]}.
+
+    Empty values are dropped (an empty optional answer is no answer).
+    """
+    answers: dict[str, str | list[str]] = {}
+    for key, raw_values in form.items():
+        match = _ATTRIBUTE_KEY.match(key)
+        if not match:
+            continue
+        code, is_list = match.group(1).strip(), bool(match.group(2))
+        values = [v.strip() for v in raw_values if v.strip()]
+        if not values:
+            continue
+        previous = answers.get(code)
+        if is_list or previous is not None or len(values) > 1:
+            merged = [previous] if isinstance(previous, str) else list(previous or [])
+            answers[code] = merged + values
+        else:
+            answers[code] = values[0]
+    return answers

@@ -1,0 +1,29 @@
+"""Fixed-window rate limits on Django's cache.
+
+With the default LocMemCache every worker process counts on its own; production with several
+workers should configure a shared cache (e.g. Redis or the database cache) in CACHES.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+
+
+def hit(*, scope: str, ident: str, limit: int, window_seconds: int) -> int | None:
+    """Count one event; return seconds until the window ends if `limit` is exceeded, else None."""
+    if limit <= 0:
+        return None
+    now = int(time.time())
+    window = now // window_seconds
+    key = f"open311:rl:{scope}:{ident}:{window}"
+    cache.add(key, 0, timeout=window_seconds + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=window_seconds + 5)
+        count = 1
+    if count > limit:
+        return (window + 1) * window_seconds - now
+    return None

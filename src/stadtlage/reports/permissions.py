@@ -1,0 +1,55 @@
+"""Who may do what with citizen reports. Pure predicates plus one visibility selector.
+
+Deny by default. The public sees reports only through `reports.selectors.public_reports`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from stadtlage.accounts.models import Role
+from stadtlage.accounts.permissions import (
+    Section,
+    can_access_section,
+    is_staff_user,
+    readable_domains,
+)
+from stadtlage.reports.models import Report
+
+
+def _organisation_ids(user: Any) -> frozenset[int]:
+    """Organisations the user actively belongs to, cached on the user object."""
+    cached: frozenset[int] | None = getattr(user, "_report_organisation_ids", None)
+    if cached is None:
+        cached = frozenset(
+            user.memberships.filter(is_active=True).values_list("organisation_id", flat=True)
+        )
+        user._report_organisation_ids = cached
+    return cached
+
+
+def works_on_reports_of(user: Any, report: Report) -> bool:
+    """The user works the report queue of the organisation responsible for the report."""
+    return can_access_section(user, Section.QUEUE) and (
+        report.responsible_id in _organisation_ids(user)
+    )
+
+
+def can_transition_report(user: Any, report: Report) -> bool:
+    if not is_staff_user(user):
+        return False
+    return works_on_reports_of(user, report) or user.has_role(Role.ADMIN)
+
+
+def can_see_reporter_email(user: Any, report: Report) -> bool:
+    """Only the responsible organisation's queue staff, to answer the reporter."""
+    return is_staff_user(user) and works_on_reports_of(user, report)
+
+
+def reports_visible_to(user: Any) -> QuerySet[Report]:
+    """Reports whose full record (still without e-mail) the user may open."""
+    if not is_staff_user(user):
+        return Report.objects.none()
+    return Report.objects.filter(responsible__data_domain__in=readable_domains(user))

@@ -1,0 +1,54 @@
+"""Calling the Open311 endpoints in both formats and checking them against each other."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from django.test import Client
+
+from stadtlage.open311.wire import from_xml
+from tests.open311.schemas import validate
+
+BASE = "/open311/v2/"
+
+
+def call(client: Client, resource: str, fmt: str, **query: Any) -> Any:
+    return client.get(f"{BASE}{resource}.{fmt}", query)
+
+
+def body(response: Any, fmt: str) -> Any:
+    """JSON data, or for XML the parsed element tree's root."""
+    if fmt == "json":
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        return json.loads(response.content.decode("utf-8"))
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    return ET.fromstring(response.content)  # noqa: S314 -- our own response
+
+
+def assert_valid(data: Any, schema: dict[str, Any]) -> None:
+    errors = validate(data, schema)
+    assert not errors, "\n".join(errors)
+
+
+def xml_text(value: Any) -> Any:
+    """What a JSON value looks like after a trip through XML (untyped text, empty → None)."""
+    if isinstance(value, dict):
+        return {key: xml_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [xml_text(item) for item in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def assert_same_in_both_formats(client: Client, resource: str, root: str, **query: Any) -> Any:
+    """The XML document carries exactly the JSON data under `root`. Returns the JSON data."""
+    as_json = body(call(client, resource, "json", **query), "json")
+    as_xml = call(client, resource, "xml", **query)
+    assert from_xml(as_xml.content) == (root, xml_text(as_json))
+    return as_json
