@@ -1,19 +1,18 @@
 """A real Open311 client library against the live server.
 
-`georeport` (PyPI, Apache-2.0; needs requests + xmltodict) is not a project dependency, so this
-test is skipped unless it is installed. It only reads (the library has no POST support).
+`georeport` (PyPI, Apache-2.0) is a dev dependency. It only reads (the library has no POST
+support).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import georeport  # type: ignore[import-untyped]
 import pytest
 
 from stadtlage.reports.models import ServiceCategory
 from tests.reports.factories import ReportFactory
-
-georeport = pytest.importorskip("georeport")
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
