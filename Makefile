@@ -24,7 +24,6 @@ install: $(STAMP)
 run: install
 	STADTLAGE_DEMO=1 $(BIN)/stadtlage migrate --noinput
 	STADTLAGE_DEMO=1 $(BIN)/stadtlage demo --if-empty
-	STADTLAGE_DEMO=1 $(BIN)/stadtlage demo_logins
 	STADTLAGE_DEMO=1 $(BIN)/stadtlage runserver $(HOST):$(PORT)
 
 # Debian's Chromium drives the browser tests (never `playwright install`).

@@ -1,0 +1,106 @@
+"""`stadtlage demo`: the demo city – reference data, demo accounts and a generated scenario."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from stadtlage.demo.accounts import create_demo_accounts
+from stadtlage.demo.baseline import load_baseline
+from stadtlage.demo.generator import DEFAULT_SEED, generate
+from stadtlage.demo.output import logins_table
+from stadtlage.demo.reset import clear_scenario
+from stadtlage.organisations.models import Organisation
+from stadtlage.patrols.models import Observation
+
+COUNT_LABELS = {
+    "patrols": "Streifen",
+    "presence_intervals": "Präsenzzeiten",
+    "observations": "Feststellungen",
+    "measures": "Maßnahmen",
+    "reports": "Meldungen",
+    "report_updates": "Meldungsverläufe",
+    "cleaning_tasks": "Reinigungsaufträge",
+    "partner_values": "Partner-Werte",
+}
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"Ungültiges Datum „{value}“ (erwartet JJJJ-MM-TT).") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Lädt die Demo-Stadt: Stammdaten, Demo-Zugänge für alle Rollen und ein Szenario ab "
+        "01.08.2023 (nur im Demo-Modus, STADTLAGE_DEMO=1)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--events", type=int, help="Gesamtzahl der Ereignisse (skaliert das Volumen)."
+        )
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Zufallsstartwert.")
+        parser.add_argument("--until", type=_date, help="Letzter Tag (JJJJ-MM-TT); sonst heute.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Nichts tun, wenn schon Organisationen oder Feststellungen existieren.",
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Vorhandene Bewegungsdaten (Streifen, Feststellungen, Meldungen …) löschen.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "Die Demo-Stadt legt Zugänge mit bekanntem Passwort an und läuft deshalb nur im "
+                "Demo-Modus (STADTLAGE_DEMO=1). Für Stammdaten im Betrieb: „stadtlage baseline“."
+            )
+        if options["events"] is not None and options["events"] < 1:
+            raise CommandError("--events muss eine positive Zahl sein.")
+        if options["if_empty"] and (Observation.objects.exists() or Organisation.objects.exists()):
+            self.stdout.write("Es gibt bereits Daten – die Demo-Stadt wird nicht geladen.")
+            call_command("demo_logins", stdout=self.stdout)
+            return
+        if Observation.objects.exists():
+            if not options["replace"]:
+                raise CommandError(
+                    "Es gibt bereits Feststellungen. „--replace“ löscht die Bewegungsdaten und "
+                    "erzeugt das Szenario neu."
+                )
+            deleted = clear_scenario()
+            self.stdout.write(f"Gelöscht: {sum(deleted.values())} Datensätze.")
+        began = time.perf_counter()
+        load_baseline()
+        logins = create_demo_accounts()
+        verbose = options["verbosity"] >= 2
+        result = generate(
+            seed=options["seed"],
+            until=options["until"],
+            events=options["events"],
+            progress=self.stdout.write if verbose else None,
+        )
+        seconds = time.perf_counter() - began
+        for key, label in COUNT_LABELS.items():
+            self.stdout.write(f"  {label:<20} {_number(result.counts.get(key, 0)):>10}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo-Stadt geladen: {_number(result.events)} Ereignisse in {seconds:.1f} s "
+                f"(Szenario {result.seconds:.1f} s, Skalierung {result.scale:.3f})."
+            )
+        )
+        self.stdout.write(logins_table(logins))

@@ -1,0 +1,282 @@
+"""What citizens report (Open311 categories and their routing) and what partners report
+(aggregated figures), as plain data loaded by `stadtlage.demo.baseline`. Natural key: `code`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from stadtlage.demo.catalogue import (
+    ADDICTION_COUNSELLING,
+    CIVIL_ENGINEERING,
+    ECONOMIC_DEVELOPMENT,
+    EDG,
+    KICK,
+    KOD,
+    POLICE,
+    STATISTICS,
+    STREETWORK,
+    WG_ADDICTION_HELP,
+    WG_ADDICTION_PREVENTION,
+    WG_CAMPING,
+    WG_CITYSCAPE,
+    WG_HARASSMENT,
+)
+
+
+@dataclass(frozen=True)
+class ServiceCategorySpec:
+    code: str
+    name: str
+    description: str
+    group: str
+    working_group: str
+    responsible: str
+    sla_hours: int
+    informed: tuple[str, ...] = ()
+    keywords: str = ""
+
+
+SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
+    ServiceCategorySpec(
+        "drug-waste",
+        "Spritzen / Drogenabfälle",
+        "Gebrauchte Spritzen, Folien, Pfeifen oder andere Drogenabfälle im öffentlichen Raum. "
+        "Bitte nichts anfassen – die EDG holt die Abfälle sicher ab.",
+        "Sauberkeit",
+        WG_CITYSCAPE,
+        EDG,
+        4,
+        (STREETWORK,),
+        "Spritze, Nadel, Folie, Pfeife, Drogenbesteck",
+    ),
+    ServiceCategorySpec(
+        "camping",
+        "Lagern / Campieren",
+        "Menschen lagern oder übernachten dauerhaft an einem Ort, z. B. mit Zelt, Matratzen "
+        "oder Gepäck. Streetwork wird informiert.",
+        "Ordnung",
+        WG_CAMPING,
+        KOD,
+        24,
+        (STREETWORK,),
+        "Zelt, Matratze, Schlafplatz, Lager",
+    ),
+    ServiceCategorySpec(
+        "aggressive-begging",
+        "Aggressives Betteln",
+        "Passantinnen und Passanten werden beim Betteln bedrängt, festgehalten oder verfolgt.",
+        "Ordnung",
+        WG_HARASSMENT,
+        KOD,
+        24,
+        keywords="Betteln, bedrängen, verfolgen",
+    ),
+    ServiceCategorySpec(
+        "harassment",
+        "Belästigung",
+        "Belästigungen von Passantinnen und Passanten im öffentlichen Raum.",
+        "Ordnung",
+        WG_HARASSMENT,
+        KOD,
+        24,
+        keywords="Pöbeln, anpöbeln, Belästigung",
+    ),
+    ServiceCategorySpec(
+        "litter",
+        "Müll / Verschmutzung",
+        "Müll, wilde Ablagerungen oder starke Verschmutzung auf Wegen und Plätzen.",
+        "Sauberkeit",
+        WG_CITYSCAPE,
+        EDG,
+        48,
+        keywords="Müll, Abfall, Dreck, Ablagerung",
+    ),
+    ServiceCategorySpec(
+        "public-drug-use",
+        "Öffentlicher Drogenkonsum",
+        "Drogenkonsum im öffentlichen Raum, z. B. in Hauseingängen, auf Treppen oder in Parks. "
+        "Streetwork wird informiert.",
+        "Ordnung",
+        WG_ADDICTION_PREVENTION,
+        KOD,
+        24,
+        (STREETWORK,),
+        "Drogen, Crack, Konsum",
+    ),
+    ServiceCategorySpec(
+        "broken-lighting",
+        "Defekte Beleuchtung",
+        "Straßenlaterne oder Wegbeleuchtung ist ausgefallen oder beschädigt.",
+        "Infrastruktur",
+        WG_CITYSCAPE,
+        CIVIL_ENGINEERING,
+        72,
+        keywords="Laterne, Licht, dunkel",
+    ),
+    ServiceCategorySpec(
+        "graffiti",
+        "Graffiti / Schmierereien",
+        "Graffiti oder Schmierereien an öffentlichen Gebäuden, Mauern oder Stadtmobiliar.",
+        "Sauberkeit",
+        WG_CITYSCAPE,
+        EDG,
+        168,
+        keywords="Graffiti, Schmiererei, Tag",
+    ),
+    ServiceCategorySpec(
+        "other",
+        "Sonstiges",
+        "Alles, was in keine andere Kategorie passt. Wir leiten die Meldung weiter.",
+        "Sonstiges",
+        WG_CITYSCAPE,
+        KOD,
+        72,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PartnerSeriesSpec:
+    code: str
+    name: str
+    organisation: str
+    working_group: str
+    unit: str
+    period: str
+    counting_rule: str
+    expected_every: int = 1  # 3: a monthly series with quarterly values
+
+
+WEEK_RULE = "je ISO-Woche (Montag bis Sonntag)"
+PARTNER_SERIES: Final[tuple[PartnerSeriesSpec, ...]] = (
+    PartnerSeriesSpec(
+        "police-platzverweise",
+        "Platzverweise der Polizei (Innenstadt)",
+        POLICE,
+        WG_HARASSMENT,
+        "Platzverweise",
+        "week",
+        "Von der Polizei Dortmund in der Innenstadt (City und Nordstadt) ausgesprochene "
+        f"Platzverweise nach § 34 Abs. 1 PolG NRW, gezählt je Person, {WEEK_RULE}; gemeinsame "
+        "Streifen mit dem KOD eingeschlossen.",
+    ),
+    PartnerSeriesSpec(
+        "police-focus-operations",
+        "Schwerpunkteinsätze der Polizei",
+        POLICE,
+        WG_HARASSMENT,
+        "Einsätze",
+        "week",
+        f"Angeordnete Schwerpunkteinsätze in der Innenstadt, {WEEK_RULE}, gezählt am Einsatztag.",
+    ),
+    PartnerSeriesSpec(
+        "police-staff-hours",
+        "Einsatzstunden in Schwerpunkteinsätzen",
+        POLICE,
+        WG_HARASSMENT,
+        "Stunden",
+        "week",
+        f"Summe der Personalstunden (Einsatzkräfte × Dauer) der Schwerpunkteinsätze, {WEEK_RULE}.",
+    ),
+    PartnerSeriesSpec(
+        "police-btm-complaints",
+        "Strafanzeigen Betäubungsmittel (Innenstadt)",
+        POLICE,
+        WG_ADDICTION_PREVENTION,
+        "Anzeigen",
+        "week",
+        f"Strafanzeigen nach dem BtMG mit Tatort Innenstadt, {WEEK_RULE}, nach Anzeigedatum.",
+    ),
+    PartnerSeriesSpec(
+        "kick-consumption",
+        "Konsumvorgänge im Drogenkonsumraum „kick“",
+        KICK,
+        WG_ADDICTION_HELP,
+        "Konsumvorgänge",
+        "week",
+        "Konsumvorgänge (intravenös und inhalativ) im Drogenkonsumraum, "
+        f"{WEEK_RULE}. Nur Summen – keine personenbezogenen Daten.",
+    ),
+    PartnerSeriesSpec(
+        "kick-visits-per-day",
+        "Besuche im „kick“ je Öffnungstag",
+        KICK,
+        WG_ADDICTION_HELP,
+        "Besuche/Tag",
+        "week",
+        "Besuche der Einrichtung in der Woche geteilt durch die Zahl der Öffnungstage; "
+        "Mehrfachbesuche derselben Person zählen mehrfach (kein Personenbezug).",
+    ),
+    PartnerSeriesSpec(
+        "kick-emergencies",
+        "Drogennotfälle im „kick“",
+        KICK,
+        WG_ADDICTION_HELP,
+        "Notfälle",
+        "week",
+        "Drogennotfälle mit Intervention des Personals (z. B. Naloxon, Sauerstoff, "
+        f"Rettungsdienst), {WEEK_RULE}.",
+    ),
+    PartnerSeriesSpec(
+        "suchthilfe-first-contacts",
+        "Erstkontakte in der Suchtberatung",
+        ADDICTION_COUNSELLING,
+        WG_ADDICTION_HELP,
+        "Erstkontakte",
+        "month",
+        "Erstkontakte neuer Klientinnen und Klienten in den Beratungsstellen je Kalendermonat, "
+        "aggregiert ohne Personenbezug.",
+    ),
+    PartnerSeriesSpec(
+        "suchthilfe-referrals",
+        "Vermittlungen in Beratung und Behandlung",
+        ADDICTION_COUNSELLING,
+        WG_ADDICTION_HELP,
+        "Vermittlungen",
+        "month",
+        "Vermittlungen in Beratung, Entgiftung oder Therapie je Kalendermonat, einschließlich "
+        "der Vermittlungen durch Streetwork und den KOD.",
+    ),
+    PartnerSeriesSpec(
+        "edg-syringe-finds",
+        "Spritzenfunde in der Innenstadt",
+        EDG,
+        WG_CITYSCAPE,
+        "Spritzen",
+        "week",
+        "Gefundene und sicher entsorgte Spritzen in City und Nordstadt aus Routine- und "
+        f"Sonderreinigung, {WEEK_RULE}.",
+    ),
+    PartnerSeriesSpec(
+        "edg-special-cleanings",
+        "Sonderreinigungen in der Innenstadt",
+        EDG,
+        WG_CITYSCAPE,
+        "Einsätze",
+        "week",
+        "Reinigungseinsätze außerhalb des Tourenplans (auf Meldung oder Anforderung), "
+        f"{WEEK_RULE}.",
+    ),
+    PartnerSeriesSpec(
+        "footfall-westenhellweg",
+        "Passantenfrequenz Westenhellweg",
+        ECONOMIC_DEVELOPMENT,
+        WG_CITYSCAPE,
+        "Passanten",
+        "week",
+        "Automatisch gezählte Passantinnen und Passanten (Laserzählung, beide Richtungen), "
+        f"{WEEK_RULE}.",
+    ),
+    PartnerSeriesSpec(
+        "survey-safety",
+        "Sicherheitsgefühl in der Innenstadt",
+        STATISTICS,
+        WG_HARASSMENT,
+        "Prozent",
+        "month",
+        "Anteil der Befragten, die sich tagsüber in der Innenstadt „sicher“ oder „eher sicher“ "
+        "fühlen. Quartalsweise Befragung; der Wert steht im ersten Monat des Quartals.",
+        expected_every=3,
+    ),
+)
