@@ -77,8 +77,12 @@ def _duplicates(rng: np.random.Generator, table: Table) -> IntArray:
     return duplicate_of
 
 
-def courses(rng: np.random.Generator, table: Table) -> None:
-    """Draw how each report ends and when (adds columns to the table)."""
+def courses(rng: np.random.Generator, table: Table, *, until_ts: int) -> None:
+    """Draw how each report ends and when (adds columns to the table).
+
+    Reports left without progress ("stuck") exist only in the last weeks before `until_ts`;
+    older ones were worked off late (three times their drawn duration), as a real queue would.
+    """
     n = size(table)
     handling = [rules.REPORT_HANDLING[code] for code in CODES]
     median = np.array([h.median_hours for h in handling])[table["cat"]] * HOUR
@@ -87,6 +91,11 @@ def courses(rng: np.random.Generator, table: Table) -> None:
     share = rng.uniform(0.05, 0.4, n)
     table["ack"] = table["ts"] + ((table["close"] - table["ts"]) * share).astype(np.int64)
     outcome = choose(rng, rules.OUTCOMES, rules.OUTCOME_WEIGHTS, n)
+    late = (outcome == "stuck") & (table["ts"] < until_ts - rules.STUCK_WINDOW_DAYS * 24 * HOUR)
+    outcome = np.where(late, "fixed", outcome)
+    table["close"] = np.where(
+        late, table["ts"] + 3 * (table["close"] - table["ts"]), table["close"]
+    )
     table["outcome"] = np.where(table["duplicate_of"] >= 0, "duplicate", outcome)
     table["reopen"] = table["close"] + rng.integers(6 * HOUR, 30 * HOUR, n)
     table["refix"] = table["reopen"] + rng.integers(4 * HOUR, 72 * HOUR, n)

@@ -332,7 +332,7 @@ def generate(
             obs = field.observations(ctx, rng, days, clock, staff, obs_noise, plan)
             measure_table = field.measures(ctx, rng, days, obs) if size(obs) else {}
             reports = citizen.reports(ctx, rng, days, clock, report_noise)
-            citizen.courses(rng, reports)
+            citizen.courses(rng, reports, until_ts=ctx.until_ts)
             tasks = concat(
                 field.cleaning_from_measures(ctx, rng, obs, measure_table) if size(obs) else {},
                 citizen.cleaning_from_reports(ctx, rng, reports),

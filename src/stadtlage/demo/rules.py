@@ -146,6 +146,7 @@ REPORT_HANDLING: Final[dict[str, Handling]] = {
 # Outcome of a report that is not a duplicate.
 OUTCOMES: Final = ("fixed", "no_further_action", "not_responsible", "referral", "reopened", "stuck")
 OUTCOME_WEIGHTS: Final = (0.755, 0.12, 0.04, 0.04, 0.025, 0.02)
+STUCK_WINDOW_DAYS: Final = 21  # open reports without progress are recent ones
 DUPLICATE_SHARE: Final = 0.03
 EMAIL_SHARE: Final = 0.03  # a few reporters leave an address (only recent reports keep it)
 EMAIL_RETENTION_DAYS: Final = 180
