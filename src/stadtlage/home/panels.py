@@ -114,6 +114,7 @@ def weekly_figures(user: Any) -> dict[str, Any]:
             "week": w,
             "observations": obs_counts[f"o{i}"],
             "reports": report_counts[f"o{i}"],
+            "running": i == len(weeks) - 1,
         }
         for i, w in enumerate(weeks)
     ]
