@@ -21,6 +21,8 @@ class NavEntry:
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Start"), "home:start", None),
+    NavEntry(_("Kennzahlen"), "kpi:lagebild", Section.FIGURES),
+    NavEntry(_("Partner-Kennzahlen"), "kpi:partner_list", Section.PARTNER_FIGURES),
     NavEntry(_("Karte"), "places:map", Section.MAP),
     NavEntry(_("Gebiete"), "places:area_list", Section.AREAS_EDIT),
     NavEntry(_("Protokoll"), "audit:list", Section.AUDIT),

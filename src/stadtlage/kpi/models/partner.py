@@ -1,4 +1,8 @@
-"""Aggregated figures submitted by partners. Person-level addiction-help data never exists here."""
+"""Aggregated figures submitted by partners. Person-level addiction-help data never exists here.
+
+Every value keeps its provenance (who, when, which channel, which source system); a correction
+is a new revision, the earlier revision stays (``is_current=False``).
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,14 @@ class PartnerSeries(models.Model):
     period = models.CharField(_("Zeitraum"), max_length=10, choices=Period.choices)
     counting_rule = models.TextField(_("Zählregel"), blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    expected_every = models.PositiveSmallIntegerField(
+        _("erwartet in jedem n-ten Zeitraum"),
+        default=1,
+        help_text=_("1 = jede Woche bzw. jeden Monat; 3 = quartalsweise bei Monatswerten."),
+    )
+    submission_lag_days = models.PositiveSmallIntegerField(
+        _("Meldefrist (Tage nach Zeitraumende)"), default=7
+    )
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -65,6 +77,15 @@ class PartnerValue(models.Model):
     submitted_at = models.DateTimeField(_("gemeldet am"))
     channel = models.CharField(_("Weg"), max_length=10, choices=SubmissionChannel.choices)
     note = models.CharField(_("Bemerkung"), max_length=300, blank=True)
+    source_system = models.CharField(
+        _("Quelle"),
+        max_length=120,
+        blank=True,
+        help_text=_("System oder Verfahren, aus dem der Wert stammt (z. B. PKS, Zählanlage)."),
+    )
+    confirmed_outside_limits = models.BooleanField(
+        _("außerhalb der Prozessgrenzen bestätigt"), default=False
+    )
 
     class Meta:
         ordering = ["series", "period_start", "revision"]
@@ -83,3 +104,28 @@ class PartnerValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.period_start:%d.%m.%Y} = {self.value:g} (Rev. {self.revision})"
+
+
+class PartnerApiToken(models.Model):
+    """A bearer token for the partner-figure API. Only a hash is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Person"),
+        on_delete=models.CASCADE,
+        related_name="partner_api_tokens",
+    )
+    label = models.CharField(_("Bezeichnung"), max_length=120)
+    prefix = models.CharField(_("Anfang des Schlüssels"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API-Schlüssel für Partner-Kennzahlen")
+        verbose_name_plural = _("API-Schlüssel für Partner-Kennzahlen")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.prefix}…)"

@@ -1,0 +1,46 @@
+"""Models of the key-figure engine (Kennzahlen).
+
+* ``partner``: aggregated figures submitted by partner organisations (revisions, provenance).
+* ``indicator``: indicator definitions as versioned data, goals and milestones.
+* ``series``: the computed series per indicator (a cache the dashboards render from).
+"""
+
+from stadtlage.kpi.models.indicator import (
+    Aggregation,
+    ChartType,
+    Direction,
+    Exposure,
+    Goal,
+    Indicator,
+    IndicatorVersion,
+    Milestone,
+    Quantity,
+    Source,
+)
+from stadtlage.kpi.models.partner import (
+    PartnerApiToken,
+    PartnerSeries,
+    PartnerValue,
+    Period,
+    SubmissionChannel,
+)
+from stadtlage.kpi.models.series import IndicatorSeries
+
+__all__ = [
+    "Aggregation",
+    "ChartType",
+    "Direction",
+    "Exposure",
+    "Goal",
+    "Indicator",
+    "IndicatorSeries",
+    "IndicatorVersion",
+    "Milestone",
+    "PartnerApiToken",
+    "PartnerSeries",
+    "PartnerValue",
+    "Period",
+    "Quantity",
+    "Source",
+    "SubmissionChannel",
+]

@@ -1,0 +1,300 @@
+"""Writes for partner figures: submit a value (form, CSV, API), API tokens.
+
+A value is checked against the series' process limits (XmR over the current values); a value
+outside them is only stored when the submitter confirms it. A correction adds a revision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stadtlage.audit.models import Action
+from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.kpi import periods as P
+from stadtlage.kpi import permissions, spc
+from stadtlage.kpi.models import PartnerApiToken, PartnerSeries, PartnerValue, SubmissionChannel
+from stadtlage.kpi.partner_wire import Submission
+
+#: Fewer current values than this: no plausibility check yet.
+MIN_POINTS_FOR_LIMITS = 8
+#: The plausibility limits use the values of the latest this many periods.
+LIMITS_WINDOW = 26
+
+
+@dataclass(frozen=True)
+class Limits:
+    lower: float
+    upper: float
+
+
+class ImplausibleValue(ValidationError):
+    """The value lies outside the process limits; resubmit with confirmation to store it."""
+
+    def __init__(self, *, series: PartnerSeries, period_start: date, value: float, limits: Limits):
+        self.series, self.period_start, self.value, self.limits = (
+            series,
+            period_start,
+            value,
+            limits,
+        )
+        super().__init__(
+            _(
+                "%(series)s, %(period)s: %(value)s liegt außerhalb der Prozessgrenzen "
+                "(%(lower)s bis %(upper)s). Bitte prüfen und bestätigen."
+            )
+            % {
+                "series": series.name,
+                "period": P.period_label(period_start, series.period),
+                "value": f"{value:g}",
+                "lower": f"{limits.lower:.1f}",
+                "upper": f"{limits.upper:.1f}",
+            },
+            code="implausible",
+        )
+
+
+def partner_limits(series: PartnerSeries, *, exclude: date | None = None) -> Limits | None:
+    """XmR limits of the series' recent current values, or ``None``.
+
+    Values of the latest ``LIMITS_WINDOW`` periods count, except ``exclude`` and values that
+    were confirmed outside the limits (a confirmed special cause does not widen the range).
+    """
+    values = PartnerValue.objects.filter(
+        series=series, is_current=True, confirmed_outside_limits=False
+    )
+    if exclude is not None:
+        values = values.exclude(period_start=exclude)
+    rows = dict(
+        values.order_by("-period_start").values_list("period_start", "value")[:LIMITS_WINDOW]
+    )
+    if len(rows) < MIN_POINTS_FOR_LIMITS:
+        return None
+    periods = P.period_range(min(rows), max(rows), series.period)
+    result = spc.xmr([rows.get(p) for p in periods])
+    lower, upper = float(result.lower[-1]), float(result.upper[-1])
+    if math.isnan(lower) or math.isnan(upper):
+        return None
+    return Limits(lower, upper)
+
+
+def _validate(series: PartnerSeries, period_start: date, value: float, today: date) -> None:
+    errors: dict[str, list[str]] = {}
+    if P.period_start(period_start, series.period) != period_start:
+        errors["period_start"] = [
+            _("Der Zeitraum beginnt an einem Montag (Woche) bzw. am Monatsersten.")
+            if series.period == P.WEEK
+            else _("Der Zeitraum beginnt am Monatsersten.")
+        ]
+    elif period_start > today:
+        errors["period_start"] = [_("Werte für künftige Zeiträume können nicht gemeldet werden.")]
+    if not math.isfinite(value) or value < 0:
+        errors["value"] = [_("Bitte eine Zahl ab 0.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def partner_value_submit(
+    *,
+    series: PartnerSeries,
+    period_start: date,
+    value: float,
+    channel: str,
+    actor: Any,
+    note: str = "",
+    source_system: str = "",
+    confirm: bool = False,
+    submitted_at: datetime | None = None,
+    recompute: bool = True,
+) -> PartnerValue:
+    """Store a value for one period; a second value for the same period is a new revision.
+
+    Re-sending the current value unchanged is a no-op (idempotent API retries). Raises
+    ``PermissionDenied``, ``ValidationError`` or ``ImplausibleValue``.
+    """
+    if not permissions.can_submit_partner_value(actor, series):
+        raise PermissionDenied
+    if channel not in SubmissionChannel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    now = submitted_at or timezone.now()
+    _validate(series, period_start, value, timezone.localdate(now))
+    outside = False
+    limits = partner_limits(series, exclude=period_start)
+    if limits is not None and not limits.lower <= value <= limits.upper:
+        if not confirm:
+            raise ImplausibleValue(
+                series=series, period_start=period_start, value=value, limits=limits
+            )
+        outside = True
+    with transaction.atomic():
+        PartnerSeries.objects.select_for_update().get(pk=series.pk)
+        current = PartnerValue.objects.filter(
+            series=series, period_start=period_start, is_current=True
+        ).first()
+        if current is not None and current.value == value and current.note == note.strip():
+            return current
+        revision = 1
+        before = None
+        if current is not None:
+            before = snapshot(current)
+            current.is_current = False
+            current.save(update_fields=["is_current"])
+            revision = (
+                PartnerValue.objects.filter(series=series, period_start=period_start)
+                .order_by("-revision")
+                .values_list("revision", flat=True)
+                .first()
+                or 0
+            ) + 1
+        new = PartnerValue(
+            series=series,
+            period_start=period_start,
+            value=value,
+            revision=revision,
+            is_current=True,
+            submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            submitted_at=now,
+            channel=channel,
+            note=note.strip()[:300],
+            source_system=source_system.strip()[:120],
+            confirmed_outside_limits=outside,
+        )
+        new.full_clean(exclude=["submitted_by"])
+        new.save()
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE if current is not None else Action.CREATE,
+            obj=new,
+            before=before,
+            after=snapshot(new),
+            data_domain=series.organisation.data_domain,
+            note=_("Korrektur (Revision %(n)d)") % {"n": revision} if current else "",
+        )
+        if recompute:
+            _recompute_after_commit(series.pk)
+    return new
+
+
+def _recompute_after_commit(series_id: int) -> None:
+    def run() -> None:
+        from stadtlage.kpi.compute import recompute_all
+        from stadtlage.kpi.selectors import indicators_using_partner_series
+
+        recompute_all(indicators=list(indicators_using_partner_series(series_id)))
+
+    transaction.on_commit(run)
+
+
+@dataclass
+class BatchResult:
+    values: list[PartnerValue]
+    implausible: list[ImplausibleValue]
+
+
+def partner_values_submit_many(
+    *, submissions: list[Submission], channel: str, actor: Any, confirm: bool = False
+) -> BatchResult:
+    """All or nothing: any error, or any unconfirmed implausible value, stores nothing.
+
+    Errors are raised as one ``ValidationError`` listing the rows; unconfirmed implausible
+    values come back in ``implausible`` with nothing stored.
+    """
+    codes = {s.series for s in submissions}
+    series_by_code = {
+        s.code: s
+        for s in PartnerSeries.objects.filter(code__in=codes).select_related("organisation")
+    }
+    errors: list[str] = []
+    implausible: list[ImplausibleValue] = []
+    seen: set[tuple[str, date]] = set()
+    for sub in submissions:
+        series = series_by_code.get(sub.series)
+        if series is None or not permissions.can_submit_partner_value(actor, series):
+            errors.append(
+                _("Zeile %(row)d: Kennzahl „%(code)s“ unbekannt oder nicht freigegeben.")
+                % {"row": sub.row, "code": sub.series}
+            )
+            continue
+        if (sub.series, sub.period_start) in seen:
+            errors.append(_("Zeile %(row)d: Zeitraum doppelt.") % {"row": sub.row})
+        seen.add((sub.series, sub.period_start))
+        try:
+            _validate(series, sub.period_start, sub.value, timezone.localdate())
+        except ValidationError as exc:
+            errors.extend(f"{_('Zeile')} {sub.row}: {m}" for m in exc.messages)
+            continue
+        limits = partner_limits(series, exclude=sub.period_start)
+        if limits is not None and not limits.lower <= sub.value <= limits.upper and not confirm:
+            implausible.append(
+                ImplausibleValue(
+                    series=series, period_start=sub.period_start, value=sub.value, limits=limits
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+    if implausible:
+        return BatchResult([], implausible)
+    stored = []
+    with transaction.atomic():
+        for sub in submissions:
+            stored.append(
+                partner_value_submit(
+                    series=series_by_code[sub.series],
+                    period_start=sub.period_start,
+                    value=sub.value,
+                    channel=channel,
+                    actor=actor,
+                    note=sub.note,
+                    source_system=sub.source_system,
+                    confirm=confirm,
+                    recompute=False,
+                )
+            )
+        for series_id in {v.series_id for v in stored}:
+            _recompute_after_commit(series_id)
+    return BatchResult(stored, [])
+
+
+# --------------------------------------------------------------------------- API tokens
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def partner_token_create(*, user: Any, label: str, actor: Any) -> tuple[PartnerApiToken, str]:
+    """A new API token for ``user``; the raw key is returned once and never stored."""
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = PartnerApiToken(user=user, label=label.strip(), prefix=raw[:8], key_hash=_hash(raw))
+        token.full_clean()
+        token.save()
+        audit_record(
+            actor=actor,
+            action=Action.CREATE,
+            obj=token,
+            after={"user": user.pk, "label": token.label, "prefix": token.prefix},
+        )
+    return token, raw
+
+
+def partner_token_user(raw: str) -> Any:
+    """The active user of an active token, or ``None``; notes the time of use."""
+    token = (
+        PartnerApiToken.objects.select_related("user")
+        .filter(key_hash=_hash(raw), is_active=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    PartnerApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

@@ -1,0 +1,262 @@
+"""Writes for indicators, their versions, goals and milestones.
+
+Every write validates, runs in one transaction with its audit row, and refreshes the cached
+series after commit. Partner-figure writes live in ``partner_services.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stadtlage.audit.models import Action
+from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.kpi import periods as P
+from stadtlage.kpi import permissions
+from stadtlage.kpi.definitions import Definition, validate
+from stadtlage.kpi.models import Goal, Indicator, IndicatorVersion, Milestone, Source
+from stadtlage.kpi.queries import enforcement_driven_codes, known_categories
+
+
+def _recompute_later(indicator: Indicator) -> None:
+    from stadtlage.kpi.compute import indicator_recompute
+
+    transaction.on_commit(lambda: indicator_recompute(Indicator.objects.get(pk=indicator.pk)))
+
+
+def _check(d: Definition, *, strict_codes: bool, indicator: Indicator | None) -> None:
+    errors = validate(d)
+    if strict_codes and d.category_codes and d.source != Source.PARTNER:
+        unknown = sorted(set(d.category_codes) - set(known_categories(d.source)))
+        if unknown:
+            errors.setdefault("category_codes", []).append(
+                _("Unbekannte Kategorie: %(codes)s") % {"codes": ", ".join(unknown)}
+            )
+    paired = d.paired_indicator
+    if paired is not None and indicator is not None and paired.pk == indicator.pk:
+        errors.setdefault("paired_indicator", []).append(
+            _("Eine Kennzahl kann nicht ihre eigene Vergleichskennzahl sein.")
+        )
+    if _is_enforcement_driven(d) and d.paired_indicator is None:
+        errors.setdefault("paired_indicator", []).append(
+            _(
+                "Kontrolldelikte steigen mit der Kontrolldichte: bitte eine Vergleichskennzahl "
+                "der Nachfrageseite wählen (Bürgermeldungen, Spritzenfunde, Reinigung, Befragung)."
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _is_enforcement_driven(d: Definition) -> bool:
+    """Explicitly marked, or counting observations of a Kontrolldelikt (DOMAIN.md §2).
+
+    Measures are marked by the analyst (a Platzverweis is control-driven, a referral to help
+    is not), partner figures too (police statistics of control offences).
+    """
+    if d.enforcement_driven:
+        return True
+    if d.source != Source.OBSERVATIONS:
+        return False
+    flagged = enforcement_driven_codes()
+    return bool(flagged & set(d.category_codes)) if d.category_codes else bool(flagged)
+
+
+def _version_snapshot(version: IndicatorVersion) -> dict[str, Any]:
+    return snapshot(version) | {"areas": sorted(a.pk for a in version.areas.all())}
+
+
+def _new_version(
+    *,
+    indicator: Indicator,
+    d: Definition,
+    number: int,
+    valid_from: date | None,
+    change_note: str,
+    rebases: bool,
+    actor: Any,
+) -> IndicatorVersion:
+    values = d.values()
+    areas = values.pop("areas")
+    values["enforcement_driven"] = _is_enforcement_driven(d)
+    version = IndicatorVersion(
+        indicator=indicator,
+        number=number,
+        valid_from=valid_from,
+        change_note=change_note,
+        rebases=rebases,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **values,
+    )
+    version.full_clean(exclude=["indicator", "owner", "created_by"])
+    version.save()
+    version.areas.set(areas)
+    return version
+
+
+def indicator_create(
+    *,
+    code: str,
+    definition: Definition,
+    actor: Any,
+    order: int = 0,
+    strict_codes: bool = True,
+    check_permission: bool = True,
+) -> Indicator:
+    """Create an indicator with its first version (valid from the start of the data)."""
+    if check_permission and not permissions.can_define_indicators(actor):
+        raise PermissionDenied
+    _check(definition, strict_codes=strict_codes, indicator=None)
+    with transaction.atomic():
+        indicator = Indicator(code=code, order=order)
+        indicator.full_clean(exclude=["current_version"])
+        indicator.save()
+        version = _new_version(
+            indicator=indicator,
+            d=definition,
+            number=1,
+            valid_from=None,
+            change_note="",
+            rebases=False,
+            actor=actor,
+        )
+        indicator.current_version = version
+        indicator.save(update_fields=["current_version"])
+        audit_record(
+            actor=actor,
+            action=Action.CREATE,
+            obj=indicator,
+            after={"code": code, "version": _version_snapshot(version)},
+        )
+        _recompute_later(indicator)
+    return indicator
+
+
+def indicator_update(
+    *,
+    indicator: Indicator,
+    definition: Definition,
+    change_note: str,
+    actor: Any,
+    valid_from: date | None = None,
+) -> IndicatorVersion:
+    """Save a changed definition as a new version; the series breaks at ``valid_from``.
+
+    ``valid_from`` defaults to the start of the current period and is moved to the start of its
+    period. Limits are recomputed from the break only if the numbers' definition changed.
+    """
+    if not permissions.can_edit_indicator(actor, indicator):
+        raise PermissionDenied
+    if not change_note.strip():
+        raise ValidationError({"change_note": _("Bitte begründen Sie die Änderung.")})
+    _check(definition, strict_codes=True, indicator=indicator)
+    valid_from = P.period_start(valid_from or timezone.localdate(), definition.period)
+    with transaction.atomic():
+        locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        previous = locked.current_version
+        assert previous is not None
+        before = _version_snapshot(previous)
+        old = Definition.of_version(previous)
+        if old.key() == definition.key():
+            raise ValidationError(_("Die Definition ist unverändert."))
+        version = _new_version(
+            indicator=locked,
+            d=definition,
+            number=previous.number + 1,
+            valid_from=valid_from,
+            change_note=change_note.strip(),
+            rebases=old.computation_key() != definition.computation_key(),
+            actor=actor,
+        )
+        locked.current_version = version
+        locked.save(update_fields=["current_version"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=locked,
+            before=before,
+            after=_version_snapshot(version),
+            note=change_note.strip()[:500],
+        )
+        _recompute_later(locked)
+    indicator.current_version = version
+    return version
+
+
+def indicator_set_active(*, indicator: Indicator, is_active: bool, actor: Any) -> Indicator:
+    if not permissions.can_edit_indicator(actor, indicator):
+        raise PermissionDenied
+    with transaction.atomic():
+        before = snapshot(indicator)
+        indicator.is_active = is_active
+        indicator.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=indicator,
+            before=before,
+            after=snapshot(indicator),
+        )
+    return indicator
+
+
+def goal_create(
+    *,
+    indicator: Indicator,
+    title: str,
+    baseline_value: float,
+    target_value: float,
+    target_date: date,
+    actor: Any,
+    baseline_label: str = "",
+) -> Goal:
+    if not permissions.can_manage_goals(actor, indicator):
+        raise PermissionDenied
+    version = indicator.current_version
+    if version is not None and version.direction != "neutral":
+        better = (
+            target_value < baseline_value
+            if version.direction == "decrease"
+            else (target_value > baseline_value)
+        )
+        if not better:
+            raise ValidationError(
+                {"target_value": _("Der Zielwert muss in der gewünschten Richtung liegen.")}
+            )
+    with transaction.atomic():
+        goal = Goal(
+            indicator=indicator,
+            title=title.strip(),
+            baseline_value=baseline_value,
+            baseline_label=baseline_label.strip(),
+            target_value=target_value,
+            target_date=target_date,
+            created_by=actor,
+        )
+        goal.full_clean()
+        goal.save()
+        audit_record(actor=actor, action=Action.CREATE, obj=goal, after=snapshot(goal))
+        _recompute_later(indicator)
+    return goal
+
+
+def milestone_create(
+    *, goal: Goal, title: str, due_date: date, target_value: float, actor: Any
+) -> Milestone:
+    if not permissions.can_manage_goals(actor, goal.indicator):
+        raise PermissionDenied
+    if due_date > goal.target_date:
+        raise ValidationError({"due_date": _("Ein Meilenstein liegt vor dem Zieldatum.")})
+    with transaction.atomic():
+        milestone = Milestone(
+            goal=goal, title=title.strip(), due_date=due_date, target_value=target_value
+        )
+        milestone.full_clean()
+        milestone.save()
+        audit_record(actor=actor, action=Action.CREATE, obj=milestone, after=snapshot(milestone))
+    return milestone

@@ -1,0 +1,240 @@
+"""Key-figure pages: Lagebild, working-group dashboards, indicator detail, editing, exports.
+
+Thin views: permissions from ``permissions.py``, reads from ``selectors.py`` and the cached
+series (``display.py``), writes through ``services.py``. Partner pages: ``partner_views.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from stadtlage.accounts.decorators import section_required
+from stadtlage.accounts.permissions import Section
+from stadtlage.audit.models import Action
+from stadtlage.audit.services import audit_record
+from stadtlage.kpi import display, exports, permissions, selectors, services
+from stadtlage.kpi.forms import GoalForm, IndicatorForm, MilestoneForm
+from stadtlage.kpi.models import Goal, Indicator, IndicatorVersion
+from stadtlage.taskforce.models import WorkingGroup
+
+
+def _apply(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.message_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _dashboard(request: HttpRequest, working_group: WorkingGroup | None) -> HttpResponse:
+    groups = [
+        {
+            "working_group": g.working_group,
+            "tiles": [display.indicator_view(i, compact=True) for i in g.indicators],
+        }
+        for g in selectors.dashboard_groups(working_group)
+    ]
+    return render(
+        request,
+        "kpi/lagebild.html",
+        {
+            "groups": groups,
+            "working_group": working_group,
+            "working_groups": WorkingGroup.objects.filter(is_active=True),
+            "can_define": permissions.can_define_indicators(request.user),
+        },
+    )
+
+
+@section_required(Section.FIGURES)
+def lagebild(request: HttpRequest) -> HttpResponse:
+    return _dashboard(request, None)
+
+
+@section_required(Section.FIGURES)
+def working_group_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    return _dashboard(request, get_object_or_404(WorkingGroup, slug=slug, is_active=True))
+
+
+def _indicator(code: str) -> Indicator:
+    try:
+        return selectors.indicator_with_history(code)
+    except Indicator.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@section_required(Section.FIGURES)
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(code)
+    view = display.indicator_view(indicator, compact=False, with_rows=True)
+    versions: list[IndicatorVersion] = list(indicator.versions.all())
+    can_goals = permissions.can_manage_goals(request.user, indicator)
+    return render(
+        request,
+        "kpi/indicator_detail.html",
+        {
+            "view": view,
+            "indicator": indicator,
+            "version": indicator.current_version,
+            "versions": versions,
+            "goals": display.goal_views(indicator, view.data, timezone.localdate()),
+            "demand_side_for": selectors.demand_side_partners(indicator),
+            "can_edit": permissions.can_edit_indicator(request.user, indicator),
+            "can_goals": can_goals,
+            "goal_form": GoalForm() if can_goals else None,
+            "milestone_form": MilestoneForm() if can_goals else None,
+        },
+    )
+
+
+@section_required(Section.FIGURES)
+def indicator_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_define_indicators(request.user):
+        raise PermissionDenied
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = services.indicator_create(
+                code=form.cleaned_data["code"], definition=form.definition(), actor=request.user
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("Kennzahl angelegt."))
+            return redirect("kpi:indicator", code=indicator.code)
+    return render(request, "kpi/indicator_form.html", {"form": form, "indicator": None})
+
+
+@section_required(Section.FIGURES)
+def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(code)
+    if not permissions.can_edit_indicator(request.user, indicator):
+        raise PermissionDenied
+    assert indicator.current_version is not None
+    form = IndicatorForm(
+        request.POST or None,
+        indicator=indicator,
+        initial=IndicatorForm.initial_for(indicator.current_version),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.indicator_update(
+                indicator=indicator,
+                definition=form.definition(),
+                change_note=form.cleaned_data["change_note"],
+                valid_from=form.cleaned_data.get("valid_from"),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Version %(n)d gespeichert; sie gilt ab %(date)s.")
+                % {"n": version.number, "date": f"{version.valid_from:%d.%m.%Y}"},
+            )
+            return redirect("kpi:indicator", code=indicator.code)
+    return render(request, "kpi/indicator_form.html", {"form": form, "indicator": indicator})
+
+
+@section_required(Section.FIGURES)
+def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    indicator = _indicator(code)
+    version = indicator.current_version
+    series = selectors.cached_series(indicator)
+    if version is None or series is None:
+        raise Http404
+    filename = f"{indicator.code}-v{version.number}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(indicator, series.data), content_type="text/csv")
+    else:
+        try:
+            content = exports.to_xlsx(indicator, version, series.data)
+        except exports.XlsxUnavailable:
+            return HttpResponse(
+                _("Der Excel-Export ist auf diesem Server nicht eingerichtet (openpyxl fehlt)."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action=Action.EXPORT,
+            obj=indicator,
+            note=f"{fmt.upper()} V{version.number}",
+            request=request,
+        )
+    return response
+
+
+@require_POST
+@section_required(Section.FIGURES)
+def goal_create(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(code)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.goal_create(indicator=indicator, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Ziel angelegt."))
+    else:
+        messages.error(request, _("Ziel nicht angelegt: bitte alle Felder ausfüllen."))
+    return redirect("kpi:indicator", code=indicator.code)
+
+
+@require_POST
+@section_required(Section.FIGURES)
+def milestone_create(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = get_object_or_404(Goal.objects.select_related("indicator__current_version"), pk=goal_id)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_create(goal=goal, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Meilenstein angelegt."))
+    else:
+        messages.error(request, _("Meilenstein nicht angelegt: bitte alle Felder ausfüllen."))
+    return redirect("kpi:indicator", code=goal.indicator.code)
+
+
+@section_required(Section.FIGURES)
+def reclassification_report(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_reclassifications(request.user):
+        raise PermissionDenied
+    weeks = 8
+    since = timezone.now() - timedelta(weeks=weeks)
+    items = selectors.reclassifications(since=since)
+    names = selectors.category_names()
+    counted = [
+        {
+            "source": source,
+            "before": names.get((source, before), before),
+            "after": names.get((source, after), after),
+            "count": n,
+        }
+        for (source, before, after), n in selectors.reclassification_counts(items).most_common()
+    ]
+    context: dict[str, Any] = {"weeks": weeks, "counted": counted, "items": items[:200]}
+    return render(request, "kpi/reclassifications.html", context)
