@@ -15,6 +15,8 @@ from stadtlage.demo.baseline import load_baseline
 from stadtlage.demo.generator import DEFAULT_SEED, generate
 from stadtlage.demo.output import logins_table
 from stadtlage.demo.reset import clear_scenario
+from stadtlage.kpi.compute import recompute_all
+from stadtlage.kpi.seed import load_indicators
 from stadtlage.organisations.models import Organisation
 from stadtlage.patrols.models import Observation
 
@@ -94,6 +96,8 @@ class Command(BaseCommand):
             events=options["events"],
             progress=self.stdout.write if verbose else None,
         )
+        indicators = load_indicators()
+        series = recompute_all()
         seconds = time.perf_counter() - began
         for key, label in COUNT_LABELS.items():
             self.stdout.write(f"  {label:<20} {_number(result.counts.get(key, 0)):>10}")
@@ -102,5 +106,8 @@ class Command(BaseCommand):
                 f"Demo-Stadt geladen: {_number(result.events)} Ereignisse in {seconds:.1f} s "
                 f"(Szenario {result.seconds:.1f} s, Skalierung {result.scale:.3f})."
             )
+        )
+        self.stdout.write(
+            f"Kennzahlen: {len(indicators.created)} angelegt, {len(series)} Zeitreihen berechnet."
         )
         self.stdout.write(logins_table(logins))
