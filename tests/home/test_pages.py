@@ -79,3 +79,12 @@ def test_start_page_query_count_is_bounded(client: Client, role: Role) -> None:
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
     assert len(queries) <= 25, [q["sql"] for q in queries]
+
+
+def test_only_the_most_specific_navigation_entry_is_current() -> None:
+    from stadtlage.home.navigation import navigation_for
+
+    user = user_with_role(Role.ANALYST)
+    current = [item.url for item in navigation_for(user, "/kennzahlen/partner/") if item.current]
+    assert len(current) == 1
+    assert current[0] != "/kennzahlen/"

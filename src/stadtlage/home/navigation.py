@@ -37,13 +37,14 @@ class NavItem:
 
 
 def navigation_for(user: Any, path: str) -> list[NavItem]:
+    """Entries the user may open; the one whose URL is the longest prefix of `path` is current."""
     if not is_staff_user(user):
         return []
-    items = []
-    for entry in NAVIGATION:
-        if entry.section is not None and not can_access_section(user, entry.section):
-            continue
-        url = reverse(entry.url_name)
-        current = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(label=entry.label, url=url, current=current))
-    return items
+    urls = [
+        (entry.label, reverse(entry.url_name))
+        for entry in NAVIGATION
+        if entry.section is None or can_access_section(user, entry.section)
+    ]
+    matching = [url for _, url in urls if path == url or (url != "/" and path.startswith(url))]
+    current = max(matching, key=len, default=None)
+    return [NavItem(label=label, url=url, current=url == current) for label, url in urls]
