@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "stadtlage.kpi",
     "stadtlage.home",
     "stadtlage.demo",
+    "django_tasks",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,28 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "stadtlage <noreply@stadtlage.invalid>")
+
+# --- Background tasks (Django's tasks framework via the django-tasks backport) ---------------
+# Default: tasks run immediately in the process that enqueues them (embedded/SQLite setup).
+# TASKS_BACKEND=database: tasks are stored in the database and run by `stadtlage db_worker`
+# (needs the django-tasks-db package).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower() or "immediate"
+if TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+elif TASKS_BACKEND == "database":
+    try:
+        import django_tasks_db  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=database needs the package django-tasks-db "
+            "(pip install 'django-tasks-db[compat]')."
+        ) from exc
+    INSTALLED_APPS.append("django_tasks_db")
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be 'immediate' or 'database', got {TASKS_BACKEND!r}"
+    )
 
 # --- Domain settings ------------------------------------------------------------------------
 # Map tiles: any XYZ URL; empty disables the base map (our own layers still render).

@@ -10,6 +10,7 @@ urlpatterns = [
     path("konto/", include("stadtlage.accounts.urls")),
     path("orte/", include("stadtlage.places.urls")),
     path("protokoll/", include("stadtlage.audit.urls")),
+    path("sonderstab/", include("stadtlage.taskforce.urls")),
     path("kennzahlen/", include("stadtlage.kpi.urls")),
     path("open311/v2/", include("stadtlage.open311.urls")),
     path("verwaltung/", admin.site.urls),

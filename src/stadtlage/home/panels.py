@@ -21,6 +21,7 @@ from stadtlage.organisations.models import DataDomain
 from stadtlage.patrols.models import Measure, Observation, Patrol
 from stadtlage.places.models import Area
 from stadtlage.reports.models import OPEN_STATES, Report
+from stadtlage.taskforce.panels import taskforce_panel
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,10 @@ PANELS: tuple[tuple[frozenset[str], Panel], ...] = (
         Panel(
             "figures", _("Lage der letzten acht Wochen"), "home/panels/figures.html", weekly_figures
         ),
+    ),
+    (
+        frozenset({R.TASKFORCE_LEAD, R.BOARD_MEMBER, R.MAYOR_OFFICE}),
+        Panel("taskforce", _("Sonderstab"), "taskforce/panel.html", taskforce_panel),
     ),
     (
         frozenset({R.PARTNER_SUBMITTER, R.ANALYST}),

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from stadtlage.demo.accounts import create_demo_accounts
 from stadtlage.demo.baseline import load_baseline
@@ -19,6 +20,7 @@ from stadtlage.kpi.compute import recompute_all
 from stadtlage.kpi.seed import load_indicators
 from stadtlage.organisations.models import Organisation
 from stadtlage.patrols.models import Observation
+from stadtlage.taskforce.seed import load_demo_taskforce
 
 COUNT_LABELS = {
     "patrols": "Streifen",
@@ -41,6 +43,13 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(f"Ungültiges Datum „{value}“ (erwartet JJJJ-MM-TT).") from exc
+
+
+def _scenario_now(until: dt.date | None) -> dt.datetime:
+    """The scenario's "now": the real time, or the evening of the last simulated day."""
+    if until is None:
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(until, dt.time(18, 0)))
 
 
 class Command(BaseCommand):
@@ -97,6 +106,7 @@ class Command(BaseCommand):
             progress=self.stdout.write if verbose else None,
         )
         indicators = load_indicators()
+        taskforce = load_demo_taskforce(now=_scenario_now(options["until"]))
         series = recompute_all()
         seconds = time.perf_counter() - began
         for key, label in COUNT_LABELS.items():
@@ -108,6 +118,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
-            f"Kennzahlen: {len(indicators.created)} angelegt, {len(series)} Zeitreihen berechnet."
+            f"Kennzahlen: {len(indicators.created)} angelegt, {len(series)} Zeitreihen berechnet; "
+            f"Sonderstab: {sum(taskforce.values())} Datensätze."
         )
         self.stdout.write(logins_table(logins))

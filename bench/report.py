@@ -1,0 +1,201 @@
+"""Benchmark: issuing the report to the Oberbürgermeister (issue #6).
+
+For two cities – the demo city (``stadtlage demo`` with its default volume) and the large city
+(2,000,000 events) – a database is built once (var/bench/report-<N>.sqlite3, reused on later
+runs), the Sonderstab's demo state is seeded (``taskforce.seed.load_demo_taskforce``) and the key
+figures are computed (``kpi.compute.recompute_all``). Then, in the same process:
+
+* reference: an empty report (the same Typst template with an empty document, no queries);
+* the report: ``mayor_report_request`` + ``mayor_report_generate`` (collect the document through
+  the selectors and the key-figure view models, render the SVG charts, set the PDF with Typst,
+  hash and store it) – the whole work of the background task.
+
+The report reads the computed series, never the raw events, so its time should barely depend on
+the number of events. Target for the demo city: ≤ 10 s.
+
+    python bench/report.py            # demo city + 2,000,000 events
+    python bench/report.py --quick    # 5,000 and 50,000 events
+
+The last line printed is JSON with ``demo_report_s`` and ``large_report_s`` (medians).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+LARGE = 2_000_000
+
+
+def _db_path(label: str) -> Path:
+    return ROOT / "var" / "bench" / f"report-{label}.sqlite3"
+
+
+# --------------------------------------------------------------------------- worker
+
+
+def _timed(fn: Any, repeat: int) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(repeat):
+        began = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times), result
+
+
+def worker(events: int | None, label: str, repeat: int) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    from stadtlage.kpi.compute import recompute_all
+    from stadtlage.patrols.models import Observation
+    from stadtlage.taskforce import pdf, reporting, services
+    from stadtlage.taskforce.seed import load_demo_taskforce
+
+    out: dict[str, Any] = {"label": label}
+    call_command("migrate", verbosity=0, skip_checks=True)
+    if not Observation.objects.exists():
+        began = time.perf_counter()
+        args = ["--events", str(events)] if events else []
+        call_command("demo", *args, verbosity=0, skip_checks=True)
+        out["build_city_s"] = round(time.perf_counter() - began, 1)
+    began = time.perf_counter()
+    load_demo_taskforce(now=timezone.now())
+    out["seed_s"] = round(time.perf_counter() - began, 2)
+    began = time.perf_counter()
+    recompute_all()
+    out["kpi_recompute_s"] = round(time.perf_counter() - began, 2)
+
+    today = timezone.localdate()
+    start, end = services.last_complete_period("week", today)
+    empty = {
+        "title": "Bericht an den Oberbürgermeister",
+        "subtitle": "",
+        "period": {"label": "", "start": "", "end": "", "partial": False},
+        "as_of": "",
+        "figures_computed_at": "",
+        "summary": dict.fromkeys(
+            (
+                "decisions",
+                "in_implementation",
+                "milestones_reached",
+                "milestones_overdue",
+                "at_risk",
+                "pipeline",
+            ),
+            0,
+        ),
+        **{
+            key: []
+            for key in (
+                "indicators",
+                "decisions",
+                "by_status",
+                "measures",
+                "milestones_reached",
+                "milestones_due",
+                "milestones_overdue",
+                "risks",
+                "next",
+            )
+        },
+    }
+    pdf.render_pdf(empty)  # warm-up: fonts, template
+    out["empty_report_s"], _ = _timed(lambda: pdf.render_pdf(empty), repeat)
+
+    def issue() -> Any:
+        report = services.mayor_report_request(
+            period="week", period_start=start, period_end=end, actor=None, enqueue=False
+        )
+        return services.mayor_report_generate(report_id=report.pk)
+
+    out["report_s"], report = _timed(issue, repeat)
+    out["document_s"], _ = _timed(
+        lambda: reporting.build_document(period="week", period_start=start, period_end=end),
+        repeat,
+    )
+    out["pdf_bytes"] = report.pdf_size
+    out["pages"] = len(PdfReader(io.BytesIO(bytes(report.pdf))).pages)
+    out["indicators"] = len(report.snapshot["indicators"])
+    out["observations"] = Observation.objects.count()
+    out["ratio_to_empty"] = round(out["report_s"] / out["empty_report_s"], 1)
+    for key in ("empty_report_s", "report_s", "document_s"):
+        out[key] = round(out[key], 3)
+    return out
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def run_city(events: int | None, label: str, repeat: int) -> dict[str, Any]:
+    path = _db_path(label)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "STADTLAGE_DEMO": "1",
+        "DJANGO_SETTINGS_MODULE": "stadtlage.settings",
+        "DATABASE_URL": f"sqlite:///{path}",
+        "TASKS_BACKEND": "immediate",
+    }
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        label,
+        "--events",
+        str(events or 0),
+        "--repeat",
+        str(repeat),
+    ]
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"worker for {label} failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small cities (5,000 / 50,000)")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--events", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    args = parser.parse_args()
+    if args.worker:
+        result = worker(args.events or None, args.worker, args.repeat)
+        print(json.dumps(result))
+        return
+    cities = [("demo", 5_000 if args.quick else None), ("large", 50_000 if args.quick else LARGE)]
+    results = {}
+    for name, events in cities:
+        label = f"{name}-{events or 'default'}"
+        results[name] = run_city(events, label, args.repeat)
+        print(f"{name}: {json.dumps(results[name])}", flush=True)
+    summary = {
+        "demo_report_s": results["demo"]["report_s"],
+        "large_report_s": results["large"]["report_s"],
+        "demo_empty_report_s": results["demo"]["empty_report_s"],
+        "large_empty_report_s": results["large"]["empty_report_s"],
+        "demo_observations": results["demo"]["observations"],
+        "large_observations": results["large"]["observations"],
+        "demo_target_met": results["demo"]["report_s"] <= 10.0,
+        "quick": args.quick,
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Models of the Sonderstab (task force).
+
+* ``groups``: the working groups (also the themes of figures and categories).
+* ``recommendations``: recommendations, their indicators, measures, milestones, board
+  decisions and history.
+* ``meetings``: the weekly meeting with agenda, minutes, action items and attendance.
+* ``reports``: the frozen reports to the Oberbürgermeister.
+"""
+
+from stadtlage.taskforce.models.groups import WorkingGroup
+from stadtlage.taskforce.models.meetings import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    AgendaKind,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingSchedule,
+    MeetingStatus,
+    MinutesAmendment,
+    Weekday,
+)
+from stadtlage.taskforce.models.recommendations import (
+    BoardDecision,
+    DecisionOutcome,
+    EventKind,
+    Measure,
+    Milestone,
+    MilestoneStatus,
+    Recommendation,
+    RecommendationEvent,
+    RecommendationIndicator,
+    RecommendationState,
+)
+from stadtlage.taskforce.models.reports import (
+    MayorReport,
+    ReportPeriod,
+    ReportStatus,
+    ReportTrigger,
+)
+
+__all__ = [
+    "ActionItem",
+    "ActionStatus",
+    "AgendaItem",
+    "AgendaKind",
+    "Attendance",
+    "AttendanceStatus",
+    "BoardDecision",
+    "DecisionOutcome",
+    "EventKind",
+    "MayorReport",
+    "Measure",
+    "Meeting",
+    "MeetingSchedule",
+    "MeetingStatus",
+    "Milestone",
+    "MilestoneStatus",
+    "MinutesAmendment",
+    "Recommendation",
+    "RecommendationEvent",
+    "RecommendationIndicator",
+    "RecommendationState",
+    "ReportPeriod",
+    "ReportStatus",
+    "ReportTrigger",
+    "Weekday",
+    "WorkingGroup",
+]

@@ -1,0 +1,59 @@
+"""Writes on working groups: mission, lead and deputy (members are accounts.Membership rows)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from stadtlage.accounts.models import Role
+from stadtlage.audit.models import Action
+from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.taskforce import permissions as perm
+from stadtlage.taskforce.errors import NotAllowed, TaskforceError
+from stadtlage.taskforce.models import WorkingGroup
+
+
+def _is_member(group: WorkingGroup, person: Any) -> bool:
+    return group.memberships.filter(
+        user=person, is_active=True, role__in=(Role.WG_MEMBER, Role.WG_LEAD)
+    ).exists()
+
+
+def working_group_update(
+    *,
+    group: WorkingGroup,
+    actor: Any,
+    mission: str,
+    lead: Any = None,
+    deputy: Any = None,
+    request: HttpRequest | None = None,
+) -> WorkingGroup:
+    """Set the group's mission, lead and deputy; both persons must be members of the group."""
+    if actor is not None and not perm.can_manage_group(actor, group):
+        raise NotAllowed(
+            "Die Arbeitsgruppe bearbeiten ihre Leitung und die Leitung des Sonderstabs."
+        )
+    for person, what in ((lead, "Leitung"), (deputy, "Stellvertretung")):
+        if person is not None and not _is_member(group, person):
+            raise TaskforceError(
+                f"{what}: {person} ist nicht Mitglied der Arbeitsgruppe „{group}“ "
+                "(Mitgliedschaft in der Verwaltung anlegen)."
+            )
+    if lead is not None and deputy is not None and lead.pk == deputy.pk:
+        raise TaskforceError("Leitung und Stellvertretung müssen verschiedene Personen sein.")
+    before = snapshot(group)
+    group.mission, group.lead, group.deputy = mission.strip(), lead, deputy
+    group.full_clean()
+    with transaction.atomic():
+        group.save()
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=group,
+            before=before,
+            after=snapshot(group),
+            request=request,
+        )
+    return group

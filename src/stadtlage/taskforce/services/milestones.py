@@ -1,0 +1,153 @@
+"""Writes on the milestones of a recommendation: planning them and ticking them off.
+
+Planning follows the content rules (``recommendations.ensure_content_editable``) until the
+submission; after the board's decision only the Sonderstab lead plans milestones, and the group
+ticks them off. Each write appends a history row and an audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from stadtlage.audit.models import Action
+from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.taskforce import permissions as perm
+from stadtlage.taskforce.errors import FrozenError, NotAllowed, TransitionError
+from stadtlage.taskforce.models import (
+    EventKind,
+    Measure,
+    Milestone,
+    MilestoneStatus,
+    Recommendation,
+    RecommendationState,
+)
+from stadtlage.taskforce.services.common import user_or_none
+from stadtlage.taskforce.services.recommendations import (
+    ensure_content_editable,
+    history_event,
+    remove_part,
+)
+from stadtlage.taskforce.workflow import EDITABLE_STATES, TRACKED_STATES, state_label
+
+
+def _ensure_milestones_plannable(rec: Recommendation, actor: Any) -> None:
+    """Milestones are planned with the content; after the decision only the Sonderstab lead
+    adds or moves them (e.g. for conditions of the board), and the history shows it."""
+    if rec.state in EDITABLE_STATES:
+        ensure_content_editable(rec, actor)
+        return
+    if rec.state not in TRACKED_STATES or rec.state == RecommendationState.EVALUATED:
+        raise FrozenError(
+            f"Im Status „{state_label(rec.state)}“ werden keine Meilensteine geplant."
+        )
+    if actor is not None and not perm.is_taskforce_lead(actor):
+        raise NotAllowed(
+            "Nach dem Beschluss plant nur die Leitung des Sonderstabs Meilensteine nach."
+        )
+
+
+def milestone_save(
+    *,
+    recommendation: Recommendation,
+    actor: Any,
+    title: str,
+    due_date: date,
+    measure: Measure | None = None,
+    milestone: Milestone | None = None,
+    request: HttpRequest | None = None,
+) -> Milestone:
+    _ensure_milestones_plannable(recommendation, actor)
+    if measure is not None and measure.recommendation_id != recommendation.pk:
+        raise TransitionError(f"Die Maßnahme „{measure}“ gehört zu einer anderen Empfehlung.")
+    obj = milestone or Milestone(recommendation=recommendation)
+    if obj.status != MilestoneStatus.OPEN:
+        raise FrozenError(f"Der Meilenstein „{obj.title}“ ist nicht mehr offen.")
+    before = snapshot(obj) if obj.pk else None
+    obj.title, obj.due_date, obj.measure = title, due_date, measure
+    obj.full_clean()
+    with transaction.atomic():
+        obj.save()
+        history_event(
+            recommendation,
+            actor,
+            EventKind.EDITED,
+            note=f"Meilenstein „{title}“ zum {due_date:%d.%m.%Y}",
+        )
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE if before else Action.CREATE,
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+            request=request,
+        )
+    return obj
+
+
+def milestone_remove(
+    *, milestone: Milestone, actor: Any, request: HttpRequest | None = None
+) -> None:
+    remove_part(milestone, milestone.recommendation, actor, "Meilenstein", request)
+
+
+def milestone_set_status(
+    *,
+    milestone: Milestone,
+    status: str,
+    actor: Any,
+    completed_on: date | None = None,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Milestone:
+    """Mark a milestone of a decided recommendation as reached, cancelled or open again."""
+    rec = milestone.recommendation
+    if rec.state not in TRACKED_STATES or rec.state == RecommendationState.EVALUATED:
+        raise FrozenError(
+            f"Meilensteine werden erst nach dem Beschluss abgehakt (Status jetzt: "
+            f"„{state_label(rec.state)}“)."
+        )
+    if actor is not None and not perm.can_update_milestones(actor, rec):
+        raise NotAllowed(
+            f"Meilensteine hakt die Arbeitsgruppe „{rec.working_group}“ oder die Leitung "
+            "des Sonderstabs ab."
+        )
+    if status not in MilestoneStatus.values:
+        raise TransitionError(f"Unbekannter Status „{status}“.")
+    if status == MilestoneStatus.CANCELLED and not note.strip():
+        raise TransitionError("Bitte begründen, warum der Meilenstein entfällt.")
+    today = timezone.localdate()
+    if status == MilestoneStatus.DONE and completed_on is not None and completed_on > today:
+        raise TransitionError("Das Datum „erreicht am“ liegt in der Zukunft.")
+    before = snapshot(milestone)
+    milestone.status = status
+    milestone.note = note or milestone.note
+    if status == MilestoneStatus.DONE:
+        milestone.completed_on = completed_on or today
+        milestone.completed_by = user_or_none(actor)
+    else:
+        milestone.completed_on, milestone.completed_by = None, None
+    milestone.full_clean()
+    with transaction.atomic():
+        milestone.save()
+        history_event(
+            rec,
+            actor,
+            EventKind.MILESTONE,
+            note=f"Meilenstein „{milestone.title}“: {milestone.get_status_display()}"
+            + (f" – {note}" if note else ""),
+            data={"milestone": milestone.pk, "status": status},
+        )
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=milestone,
+            before=before,
+            after=snapshot(milestone),
+            request=request,
+        )
+    return milestone

@@ -1,0 +1,404 @@
+"""Writes on recommendations: content, indicators, measures, milestones and the status.
+
+Every function is keyword-only, checks the person's right (``actor=None`` is the system: seed,
+management commands), validates, writes, and appends a history row and an audit event in the
+same transaction. ``recommendation_transition`` is the only writer of ``Recommendation.state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from stadtlage.audit.models import Action
+from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.kpi.models import Goal, Indicator
+from stadtlage.places.models import Area
+from stadtlage.taskforce import permissions as perm
+from stadtlage.taskforce.errors import FrozenError, NotAllowed, TransitionError
+from stadtlage.taskforce.models import (
+    BoardDecision,
+    EventKind,
+    Measure,
+    Meeting,
+    Recommendation,
+    RecommendationEvent,
+    RecommendationIndicator,
+    RecommendationState,
+    WorkingGroup,
+)
+from stadtlage.taskforce.services.common import user_or_none
+from stadtlage.taskforce.workflow import (
+    DECISION_OUTCOMES,
+    EDITABLE_STATES,
+    Actor,
+    Transition,
+    state_label,
+    transition,
+    transitions_from,
+)
+
+CONTENT_FIELDS = (
+    "title",
+    "problem",
+    "expected_effect",
+    "resources",
+    "costs_eur",
+    "responsible_organisation",
+)
+
+
+def history_event(
+    rec: Recommendation, actor: Any, kind: str, note: str = "", **extra: Any
+) -> RecommendationEvent:
+    return RecommendationEvent.objects.create(
+        recommendation=rec,
+        actor=user_or_none(actor),
+        kind=kind,
+        note=note,
+        **extra,
+    )
+
+
+def _field_label(name: str) -> str:
+    field = Recommendation._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+def ensure_content_editable(rec: Recommendation, actor: Any) -> None:
+    if rec.state not in EDITABLE_STATES:
+        raise FrozenError(
+            f"Die Empfehlung „{rec.title}“ ist im Status „{state_label(rec.state)}“: "
+            "ihr Inhalt ist so, wie ihn der Verwaltungsvorstand gesehen hat, und kann nicht "
+            "mehr geändert werden."
+        )
+    if actor is not None and not perm.can_edit_recommendation(actor, rec):
+        raise NotAllowed(
+            f"Bearbeiten darf nur die Arbeitsgruppe „{rec.working_group}“ (im Entwurf) oder "
+            "ihre Leitung bzw. die Leitung des Sonderstabs."
+        )
+
+
+# --- Content --------------------------------------------------------------------------------
+
+
+def recommendation_create(
+    *,
+    working_group: WorkingGroup,
+    title: str,
+    actor: Any,
+    data: Mapping[str, Any] | None = None,
+    areas: Iterable[Area] = (),
+    request: HttpRequest | None = None,
+) -> Recommendation:
+    if actor is not None and not perm.can_create_recommendation(actor, working_group):
+        raise NotAllowed(
+            f"Empfehlungen der Arbeitsgruppe „{working_group}“ legen nur ihre Mitglieder an."
+        )
+    values = {k: v for k, v in (data or {}).items() if k in CONTENT_FIELDS and k != "title"}
+    rec = Recommendation(
+        working_group=working_group,
+        title=title,
+        created_by=user_or_none(actor),
+        state_changed_at=timezone.now(),
+        **values,
+    )
+    rec.full_clean()
+    with transaction.atomic():
+        rec.save()
+        rec.areas.set(list(areas))
+        history_event(rec, actor, EventKind.CREATED, to_state=rec.state)
+        audit_record(
+            actor=actor, action=Action.CREATE, obj=rec, after=snapshot(rec), request=request
+        )
+    return rec
+
+
+def recommendation_update(
+    *,
+    recommendation: Recommendation,
+    actor: Any,
+    data: Mapping[str, Any],
+    areas: Iterable[Area] | None = None,
+    request: HttpRequest | None = None,
+) -> Recommendation:
+    rec = recommendation
+    ensure_content_editable(rec, actor)
+    before = snapshot(rec)
+    changed = []
+    for name in CONTENT_FIELDS:
+        if name in data and getattr(rec, name) != data[name]:
+            setattr(rec, name, data[name])
+            changed.append(name)
+    rec.full_clean()
+    with transaction.atomic():
+        rec.save()
+        if areas is not None:
+            new_ids = {a.pk for a in areas}
+            if new_ids != set(rec.areas.values_list("pk", flat=True)):
+                rec.areas.set(list(new_ids))
+                changed.append("areas")
+        if changed:
+            labels = [_field_label(n) for n in changed]
+            history_event(rec, actor, EventKind.EDITED, note=", ".join(labels))
+            audit_record(
+                actor=actor,
+                action=Action.UPDATE,
+                obj=rec,
+                before=before,
+                after=snapshot(rec),
+                request=request,
+            )
+    return rec
+
+
+def indicator_link_save(
+    *,
+    recommendation: Recommendation,
+    actor: Any,
+    indicator: Indicator,
+    goal: Goal | None = None,
+    baseline: float | None = None,
+    baseline_label: str = "",
+    target: float | None = None,
+    target_date: date | None = None,
+    link: RecommendationIndicator | None = None,
+    request: HttpRequest | None = None,
+) -> RecommendationIndicator:
+    """Link (or update the link to) a key figure; blanks are taken from the figure's goal."""
+    ensure_content_editable(recommendation, actor)
+    if goal is not None and goal.indicator_id != indicator.pk:
+        raise TransitionError(f"Das Ziel „{goal}“ gehört nicht zur Kennzahl „{indicator}“.")
+    if goal is not None:
+        baseline = goal.baseline_value if baseline is None else baseline
+        baseline_label = baseline_label or goal.baseline_label
+        target = goal.target_value if target is None else target
+        target_date = target_date or goal.target_date
+    obj = link or RecommendationIndicator(recommendation=recommendation)
+    before = snapshot(obj) if obj.pk else None
+    obj.indicator = indicator
+    obj.goal = goal
+    obj.baseline = baseline
+    obj.baseline_label = baseline_label
+    obj.target = target
+    obj.target_date = target_date
+    obj.full_clean()
+    with transaction.atomic():
+        obj.save()
+        history_event(recommendation, actor, EventKind.EDITED, note=f"Kennzahl: {indicator}")
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE if before else Action.CREATE,
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+            request=request,
+        )
+    return obj
+
+
+def remove_part(obj: Any, rec: Recommendation, actor: Any, what: str, request: Any) -> None:
+    ensure_content_editable(rec, actor)
+    with transaction.atomic():
+        before, pk, label = snapshot(obj), obj.pk, str(obj)
+        obj.delete()
+        history_event(rec, actor, EventKind.EDITED, note=f"{what} entfernt: {label}")
+        audit_record(
+            actor=actor,
+            action=Action.DELETE,
+            object_type=obj._meta.label_lower,
+            object_id=pk,
+            object_repr=label,
+            before=before,
+            request=request,
+        )
+
+
+def indicator_link_remove(
+    *, link: RecommendationIndicator, actor: Any, request: HttpRequest | None = None
+) -> None:
+    remove_part(link, link.recommendation, actor, "Kennzahl", request)
+
+
+def measure_save(
+    *,
+    recommendation: Recommendation,
+    actor: Any,
+    title: str,
+    description: str = "",
+    responsible_organisation: Any = None,
+    measure: Measure | None = None,
+    request: HttpRequest | None = None,
+) -> Measure:
+    ensure_content_editable(recommendation, actor)
+    obj = measure or Measure(
+        recommendation=recommendation, order=recommendation.measures.count() + 1
+    )
+    before = snapshot(obj) if obj.pk else None
+    obj.title, obj.description = title, description
+    obj.responsible_organisation = responsible_organisation
+    obj.full_clean()
+    with transaction.atomic():
+        obj.save()
+        history_event(recommendation, actor, EventKind.EDITED, note=f"Maßnahme: {title}")
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE if before else Action.CREATE,
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+            request=request,
+        )
+    return obj
+
+
+def measure_remove(*, measure: Measure, actor: Any, request: HttpRequest | None = None) -> None:
+    remove_part(measure, measure.recommendation, actor, "Maßnahme", request)
+
+
+# --- Status ---------------------------------------------------------------------------------
+
+ACTOR_WORDS = {
+    Actor.GROUP_MEMBER: "die Mitglieder der Arbeitsgruppe",
+    Actor.GROUP_LEAD: "die Leitung der Arbeitsgruppe",
+    Actor.TASKFORCE_LEAD: "die Leitung des Sonderstabs",
+    Actor.BOARD: "Mitglieder des Verwaltungsvorstands",
+}
+
+
+def _refuse_unknown_edge(source: str, target: str) -> TransitionError:
+    options = transitions_from(source)
+    if not options:
+        return TransitionError(
+            f"Aus dem Status „{state_label(source)}“ ist kein Statuswechsel mehr vorgesehen."
+        )
+    possible = ", ".join(f"„{state_label(t.target)}“" for t in options)
+    return TransitionError(
+        f"Ein Wechsel von „{state_label(source)}“ nach „{state_label(target)}“ ist nicht "
+        f"vorgesehen. Möglich ist: {possible}."
+    )
+
+
+def _check_inputs(
+    edge: Transition,
+    *,
+    note: str,
+    decided_on: date | None,
+    wording: str,
+    conditions: str,
+    evaluation: str,
+) -> None:
+    missing: list[str] = []
+    if edge.needs_decision:
+        if decided_on is None:
+            missing.append("das Datum der Sitzung des Verwaltungsvorstands")
+        elif decided_on > timezone.localdate():
+            raise TransitionError("Das Datum des Beschlusses liegt in der Zukunft.")
+        if not wording.strip():
+            missing.append("der Wortlaut des Beschlusses")
+        if edge.target == RecommendationState.DECIDED_WITH_CONDITIONS and not conditions.strip():
+            missing.append("die Auflagen")
+    if edge.needs_note and not note.strip():
+        missing.append("eine Begründung für die Arbeitsgruppe")
+    if edge.needs_evaluation and not evaluation.strip():
+        missing.append("die Bewertung der Wirkung")
+    if missing:
+        raise TransitionError(
+            f"„{edge.label}“ ist nicht möglich – es fehlt: {'; '.join(missing)}.",
+            missing=missing,
+        )
+
+
+def recommendation_transition(
+    *,
+    recommendation: Recommendation,
+    to_state: str,
+    actor: Any,
+    note: str = "",
+    decided_on: date | None = None,
+    wording: str = "",
+    conditions: str = "",
+    evaluation: str = "",
+    meeting: Meeting | None = None,
+    request: HttpRequest | None = None,
+) -> RecommendationEvent:
+    """Move a recommendation along the transition map (``workflow.TRANSITIONS``).
+
+    Refuses edges that are not in the map, persons without the edge's role, missing board
+    decision data or reasons, and failing guards, each with a German message naming the missing
+    piece. Writes the board decision, the history row and the audit event in one transaction.
+    """
+    with transaction.atomic():
+        rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        source = rec.state
+        edge = transition(source, to_state)
+        if edge is None:
+            raise _refuse_unknown_edge(source, to_state)
+        if actor is not None and not perm.can_take(actor, rec, edge):
+            who = " oder ".join(sorted(ACTOR_WORDS[a] for a in edge.actors))
+            raise NotAllowed(f"„{edge.label}“ dürfen nur {who}.")
+        _check_inputs(
+            edge,
+            note=note,
+            decided_on=decided_on,
+            wording=wording,
+            conditions=conditions,
+            evaluation=evaluation,
+        )
+        if edge.guard is not None:
+            missing = edge.guard(rec)
+            if missing:
+                raise TransitionError(
+                    f"„{edge.label}“ ist nicht möglich – es fehlt: {'; '.join(missing)}.",
+                    missing=missing,
+                )
+        decision = None
+        if edge.needs_decision:
+            assert decided_on is not None  # checked above
+            decision = BoardDecision.objects.create(
+                recommendation=rec,
+                outcome=DECISION_OUTCOMES[edge.target],
+                decided_on=decided_on,
+                wording=wording.strip(),
+                conditions=conditions.strip(),
+                recorded_by=user_or_none(actor),
+            )
+        rec.state = edge.target
+        rec.state_changed_at = timezone.now()
+        fields = ["state", "state_changed_at", "updated_at"]
+        if edge.needs_evaluation:
+            rec.evaluation = evaluation.strip()
+            fields.append("evaluation")
+        rec.save(update_fields=fields)
+        event = history_event(
+            rec,
+            actor,
+            EventKind.TRANSITION,
+            note=note.strip(),
+            from_state=source,
+            to_state=edge.target,
+            decision=decision,
+            meeting=meeting,
+        )
+        audit_record(
+            actor=actor,
+            action=Action.TRANSITION,
+            obj=rec,
+            before={"state": source},
+            after={
+                "state": edge.target,
+                "decision": snapshot(decision) if decision else None,
+                "meeting": meeting.pk if meeting else None,
+            },
+            note=note.strip(),
+            request=request,
+        )
+    recommendation.state = rec.state
+    recommendation.state_changed_at = rec.state_changed_at
+    recommendation.evaluation = rec.evaluation
+    return event

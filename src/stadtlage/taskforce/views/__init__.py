@@ -1,0 +1,1 @@
+"""Views of the Sonderstab, one module per page family; thin: forms in, services out."""

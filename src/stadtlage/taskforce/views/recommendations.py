@@ -1,0 +1,303 @@
+"""Pages of the recommendations: list, create, edit, detail with its parts, status changes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from stadtlage.accounts.decorators import section_required
+from stadtlage.accounts.permissions import Section
+from stadtlage.taskforce import forms, selectors, services
+from stadtlage.taskforce import permissions as perm
+from stadtlage.taskforce.models import (
+    Meeting,
+    Milestone,
+    Recommendation,
+    RecommendationState,
+    WorkingGroup,
+)
+from stadtlage.taskforce.views.common import attempt, require, safe_next
+from stadtlage.taskforce.workflow import (
+    EDITABLE_STATES,
+    TRACKED_STATES,
+    missing_for_board,
+    transitions_from,
+)
+
+TASKFORCE = section_required(Section.TASKFORCE)
+
+
+def _visible(request: HttpRequest, pk: int) -> Recommendation:
+    rec = get_object_or_404(
+        selectors.with_details(perm.recommendations_visible_to(request.user)), pk=pk
+    )
+    require(perm.can_view_recommendation(request.user, rec))
+    return rec
+
+
+@TASKFORCE
+def recommendation_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("status", "")
+    if state not in RecommendationState.values:
+        state = ""
+    group = WorkingGroup.objects.filter(slug=request.GET.get("ag", "")).first()
+    visible = perm.recommendations_visible_to(request.user)
+    context = {
+        "recommendations": selectors.recommendation_list(visible, state=state, group=group),
+        "counts": selectors.state_counts(visible),
+        "state": state,
+        "group": group,
+        "groups": WorkingGroup.objects.filter(is_active=True),
+        "can_create": perm.groups_for_new_recommendation(request.user).exists(),
+    }
+    return render(request, "taskforce/recommendation_list.html", context)
+
+
+@TASKFORCE
+def recommendation_create(request: HttpRequest) -> HttpResponse:
+    groups = perm.groups_for_new_recommendation(request.user)
+    require(groups.exists())
+    form = forms.RecommendationForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created: list[Recommendation] = []
+        if attempt(
+            request,
+            lambda: created.append(
+                services.recommendation_create(
+                    working_group=data["working_group"],
+                    title=data["title"],
+                    data=data,
+                    areas=data["areas"],
+                    actor=request.user,
+                    request=request,
+                )
+            ),
+            "Entwurf angelegt.",
+        ):
+            return redirect("taskforce:recommendation_detail", pk=created[0].pk)
+    return render(request, "taskforce/recommendation_form.html", {"form": form})
+
+
+@TASKFORCE
+def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _visible(request, pk)
+    require(perm.can_edit_recommendation(request.user, rec))
+    form = forms.RecommendationForm(request.POST or None, instance=rec)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fresh = Recommendation.objects.get(pk=rec.pk)  # the form already set attributes
+        if attempt(
+            request,
+            lambda: services.recommendation_update(
+                recommendation=fresh,
+                actor=request.user,
+                data=data,
+                areas=data["areas"],
+                request=request,
+            ),
+            "Gespeichert.",
+        ):
+            return redirect("taskforce:recommendation_detail", pk=rec.pk)
+    return render(request, "taskforce/recommendation_form.html", {"form": form, "rec": rec})
+
+
+@TASKFORCE
+def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _visible(request, pk)
+    user = request.user
+    edges = [edge for edge in transitions_from(rec.state) if perm.can_take(user, rec, edge)]
+    can_edit = perm.can_edit_recommendation(user, rec)
+    context = {
+        "rec": rec,
+        "tracking": selectors.tracking(rec, timezone.localdate()),
+        "history": selectors.history(rec),
+        "edges": edges,
+        "can_edit": can_edit,
+        "can_plan": can_edit
+        or (perm.is_taskforce_lead(user) and perm.can_update_milestones(user, rec)),
+        "can_update_milestones": perm.can_update_milestones(user, rec),
+        "indicator_form": forms.IndicatorLinkForm(auto_id="kennzahl-%s") if can_edit else None,
+        "measure_form": forms.MeasureForm(auto_id="massnahme-%s") if can_edit else None,
+        "milestone_form": forms.MilestoneForm(recommendation=rec, auto_id="meilenstein-%s"),
+        "is_tracked": rec.state in TRACKED_STATES,
+        "readiness": missing_for_board(rec) if rec.state in EDITABLE_STATES else None,
+    }
+    return render(request, "taskforce/recommendation_detail.html", context)
+
+
+@TASKFORCE
+@require_POST
+def recommendation_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _visible(request, pk)
+    form = forms.TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Bitte die Eingaben prüfen: " + form.errors.as_text())
+        return redirect("taskforce:recommendation_detail", pk=pk)
+    data = form.cleaned_data
+    done = attempt(
+        request,
+        lambda: services.recommendation_transition(
+            recommendation=rec,
+            to_state=data["to_state"],
+            actor=request.user,
+            note=data["note"],
+            decided_on=data["decided_on"],
+            wording=data["wording"],
+            conditions=data["conditions"],
+            evaluation=data["evaluation"],
+            meeting=Meeting.objects.filter(pk=data["meeting"]).first() if data["meeting"] else None,
+            request=request,
+        ),
+    )
+    if done:
+        messages.success(request, f"Neuer Status: {rec.get_state_display()}.")
+    return redirect(safe_next(request, rec_url(pk)))
+
+
+def rec_url(pk: int) -> str:
+    return reverse("taskforce:recommendation_detail", kwargs={"pk": pk})
+
+
+@TASKFORCE
+@require_POST
+def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _visible(request, pk)
+    form = forms.IndicatorLinkForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        attempt(
+            request,
+            lambda: services.indicator_link_save(
+                recommendation=rec,
+                actor=request.user,
+                indicator=d["indicator"],
+                goal=d["goal"],
+                baseline=d["baseline"],
+                baseline_label=d["baseline_label"],
+                target=d["target"],
+                target_date=d["target_date"],
+                link=rec.indicator_links.filter(indicator=d["indicator"]).first(),
+                request=request,
+            ),
+            "Kennzahl verknüpft.",
+        )
+    else:
+        messages.error(request, "Kennzahl: " + form.errors.as_text())
+    return redirect(rec_url(pk) + "#kennzahlen")
+
+
+@TASKFORCE
+@require_POST
+def indicator_remove(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
+    rec = _visible(request, pk)
+    link = get_object_or_404(rec.indicator_links, pk=link_id)
+    attempt(
+        request,
+        lambda: services.indicator_link_remove(link=link, actor=request.user, request=request),
+        "Kennzahl entfernt.",
+    )
+    return redirect(rec_url(pk) + "#kennzahlen")
+
+
+@TASKFORCE
+@require_POST
+def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _visible(request, pk)
+    form = forms.MeasureForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        attempt(
+            request,
+            lambda: services.measure_save(
+                recommendation=rec,
+                actor=request.user,
+                title=d["title"],
+                description=d["description"],
+                responsible_organisation=d["responsible_organisation"],
+                request=request,
+            ),
+            "Maßnahme hinzugefügt.",
+        )
+    else:
+        messages.error(request, "Maßnahme: " + form.errors.as_text())
+    return redirect(rec_url(pk) + "#massnahmen")
+
+
+@TASKFORCE
+@require_POST
+def measure_remove(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
+    rec = _visible(request, pk)
+    measure = get_object_or_404(rec.measures, pk=measure_id)
+    attempt(
+        request,
+        lambda: services.measure_remove(measure=measure, actor=request.user, request=request),
+        "Maßnahme entfernt.",
+    )
+    return redirect(rec_url(pk) + "#massnahmen")
+
+
+@TASKFORCE
+@require_POST
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _visible(request, pk)
+    form = forms.MilestoneForm(request.POST, recommendation=rec)
+    if form.is_valid():
+        d = form.cleaned_data
+        attempt(
+            request,
+            lambda: services.milestone_save(
+                recommendation=rec,
+                actor=request.user,
+                title=d["title"],
+                due_date=d["due_date"],
+                measure=d["measure"],
+                request=request,
+            ),
+            "Meilenstein hinzugefügt.",
+        )
+    else:
+        messages.error(request, "Meilenstein: " + form.errors.as_text())
+    return redirect(rec_url(pk) + "#meilensteine")
+
+
+@TASKFORCE
+@require_POST
+def milestone_remove(request: HttpRequest, pk: int, milestone_id: int) -> HttpResponse:
+    rec = _visible(request, pk)
+    milestone = get_object_or_404(rec.milestones, pk=milestone_id)
+    attempt(
+        request,
+        lambda: services.milestone_remove(milestone=milestone, actor=request.user, request=request),
+        "Meilenstein entfernt.",
+    )
+    return redirect(rec_url(pk) + "#meilensteine")
+
+
+@TASKFORCE
+@require_POST
+def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(Milestone.objects.select_related("recommendation"), pk=pk)
+    rec = _visible(request, milestone.recommendation_id)
+    form = forms.MilestoneStatusForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        attempt(
+            request,
+            lambda: services.milestone_set_status(
+                milestone=milestone,
+                status=d["status"],
+                completed_on=d["completed_on"],
+                note=d["note"],
+                actor=request.user,
+                request=request,
+            ),
+            f"Meilenstein „{milestone.title}“ aktualisiert.",
+        )
+    else:
+        messages.error(request, "Meilenstein: " + form.errors.as_text())
+    return redirect(safe_next(request, rec_url(rec.pk) + "#meilensteine"))
