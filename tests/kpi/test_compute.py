@@ -247,6 +247,18 @@ def test_partner_series_shows_missing_periods_and_current_revision(partner, make
     assert data["quality"]["missing_submissions"] == 1
 
 
+def test_quarterly_partner_values_cover_a_monthly_indicator(db, make_indicator) -> None:
+    survey = PartnerSeriesFactory(code="survey-safety", period="month", expected_every=3)
+    for month in ("2025-01-01", "2025-04-01"):
+        PartnerValueFactory(series=survey, period_start=date.fromisoformat(month), value=50)
+    indicator = make_indicator(
+        source="partner", partner_series=survey, aggregation="sum", quantity="value", period="month"
+    )
+    data = build_series(indicator, today=date(2025, 7, 1))
+    assert data["values"] == [50, None, None, 50, None, None]
+    assert data["quality"]["coverage"] == pytest.approx(1.0)
+
+
 def test_weekly_partner_values_sum_to_months(partner, make_indicator) -> None:
     indicator = make_indicator(
         source="partner",

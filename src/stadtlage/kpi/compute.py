@@ -203,6 +203,12 @@ def _payload(
             [math.nan if v is None else v for v in values], P.periods_per_year(period)
         )
     present = sum(v is not None for v in values)
+    # A partner series delivered every n-th period (e.g. a quarterly survey on a monthly
+    # indicator) is complete with one value in n periods.
+    every = max(
+        (v.partner_series.expected_every for v in governing if v.partner_series_id), default=1
+    )
+    expected = math.ceil(len(periods) / every) if periods else 0
     return {
         "period": period,
         "version": current.number,
@@ -228,7 +234,7 @@ def _payload(
             "change_last_year": summary.change_last_year,
         },
         "quality": {
-            "coverage": present / len(periods) if periods else 0.0,
+            "coverage": min(1.0, present / expected) if expected else 0.0,
             "missing_periods": [
                 p.isoformat() for p, v in zip(periods, values, strict=True) if v is None
             ],
