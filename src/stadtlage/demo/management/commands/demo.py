@@ -108,6 +108,8 @@ class Command(BaseCommand):
         indicators = load_indicators()
         taskforce = load_demo_taskforce(now=_scenario_now(options["until"]))
         series = recompute_all()
+        if options["until"] is None:  # the last completed week's report to the Oberbürgermeister
+            call_command("ob_report", stdout=self.stdout)
         seconds = time.perf_counter() - began
         for key, label in COUNT_LABELS.items():
             self.stdout.write(f"  {label:<20} {_number(result.counts.get(key, 0)):>10}")
