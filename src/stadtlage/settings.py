@@ -252,6 +252,7 @@ RETENTION_DAYS = {
     "access_log": int(os.environ.get("RETENTION_ACCESS_LOG_DAYS", "365")),
     "login_attempts": int(os.environ.get("RETENTION_LOGIN_ATTEMPTS_DAYS", "90")),
     "reporter_email": int(os.environ.get("RETENTION_REPORTER_EMAIL_DAYS", "180")),
+    "patrol_track": int(os.environ.get("RETENTION_PATROL_TRACK_DAYS", "1")),
 }
 
 LOGGING = {

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from stadtlage.patrols.views import service_worker
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -12,6 +14,8 @@ urlpatterns = [
     path("protokoll/", include("stadtlage.audit.urls")),
     path("sonderstab/", include("stadtlage.taskforce.urls")),
     path("kennzahlen/", include("stadtlage.kpi.urls")),
+    path("streife/", include("stadtlage.patrols.urls")),
+    path("sw.js", service_worker, name="service_worker"),
     path("open311/v2/", include("stadtlage.open311.urls")),
     path("verwaltung/", admin.site.urls),
 ]

@@ -77,7 +77,13 @@ def test_showing_field_records_is_logged(client: Client) -> None:
 
 
 @override_settings(
-    RETENTION_DAYS={"audit": 30, "access_log": 7, "login_attempts": 3, "reporter_email": 5}
+    RETENTION_DAYS={
+        "audit": 30,
+        "access_log": 7,
+        "login_attempts": 3,
+        "reporter_email": 5,
+        "patrol_track": 1,
+    }
 )
 def test_retention_deletes_old_records_only() -> None:
     old_change = _event("update", days_ago=31)
@@ -86,7 +92,13 @@ def test_retention_deletes_old_records_only() -> None:
     kept_view = _event("view", days_ago=6)
     _event("login_failed", days_ago=4)
     dry = run_retention(dry_run=True)
-    assert dry == {"audit": 1, "access_log": 1, "login_attempts": 1, "reporter_email": 0}
+    assert dry == {
+        "audit": 1,
+        "access_log": 1,
+        "login_attempts": 1,
+        "reporter_email": 0,
+        "patrol_track": 0,
+    }
     assert AuditEvent.objects.filter(pk=old_change.pk).exists()
     result = run_retention()
     assert result == dry

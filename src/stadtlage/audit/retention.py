@@ -50,6 +50,12 @@ def _purge_reporter_emails(cutoff: datetime) -> int:
     )
 
 
+def _purge_patrol_tracks(cutoff: datetime) -> int:
+    from stadtlage.patrols.retention import purge_position_samples
+
+    return purge_position_samples(cutoff)
+
+
 @dataclass(frozen=True)
 class RetentionRule:
     data_class: str
@@ -62,6 +68,7 @@ RULES: tuple[RetentionRule, ...] = (
     RetentionRule("access_log", "Protokoll der Zugriffe", _purge_access_log),
     RetentionRule("login_attempts", "Anmeldeversuche", _purge_login_attempts),
     RetentionRule("reporter_email", "E-Mail-Adressen von Meldenden", _purge_reporter_emails),
+    RetentionRule("patrol_track", "Standortverläufe der Streifen", _purge_patrol_tracks),
 )
 
 

@@ -21,6 +21,8 @@ class NavEntry:
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Start"), "home:start", None),
+    NavEntry(_("Streife"), "patrols:field_app", Section.FIELD),
+    NavEntry(_("Schicht"), "patrols:shift_overview", Section.SHIFT),
     NavEntry(_("Kennzahlen"), "kpi:lagebild", Section.FIGURES),
     NavEntry(_("Partner-Kennzahlen"), "kpi:partner_list", Section.PARTNER_FIGURES),
     NavEntry(_("Sonderstab"), "taskforce:index", Section.TASKFORCE),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stadtlage.cleaning.models import CleaningKind
 from stadtlage.organisations.models import DataDomain
 
 
@@ -61,6 +62,18 @@ class MeasureType(models.Model):
     requires_case_number = models.BooleanField(_("Aktenzeichen erforderlich"), default=False)
     referral_services = models.JSONField(_("Vermittlung an"), default=list, blank=True)
     creates_cleaning_task = models.BooleanField(_("erzeugt Reinigungsauftrag"), default=False)
+    cleaning_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("Reinigung durch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Leer: das (einzige) aktive städtische Unternehmen, z. B. EDG."),
+    )
+    cleaning_due_hours = models.PositiveSmallIntegerField(
+        _("Reinigung fällig nach (Stunden)"), default=24
+    )
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     is_active = models.BooleanField(_("aktiv"), default=True)
 
@@ -125,6 +138,12 @@ class PresenceInterval(models.Model):
     ended_at = models.DateTimeField(_("bis"))
     minutes = models.FloatField(_("Minuten"))
     source = models.CharField(_("Quelle"), max_length=10, choices=PresenceSource.choices)
+    # Set for check-ins sent by the field app (idempotent sync); empty for derived intervals.
+    uuid = models.UUIDField(null=True, blank=True, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Präsenzzeit")
@@ -166,6 +185,11 @@ class Observation(models.Model):
         max_length=30, choices=DataDomain.choices, default=DataDomain.CITY_OPERATIONS
     )
     areas = models.ManyToManyField("places.Area", blank=True, related_name="observations")
+    accuracy_flagged = models.BooleanField(
+        _("Ort ungenau"), default=False, help_text=_("GPS-Genauigkeit schlechter als 200 m.")
+    )
+    # SHA-256 of what the field app sent under this uuid: same uuid + same hash is a repeat.
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -190,6 +214,12 @@ class Measure(models.Model):
     amount_eur = models.PositiveSmallIntegerField(_("Verwarnungsgeld (€)"), null=True, blank=True)
     case_number = models.CharField(_("Aktenzeichen Bußgeldstelle"), max_length=40, blank=True)
     referral_service = models.CharField(_("vermittelt an"), max_length=60, blank=True)
+    cleaning_kind = models.CharField(
+        _("Reinigung: Art"), max_length=20, choices=CleaningKind.choices, blank=True
+    )
+    cleaning_what = models.CharField(_("Reinigung: was"), max_length=200, blank=True)
+    syringes_count = models.PositiveIntegerField(_("gefundene Spritzen"), default=0)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -206,3 +236,136 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_type} {self.occurred_at:%d.%m.%Y %H:%M}"
+
+
+class PatrolEvent(models.Model):
+    """One status change of a patrol: the patrol's timeline and audit trail."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True)
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("von"), max_length=20, choices=PatrolStatus.choices)
+    to_status = models.CharField(_("nach"), max_length=20, choices=PatrolStatus.choices)
+    at = models.DateTimeField(_("Zeitpunkt"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("Bemerkung"), max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("Statuswechsel der Streife")
+        verbose_name_plural = _("Statuswechsel der Streifen")
+
+    def __str__(self) -> str:
+        return f"{self.patrol}: {self.from_status} → {self.to_status}"
+
+
+class PositionSample(models.Model):
+    """A phone position during an active patrol, sent only with the officer's consent.
+
+    Kept only as long as the retention setting allows (`patrols.retention`); presence
+    intervals derived from the track stay.
+    """
+
+    uuid = models.UUIDField(unique=True)
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="track")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("Zeitpunkt"))
+    lat = models.FloatField(_("Breite"))
+    lon = models.FloatField(_("Länge"))
+    accuracy_m = models.FloatField(_("Genauigkeit (m)"))
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("Standortpunkt")
+        verbose_name_plural = _("Standortpunkte")
+        indexes = [models.Index(fields=["patrol", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.patrol} {self.at:%H:%M:%S}"
+
+
+class ObservationPhoto(models.Model):
+    """A photo of the place (never of people), re-encoded as JPEG without any metadata."""
+
+    uuid = models.UUIDField(unique=True)
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("Bild"), upload_to="patrols/photos/%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # SHA-256 of the uploaded bytes (before re-encoding), for idempotent uploads.
+    content_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("Foto")
+        verbose_name_plural = _("Fotos")
+
+    def __str__(self) -> str:
+        return f"Foto {self.uuid}"
+
+
+class RecordKind(models.TextChoices):
+    """What a field-app record is; each kind has its own table with `uuid` + `content_hash`."""
+
+    OBSERVATION = "observation", _("Feststellung")
+    MEASURE = "measure", _("Maßnahme")
+    PRESENCE = "presence", _("Check-in")
+    POSITION = "position", _("Standortpunkt")
+    PATROL_STATUS = "patrol_status", _("Statuswechsel")
+    PHOTO = "photo", _("Foto")
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", _("offen")
+    KEPT = "kept", _("gespeicherte Fassung behalten")
+    APPLIED = "applied", _("neue Fassung übernommen")
+
+
+class SyncConflict(models.Model):
+    """A resubmission under a known uuid with different content: kept for review, never dropped."""
+
+    record_kind = models.CharField(_("Art"), max_length=20, choices=RecordKind.choices)
+    record_uuid = models.UUIDField(_("Datensatz-ID"), db_index=True)
+    submitted_data = models.JSONField(_("gesendete Fassung"))
+    submitted_hash = models.CharField(max_length=64)
+    stored_hash = models.CharField(max_length=64, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gesendet von"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("eingegangen"), auto_now_add=True)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=ConflictStatus.choices, default=ConflictStatus.OPEN
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("geklärt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("Sync-Konflikt")
+        verbose_name_plural = _("Sync-Konflikte")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_kind", "record_uuid", "submitted_hash"],
+                name="unique_conflict_per_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_record_kind_display()} {self.record_uuid}"

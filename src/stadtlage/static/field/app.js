@@ -1,0 +1,473 @@
+/* The field app (PWA): record observations, measures, check-ins and the patrol's status
+   offline-first. Everything is saved to IndexedDB first (FieldStore), then sent by FieldSync. */
+(function () {
+  "use strict";
+  var root = document.getElementById("field-app");
+  if (!root || !window.FieldStore || !window.FieldSync || !window.FieldUI) { return; }
+  var cfg = root.dataset;
+  var userId = Number(cfg.userId);
+  var S = window.FieldSync.STATUS;
+  var U = window.FieldUI;
+  var LABELS = U.LABELS;
+  var ACCURACY_FLAG_M = 200;
+  var FUTURE_MS = 5 * 60 * 1000;
+  var KIND_LABELS = { observation: "Feststellung", measure: "Maßnahme", presence: "Check-in",
+    position: "Standortpunkt", patrol_status: "Streife" };
+  var STATUS_TEXT = {};
+  STATUS_TEXT[S.PENDING] = "wartet auf Versand";
+  STATUS_TEXT[S.WAITING] = "wartet auf die Feststellung";
+  STATUS_TEXT[S.SENT] = "gesendet";
+  STATUS_TEXT[S.REFUSED] = "abgelehnt";
+  STATUS_TEXT[S.CONFLICT] = "Konflikt – liegt der Schichtleitung zur Prüfung vor";
+
+  var $ = function (id) { return document.getElementById(id); };
+  var store = null;
+  var sync = null;
+  var catalogue = { categories: [], measure_types: [], areas: [], patrols: [] };
+  var fix = null;         // current location {lat, lon, accuracy, source}
+  var pickMap = null;
+  var pickMarker = null;
+  var trackWatch = null;
+  var lastSampleAt = 0;
+
+  var uuid4 = U.uuid4, inDortmund = U.inDortmund, localInputValue = U.localInputValue;
+  var fill = U.fill, showErrors = U.showErrors;
+
+  /* --- catalogue ----------------------------------------------------------------------- */
+  function loadCatalogue() {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, 8000);
+    return fetch(cfg.api + "catalogue", { credentials: "same-origin", signal: controller.signal, headers: { Accept: "application/json" } })
+      .then(function (r) {
+        var type = r.headers.get("Content-Type") || "";
+        if (!r.ok || type.indexOf("json") === -1) { throw new Error(String(r.status)); }
+        return r.json();
+      })
+      .then(function (data) { return store.setMeta("catalogue", data).then(function () { return data; }); })
+      .catch(function () { return store.getMeta("catalogue"); })
+      .finally(function () { clearTimeout(timer); });
+  }
+
+  function applyCatalogue(data) {
+    catalogue = data || { categories: [], measure_types: [], areas: [], patrols: [] };
+    fill($("obs-category"), catalogue.categories.map(function (c) { return [c.code, c.name]; }), "– bitte wählen –");
+    var places = catalogue.areas.map(function (a) { return [a.slug, a.name]; });
+    fill($("obs-place"), places, "– Ort wählen –");
+    fill($("checkin-area"), places, "– Gebiet wählen –");
+    var allowed = catalogue.measure_types.filter(function (m) { return m.allowed; });
+    fill($("measure-type"), allowed.map(function (m) { return [m.code, m.name]; }), "– bitte wählen –");
+    return renderPatrols();
+  }
+
+  /* --- patrol, check-in, track ----------------------------------------------------------- */
+  function patrolStates() { return store.getMeta("patrolStates").then(function (v) { return v || {}; }); }
+
+  function renderPatrols() {
+    return patrolStates().then(function (states) {
+      var select = $("patrol-select");
+      var current = select.value || "";
+      fill(select, catalogue.patrols.map(function (p) {
+        var status = effectiveStatus(p, states);
+        var time = p.planned_start.slice(11, 16) + "–" + p.planned_end.slice(11, 16);
+        return [p.id, time + " " + (p.is_joint ? "gemeinsame Streife" : "Streife") + " (" + statusLabel(status) + ")"];
+      }), "– ohne Streife –");
+      select.value = current;
+      var chosen = select.value;
+      var status = chosen ? effectiveStatus(patrolById(chosen), states) : "";
+      $("patrol-start").disabled = status !== "planned";
+      $("patrol-finish").disabled = status !== "active";
+      $("patrol-state").textContent = chosen ? "Status: " + statusLabel(status) : "Keine Streife gewählt.";
+      updateTracking(status === "active");
+    });
+  }
+
+  /* The phone may know a later state than the server (queued offline) or an earlier one
+     (the lead ended the patrol): the later one in the workflow wins. */
+  function effectiveStatus(patrol, states) {
+    var rank = { planned: 0, active: 1, finished: 2 };
+    var local = states[patrol.id];
+    return local && rank[local] > rank[patrol.status] ? local : patrol.status;
+  }
+
+  function patrolById(id) {
+    return catalogue.patrols.filter(function (p) { return p.id === id; })[0] || {};
+  }
+
+  function statusLabel(s) {
+    return { planned: "geplant", active: "unterwegs", finished: "beendet" }[s] || s || "";
+  }
+
+  function queue(kind, data, photos) {
+    var record = { id: uuid4(), kind: kind, data: data, user: userId, status: S.PENDING, createdAt: new Date().toISOString() };
+    return store.addRecord(record, photos).then(function () {
+      refresh();
+      sync.sync(false);
+      return record;
+    });
+  }
+
+  function setPatrolStatus(status) {
+    var patrol = $("patrol-select").value;
+    if (!patrol) { return; }
+    return queue("patrol_status", { patrol: patrol, status: status, at: new Date().toISOString() })
+      .then(patrolStates)
+      .then(function (states) { states[patrol] = status; return store.setMeta("patrolStates", states); })
+      .then(function () {
+        if (status === "finished") { return checkout(); }
+      })
+      .then(renderPatrols);
+  }
+
+  function renderCheckin() {
+    return store.getMeta("checkin").then(function (c) {
+      $("checkin-state").textContent = c ? "Eingecheckt: " + c.name + " seit " + c.started_at.slice(11, 16) + " UTC" : "Nicht eingecheckt.";
+      $("checkin").disabled = !!c;
+      $("checkout").disabled = !c;
+    });
+  }
+
+  function checkin() {
+    var patrol = $("patrol-select").value;
+    var area = $("checkin-area").value;
+    var box = $("checkin-errors");
+    var errors = [];
+    if (!patrol) { errors.push({ field: "patrol", message: "Bitte zuerst die Streife wählen." }); }
+    if (!area) { errors.push({ field: "area", message: "Bitte ein Gebiet wählen." }); }
+    showErrors(box, errors);
+    if (errors.length) { return; }
+    var name = $("checkin-area").selectedOptions[0].textContent;
+    return store.setMeta("checkin", { patrol: patrol, area: area, name: name, started_at: new Date().toISOString() }).then(renderCheckin);
+  }
+
+  function checkout() {
+    return store.getMeta("checkin").then(function (c) {
+      if (!c) { return; }
+      return queue("presence", { patrol: c.patrol, area: c.area, started_at: c.started_at, ended_at: new Date().toISOString() })
+        .then(function () { return store.setMeta("checkin", null); });
+    }).then(renderCheckin);
+  }
+
+  function updateTracking(active) {
+    var consent = $("track-consent").checked;
+    var want = active && consent && "geolocation" in navigator;
+    if (want && trackWatch === null) {
+      trackWatch = navigator.geolocation.watchPosition(function (pos) {
+        var interval = Number(cfg.trackIntervalMs || 60000);
+        if (Date.now() - lastSampleAt < interval) { return; }
+        lastSampleAt = Date.now();
+        var c = pos.coords;
+        if (!inDortmund(c.latitude, c.longitude)) { return; }
+        queue("position", { patrol: $("patrol-select").value, at: new Date(pos.timestamp).toISOString(),
+          lat: c.latitude, lon: c.longitude, accuracy_m: Math.round(c.accuracy) });
+      }, function () { $("track-state").textContent = "Standort nicht verfügbar – Präsenz bitte per Check-in erfassen."; },
+      { enableHighAccuracy: true, maximumAge: 30000 });
+      $("track-state").textContent = "Standort wird während der Streife erfasst.";
+    } else if (!want && trackWatch !== null) {
+      navigator.geolocation.clearWatch(trackWatch);
+      trackWatch = null;
+      $("track-state").textContent = "";
+    }
+  }
+
+  /* --- location ---------------------------------------------------------------------------- */
+  function locationMode() {
+    var checked = document.querySelector("input[name=location_source]:checked");
+    return checked ? checked.value : "gps";
+  }
+
+  function setMode(mode) {
+    document.querySelector("input[name=location_source][value=" + mode + "]").checked = true;
+    $("pin-block").hidden = mode !== "pin";
+    $("place-block").hidden = mode !== "place";
+    $("gps-block").hidden = mode !== "gps";
+    if (mode === "pin") { ensureMap(); }
+  }
+
+  function locate() {
+    var status = $("location-status");
+    if (!("geolocation" in navigator)) {
+      status.textContent = "Dieses Gerät kann keinen Standort bestimmen. Bitte einen Ort wählen.";
+      setMode("place");
+      return;
+    }
+    status.textContent = "Standort wird bestimmt …";
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      var c = pos.coords;
+      if (!inDortmund(c.latitude, c.longitude)) {
+        fix = null;
+        status.textContent = "Der Standort liegt außerhalb von Dortmund. Bitte Punkt auf der Karte setzen oder Ort wählen.";
+        return;
+      }
+      fix = { lat: c.latitude, lon: c.longitude, accuracy: Math.round(c.accuracy) };
+      status.textContent = "Standort bestimmt (± " + fix.accuracy + " m)." +
+        (fix.accuracy > ACCURACY_FLAG_M ? " Ungenau: bitte prüfen oder Punkt setzen – wird als ungenau markiert." : "");
+      status.classList.toggle("warn", fix.accuracy > ACCURACY_FLAG_M);
+    }, function (err) {
+      fix = null;
+      status.textContent = err.code === 1
+        ? "Standortfreigabe verweigert. Bitte Punkt auf der Karte setzen oder einen Ort aus der Liste wählen."
+        : "Kein GPS-Signal. Bitte Punkt auf der Karte setzen oder einen Ort aus der Liste wählen.";
+      status.classList.add("warn");
+      setMode("place");
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 30000 });
+  }
+
+  function ensureMap() {
+    if (pickMap || typeof L === "undefined") { return; }
+    var el = $("pick-map");
+    pickMap = L.map(el).setView([51.5145, 7.4640], 15);
+    if (el.dataset.tileUrl) {
+      L.tileLayer(el.dataset.tileUrl, { maxZoom: 19, attribution: el.dataset.tileAttribution || "" }).addTo(pickMap);
+    }
+    pickMap.on("click", function (e) {
+      if (pickMarker) { pickMarker.setLatLng(e.latlng); } else { pickMarker = L.marker(e.latlng).addTo(pickMap); }
+      $("pin-status").textContent = "Punkt gesetzt: " + e.latlng.lat.toFixed(5) + ", " + e.latlng.lng.toFixed(5);
+    });
+  }
+
+  /* --- observation ----------------------------------------------------------------------- */
+  function readObservation() {
+    var errors = [];
+    var data = { category: $("obs-category").value, persons_count: Number($("obs-persons").value || 0) };
+    if (!data.category) { errors.push({ field: "category", message: "Bitte die Art wählen." }); }
+    if (!Number.isInteger(data.persons_count) || data.persons_count < 0 || data.persons_count > 999) {
+      errors.push({ field: "persons_count", message: "Bitte eine Zahl von 0 bis 999 angeben." });
+    }
+    var when = $("obs-time").value ? new Date($("obs-time").value) : new Date();
+    if (isNaN(when.getTime())) { errors.push({ field: "occurred_at", message: "Bitte einen gültigen Zeitpunkt angeben." }); }
+    else if (when.getTime() > Date.now() + FUTURE_MS) { errors.push({ field: "occurred_at", message: "Der Zeitpunkt liegt in der Zukunft." }); }
+    else { data.occurred_at = when.toISOString(); }
+    var mode = locationMode();
+    data.location_source = mode;
+    if (mode === "gps") {
+      if (!fix) { errors.push({ field: "location", message: "Bitte Standort bestimmen, Punkt setzen oder Ort wählen." }); }
+      else { data.lat = fix.lat; data.lon = fix.lon; data.accuracy_m = fix.accuracy; }
+    } else if (mode === "pin") {
+      if (!pickMarker) { errors.push({ field: "location", message: "Bitte auf der Karte einen Punkt setzen." }); }
+      else {
+        var ll = pickMarker.getLatLng();
+        if (!inDortmund(ll.lat, ll.lng)) { errors.push({ field: "location", message: "Der Punkt liegt außerhalb von Dortmund." }); }
+        data.lat = ll.lat; data.lon = ll.lng;
+      }
+    } else {
+      data.place = $("obs-place").value;
+      if (!data.place) { errors.push({ field: "place", message: "Bitte einen Ort wählen." }); }
+    }
+    var patrol = $("patrol-select").value;
+    if (patrol) { data.patrol = patrol; }
+    return { data: data, errors: errors };
+  }
+
+  function shrink(file) {
+    var max = 1600;
+    return createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, max / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.85); });
+    }).catch(function () { return null; });
+  }
+
+  function saveObservation(event) {
+    event.preventDefault();
+    var read = readObservation();
+    var box = $("obs-errors");
+    var files = Array.prototype.slice.call($("obs-photos").files || []);
+    Promise.all(files.map(shrink)).then(function (blobs) {
+      if (blobs.some(function (b) { return !b; })) {
+        read.errors.push({ field: "photo", message: "Eine Datei ist kein lesbares Foto." });
+      }
+      showErrors(box, read.errors);
+      if (read.errors.length) { return; }
+      var id = uuid4();
+      var photos = blobs.map(function (blob) {
+        return { id: uuid4(), observation: id, blob: blob, type: "image/jpeg", user: userId, status: S.PENDING };
+      });
+      var record = { id: id, kind: "observation", data: read.data, user: userId, status: S.PENDING, createdAt: new Date().toISOString() };
+      return store.addRecord(record, photos).then(function () {
+        $("obs-saved").textContent = "Gespeichert (" + (catalogueName(read.data.category)) + "). Wird gesendet, sobald Netz da ist.";
+        $("obs-persons").value = "0";
+        $("obs-photos").value = "";
+        $("obs-time").value = localInputValue(new Date());
+        refresh().then(function () { $("measure-observation").value = id; });
+        sync.sync(false);
+      });
+    });
+  }
+
+  function catalogueName(code) {
+    var c = catalogue.categories.filter(function (x) { return x.code === code; })[0];
+    return c ? c.name : code;
+  }
+
+  /* --- measure ------------------------------------------------------------------------------ */
+  function measureType() {
+    var code = $("measure-type").value;
+    return catalogue.measure_types.filter(function (m) { return m.code === code; })[0];
+  }
+
+  function renderMeasureFields() {
+    var m = measureType();
+    $("m-amount-block").hidden = !(m && m.requires_amount);
+    $("m-case-block").hidden = !(m && m.requires_case_number);
+    $("m-referral-block").hidden = !(m && m.referral_services.length);
+    $("m-cleaning-block").hidden = !(m && m.creates_cleaning_task);
+    if (m && m.referral_services.length) {
+      fill($("m-referral"), m.referral_services.map(function (s) { return [s, s]; }), "– bitte wählen –");
+    }
+  }
+
+  function saveMeasure(event) {
+    event.preventDefault();
+    var m = measureType();
+    var errors = [];
+    var data = { observation: $("measure-observation").value, measure_type: m ? m.code : "",
+      occurred_at: new Date().toISOString(), persons_count: Number($("m-persons").value || 1) };
+    if (!data.observation) { errors.push({ field: "observation", message: "Bitte die Feststellung wählen." }); }
+    if (!m) { errors.push({ field: "measure_type", message: "Bitte die Maßnahme wählen." }); }
+    if (m && m.requires_amount) {
+      data.amount_eur = Number($("m-amount").value);
+      if (!Number.isInteger(data.amount_eur) || data.amount_eur < 5 || data.amount_eur > 55) {
+        errors.push({ field: "amount_eur", message: "Ein Verwarnungsgeld beträgt 5 bis 55 €." });
+      }
+    }
+    if (m && m.requires_case_number) { data.case_number = $("m-case").value.trim(); }
+    if (m && m.referral_services.length) { data.referral_service = $("m-referral").value; }
+    if (m && m.creates_cleaning_task) {
+      data.cleaning_kind = $("m-cleaning-kind").value;
+      data.cleaning_what = $("m-cleaning-what").value.trim();
+    }
+    showErrors($("measure-errors"), errors);
+    if (errors.length) { return; }
+    queue("measure", data).then(function () {
+      $("measure-saved").textContent = "Maßnahme gespeichert.";
+      $("measure-form").reset();
+      renderMeasureFields();
+    });
+  }
+
+  /* --- outbox view -------------------------------------------------------------------------- */
+  function describe(r) {
+    if (r.kind === "observation") {
+      return catalogueName(r.data.category) + " · " + new Date(r.data.occurred_at).toLocaleTimeString("de-DE", { hour: "2-digit", minute: "2-digit" }) +
+        " · " + r.data.persons_count + " Pers.";
+    }
+    if (r.kind === "measure") {
+      var m = catalogue.measure_types.filter(function (x) { return x.code === r.data.measure_type; })[0];
+      return (m ? m.name : r.data.measure_type);
+    }
+    if (r.kind === "patrol_status") { return r.data.status === "active" ? "Beginn" : "Ende"; }
+    if (r.kind === "presence") { return r.data.area; }
+    return "";
+  }
+
+  function refresh() {
+    return Promise.all([store.all("outbox"), store.all("photos")]).then(function (both) {
+      var rows = both[0].filter(function (r) { return r.user === userId; });
+      var photos = both[1].filter(function (p) { return p.user === userId; });
+      var unsent = rows.filter(function (r) { return r.status === S.PENDING || r.status === S.WAITING; }).length +
+        photos.filter(function (p) { return p.status === S.PENDING; }).length;
+      var conflicts = rows.filter(function (r) { return r.status === S.CONFLICT; }).length;
+      var refused = rows.filter(function (r) { return r.status === S.REFUSED; }).length;
+      $("unsent-count").textContent = String(unsent);
+      root.dataset.unsent = String(unsent);
+      $("conflict-count").textContent = String(conflicts);
+      $("conflict-wrap").hidden = conflicts === 0;
+      $("refused-count").textContent = String(refused);
+      $("refused-wrap").hidden = refused === 0;
+      var offline = !navigator.onLine && unsent;
+      var state = sync.state === "auth" ? sync.lastError : offline ? "Kein Netz – wird automatisch gesendet, sobald Netz da ist." :
+        sync.state === "retry" ? "Senden fehlgeschlagen (" + sync.lastError + "), neuer Versuch folgt." :
+        sync.state === "sending" ? "Wird gesendet …" : unsent ? "" : "Alles gesendet.";
+      $("sync-message").textContent = state;
+      var list = $("outbox-list");
+      list.textContent = "";
+      var obsOptions = [];
+      rows.sort(function (a, b) { return b.seq - a.seq; });
+      rows.filter(function (r) { return r.kind !== "position"; }).slice(0, 100).forEach(function (r) {
+        var li = document.createElement("li");
+        li.className = "record record-" + r.status;
+        li.dataset.id = r.id;
+        li.dataset.status = r.status;
+        var title = document.createElement("strong");
+        title.textContent = KIND_LABELS[r.kind] + ": " + describe(r);
+        var badge = document.createElement("span");
+        badge.className = "badge";
+        badge.textContent = STATUS_TEXT[r.status] + ((r.flags || []).indexOf("low_accuracy") >= 0 ? " · Ort ungenau" : "");
+        li.appendChild(title); li.appendChild(document.createTextNode(" ")); li.appendChild(badge);
+        if (r.error && r.status !== S.SENT) {
+          var p = document.createElement("p");
+          p.className = r.status === S.CONFLICT ? "conflict-detail" : "error";
+          p.textContent = r.error.detail + " " + (r.error.errors || []).map(function (e) {
+            return (LABELS[e.field] || e.field) + ": " + e.message;
+          }).join(" ");
+          li.appendChild(p);
+        }
+        list.appendChild(li);
+        if (r.kind === "observation") { obsOptions.push([r.id, describe(r)]); }
+      });
+      var sel = $("measure-observation");
+      var keep = sel.value;
+      fill(sel, obsOptions, "– Feststellung wählen –");
+      sel.value = keep;
+    });
+  }
+
+  function updateNetState() {
+    $("net-state").textContent = navigator.onLine ? "online" : "offline";
+    root.dataset.online = navigator.onLine ? "1" : "0";
+    if (store) { refresh(); }
+  }
+
+  /* --- boot --------------------------------------------------------------------------------- */
+  function registerServiceWorker() {
+    if (!("serviceWorker" in navigator)) { return; }
+    navigator.serviceWorker.register(cfg.sw, { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function () {
+      root.dataset.sw = navigator.serviceWorker.controller ? "controlling" : "ready";
+      navigator.serviceWorker.addEventListener("controllerchange", function () { root.dataset.sw = "controlling"; });
+    }).catch(function () { root.dataset.sw = "failed"; });
+  }
+
+  window.FieldStore.open().then(function (s) {
+    store = s;
+    sync = new window.FieldSync.Sync({
+      store: store, api: cfg.api, userId: userId,
+      timeoutMs: Number(cfg.timeoutMs || 15000), backoffBaseMs: Number(cfg.backoffBaseMs || 1000),
+      backoffCapMs: Number(cfg.backoffCapMs || 60000), onChange: refresh
+    });
+    window.fieldSync = sync;  // for diagnostics in the browser console
+    $("obs-time").value = localInputValue(new Date());
+    $("observation-form").addEventListener("submit", saveObservation);
+    $("measure-form").addEventListener("submit", saveMeasure);
+    $("measure-type").addEventListener("change", renderMeasureFields);
+    $("locate").addEventListener("click", locate);
+    Array.prototype.forEach.call(document.querySelectorAll("input[name=location_source]"), function (el) {
+      el.addEventListener("change", function () { setMode(el.value); });
+    });
+    $("send-now").addEventListener("click", function () { sync.sync(true); });
+    $("patrol-select").addEventListener("change", renderPatrols);
+    $("patrol-start").addEventListener("click", function () { setPatrolStatus("active"); });
+    $("patrol-finish").addEventListener("click", function () { setPatrolStatus("finished"); });
+    $("checkin").addEventListener("click", checkin);
+    $("checkout").addEventListener("click", checkout);
+    $("track-consent").addEventListener("change", renderPatrols);
+    window.addEventListener("online", function () { updateNetState(); sync.sync(true); });
+    window.addEventListener("offline", updateNetState);
+    updateNetState();
+    setMode("gps");
+    renderMeasureFields();
+    registerServiceWorker();
+    return loadCatalogue().then(applyCatalogue).then(renderCheckin).then(refresh).then(function () {
+      root.dataset.state = "ready";
+      sync.sync(false);
+      setInterval(function () { if (Number(root.dataset.unsent) > 0) { sync.sync(false); } }, 30000);
+    });
+  }).catch(function (err) {
+    root.dataset.state = "error";
+    $("sync-message").textContent = "Lokaler Speicher nicht verfügbar: " + err;
+  });
+})();
