@@ -206,7 +206,8 @@ def _payload(
     # A partner series delivered every n-th period (e.g. a quarterly survey on a monthly
     # indicator) is complete with one value in n periods.
     every = max(
-        (v.partner_series.expected_every for v in governing if v.partner_series_id), default=1
+        (v.partner_series.expected_every for v in governing if v.partner_series is not None),
+        default=1,
     )
     expected = math.ceil(len(periods) / every) if periods else 0
     return {
