@@ -59,12 +59,9 @@ def test_five_working_groups_without_presence_group(baseline: None) -> None:
 
 @pytest.mark.django_db
 def test_every_catalogue_row_passes_model_validation(baseline: None) -> None:
-    # fine_min_eur/fine_max_eur are null=True without blank=True: "no fine" cannot pass
-    # full_clean, so they are checked separately.
     for model in MODELS:
-        exclude = ["fine_min_eur", "fine_max_eur"] if model is ObservationCategory else None
         for obj in model.objects.all():
-            obj.full_clean(exclude=exclude)
+            obj.full_clean()
     for cat in ObservationCategory.objects.exclude(fine_min_eur=None):
         low, high = cat.fine_min_eur, cat.fine_max_eur
         assert low is not None and high is not None and 5 <= low <= high <= 55

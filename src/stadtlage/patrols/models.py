@@ -34,8 +34,12 @@ class ObservationCategory(models.Model):
         help_text=_("Mehr Kontrollen erzeugen mehr Feststellungen (z. B. Drogenkonsum)."),
     )
     counts_persons = models.BooleanField(_("Personenzahl erfassen"), default=True)
-    fine_min_eur = models.PositiveSmallIntegerField(_("Verwarnungsgeld min. (€)"), null=True)
-    fine_max_eur = models.PositiveSmallIntegerField(_("Verwarnungsgeld max. (€)"), null=True)
+    fine_min_eur = models.PositiveSmallIntegerField(
+        _("Verwarnungsgeld min. (€)"), null=True, blank=True
+    )
+    fine_max_eur = models.PositiveSmallIntegerField(
+        _("Verwarnungsgeld max. (€)"), null=True, blank=True
+    )
     legal_reference = models.CharField(_("Rechtsgrundlage"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     is_active = models.BooleanField(_("aktiv"), default=True)
