@@ -255,6 +255,22 @@ RETENTION_DAYS = {
     "patrol_track": int(os.environ.get("RETENTION_PATROL_TRACK_DAYS", "1")),
 }
 
+# --- Citizen reports (Bürgermeldungen, Open311) -------------------------------------------
+# Absolute base of links that leave the site (status e-mails, Open311 media_url).
+STADTLAGE_BASE_URL = os.environ.get("STADTLAGE_BASE_URL") or (
+    "http://127.0.0.1:8000"
+    if DEBUG or DEMO_MODE
+    else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
+)
+# False withholds every report description from the public until a moderation step exists.
+STADTLAGE_PUBLIC_REPORT_DESCRIPTIONS = env_bool("STADTLAGE_PUBLIC_REPORT_DESCRIPTIONS", True)
+# Rate limits per client address and hour (fixed windows in the cache; see docs/open311.md).
+OPEN311_IP_LIMIT_PER_HOUR = int(os.environ.get("OPEN311_IP_LIMIT_PER_HOUR", "60"))
+REPORT_FORM_LIMIT_PER_HOUR = int(os.environ.get("REPORT_FORM_LIMIT_PER_HOUR", "20"))
+# Photos per web report and the size of each (they are re-encoded without metadata).
+REPORT_PHOTO_MAX_COUNT = int(os.environ.get("REPORT_PHOTO_MAX_COUNT", "3"))
+REPORT_PHOTO_MAX_BYTES = int(os.environ.get("REPORT_PHOTO_MAX_MB", "8")) * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

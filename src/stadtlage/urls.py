@@ -16,6 +16,7 @@ urlpatterns = [
     path("kennzahlen/", include("stadtlage.kpi.urls")),
     path("streife/", include("stadtlage.patrols.urls")),
     path("sw.js", service_worker, name="service_worker"),
+    path("meldungen/", include("stadtlage.reports.urls")),
     path("open311/v2/", include("stadtlage.open311.urls")),
     path("verwaltung/", admin.site.urls),
 ]

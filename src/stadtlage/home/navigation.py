@@ -22,6 +22,7 @@ class NavEntry:
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Start"), "home:start", None),
     NavEntry(_("Streife"), "patrols:field_app", Section.FIELD),
+    NavEntry(_("Meldungen"), "reports:queue", Section.QUEUE),
     NavEntry(_("Schicht"), "patrols:shift_overview", Section.SHIFT),
     NavEntry(_("Kennzahlen"), "kpi:lagebild", Section.FIGURES),
     NavEntry(_("Partner-Kennzahlen"), "kpi:partner_list", Section.PARTNER_FIGURES),

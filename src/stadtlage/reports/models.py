@@ -120,12 +120,23 @@ class Report(models.Model):
         encoder=DjangoJSONEncoder,
         help_text=_("Antworten auf die Zusatzfragen der Kategorie (Merkmal-Code → Wert)."),
     )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bearbeitet von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_reports",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("Meldung")
         verbose_name_plural = _("Meldungen")
-        indexes = [models.Index(fields=["category", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["category", "submitted_at"]),
+            models.Index(fields=["responsible", "due_at"], name="reports_queue_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.category} {self.submitted_at:%d.%m.%Y}"
@@ -143,6 +154,25 @@ class ReportUpdate(models.Model):
     to_status = models.CharField(max_length=20, choices=ReportStatus.choices)
     public_note = models.TextField(_("öffentliche Notiz"), blank=True)
     internal_note = models.TextField(_("interne Notiz"), blank=True)
+    # Entries without a status change the public never sees (assignment): the timeline is still
+    # the whole history for the staff, and Open311 publishes only the rest.
+    internal_only = models.BooleanField(_("nur intern"), default=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("zugewiesen an"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    forwarded_to = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("weitergeleitet an"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -235,3 +265,108 @@ class ServiceAttribute(models.Model):
             if key in keys:
                 raise ValidationError({"values": _("Der Schlüssel „%s“ ist doppelt.") % key})
             keys.add(key)
+
+
+class CategoryRoute(models.Model):
+    """An area-specific routing rule: reports of `category` inside `area` go to `responsible`.
+
+    Without a matching route the category's own organisation is responsible. When several
+    routes match, the one with the smallest area wins (the most specific rule).
+    """
+
+    category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name=_("Kategorie"),
+        on_delete=models.CASCADE,
+        related_name="routes",
+    )
+    area = models.ForeignKey(
+        "places.Area", verbose_name=_("Gebiet"), on_delete=models.CASCADE, related_name="+"
+    )
+    responsible = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("zuständig"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sla_hours = models.PositiveIntegerField(
+        _("Reaktionszeit (Stunden)"),
+        null=True,
+        blank=True,
+        help_text=_("Leer: die Reaktionszeit der Kategorie gilt."),
+    )
+
+    class Meta:
+        ordering = ["category", "area"]
+        verbose_name = _("Zuständigkeit nach Gebiet")
+        verbose_name_plural = _("Zuständigkeiten nach Gebiet")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "area"], name="reports_route_unique_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.code} @ {self.area}"
+
+
+class PhotoState(models.TextChoices):
+    PENDING = "pending", _("wartet auf Prüfung")
+    APPROVED = "approved", _("freigegeben")
+    REJECTED = "rejected", _("abgelehnt")
+
+
+def _photo_path(instance: ReportPhoto, filename: str) -> str:
+    return f"reports/photos/{instance.uploaded_at:%Y/%m}/{instance.uuid}.jpg"
+
+
+class ReportPhoto(models.Model):
+    """A photo of a place, re-encoded without metadata; public only once approved.
+
+    The file of a rejected photo is deleted; the row stays as part of the history.
+    """
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("Foto"), upload_to=_photo_path, blank=True)
+    width = models.PositiveIntegerField(_("Breite (px)"))
+    height = models.PositiveIntegerField(_("Höhe (px)"))
+    size_bytes = models.PositiveIntegerField(_("Größe (Bytes)"))
+    state = models.CharField(
+        _("Prüfung"), max_length=10, choices=PhotoState.choices, default=PhotoState.PENDING
+    )
+    uploaded_at = models.DateTimeField(_("hochgeladen"))
+    moderated_at = models.DateTimeField(_("geprüft"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geprüft von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("Foto zur Meldung")
+        verbose_name_plural = _("Fotos zu Meldungen")
+        indexes = [models.Index(fields=["report", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.uuid} ({self.get_state_display()})"
+
+
+class Confirmation(models.Model):
+    """Someone else saw the same problem ("already reported? add your confirmation").
+
+    Nothing about the person is stored: no address, no e-mail, no IP address.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="confirmations")
+    at = models.DateTimeField(_("Zeitpunkt"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("Bestätigung")
+        verbose_name_plural = _("Bestätigungen")
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.at:%d.%m.%Y %H:%M}"

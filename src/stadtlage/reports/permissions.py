@@ -53,3 +53,28 @@ def reports_visible_to(user: Any) -> QuerySet[Report]:
     if not is_staff_user(user):
         return Report.objects.none()
     return Report.objects.filter(responsible__data_domain__in=readable_domains(user))
+
+
+def can_work_on_report(user: Any, report: Report) -> bool:
+    """Open the full record in the work queue (and see pending photos)."""
+    return is_staff_user(user) and works_on_reports_of(user, report)
+
+
+def can_assign_report_to(user: Any, report: Report) -> bool:
+    """A report is assigned only to someone working the responsible organisation's queue."""
+    return (
+        bool(getattr(user, "is_active", False))
+        and is_staff_user(user)
+        and (works_on_reports_of(user, report))
+    )
+
+
+def can_moderate_report_photos(user: Any, report: Report) -> bool:
+    return can_transition_report(user, report)
+
+
+def queue_reports_for(user: Any) -> QuerySet[Report]:
+    """The reports of the organisations whose queue the user works."""
+    if not can_access_section(user, Section.QUEUE):
+        return Report.objects.none()
+    return Report.objects.filter(responsible_id__in=_organisation_ids(user))

@@ -7,19 +7,26 @@ Reports entered by patrols (source "field") are operational records and never pu
 
 from __future__ import annotations
 
+import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
+from stadtlage.places.geo import distance_m
+from stadtlage.reports.links import photo_url
 from stadtlage.reports.models import (
     OPEN_STATES,
+    Confirmation,
+    PhotoState,
     Report,
+    ReportPhoto,
     ReportSource,
+    ReportStatus,
     ReportUpdate,
     ServiceAttribute,
     ServiceCategory,
@@ -51,6 +58,10 @@ class PublicReport:
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
 
+    @property
+    def status_label(self) -> str:
+        return str(ReportStatus(self.status).label)
+
 
 @dataclass(frozen=True)
 class PublicUpdate:
@@ -59,6 +70,10 @@ class PublicUpdate:
     status: str
     at: datetime
     description: str
+
+    @property
+    def status_label(self) -> str:
+        return str(ReportStatus(self.status).label)
 
 
 def _public_queryset() -> QuerySet[Report]:
@@ -87,6 +102,7 @@ _FIELDS = (
 
 
 def _to_public(row: dict[str, Any], *, with_description: bool) -> PublicReport:
+    photo = row["first_photo"]
     return PublicReport(
         id=row["id"],
         status=row["status"],
@@ -102,19 +118,51 @@ def _to_public(row: dict[str, Any], *, with_description: bool) -> PublicReport:
         lat=row["lat"],
         lon=row["lon"],
         duplicate_of_id=row["duplicate_of_id"],
+        media_url=photo_url(photo) if photo else "",
     )
 
 
 def _rows(queryset: QuerySet[Report]) -> list[PublicReport]:
-    """One query: the reports with their category, organisation and latest public note."""
+    """One query: the reports with their category, organisation, latest public note and first
+    approved photo (Open311 `media_url`)."""
     latest_note = (
-        ReportUpdate.objects.filter(report=OuterRef("pk"))
+        ReportUpdate.objects.filter(report=OuterRef("pk"), internal_only=False)
         .order_by("-at", "-id")
         .values("public_note")[:1]
     )
-    rows = queryset.annotate(status_notes=Subquery(latest_note)).values(*_FIELDS, "status_notes")
+    first_photo = (
+        ReportPhoto.objects.filter(report=OuterRef("pk"), state=PhotoState.APPROVED)
+        .order_by("uploaded_at", "id")
+        .values("uuid")[:1]
+    )
+    rows = queryset.annotate(
+        status_notes=Subquery(latest_note), first_photo=Subquery(first_photo)
+    ).values(*_FIELDS, "status_notes", "first_photo")
     with_description = _descriptions_public()
     return [_to_public(row, with_description=with_description) for row in rows]
+
+
+def _filtered(
+    *,
+    service_codes: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> QuerySet[Report]:
+    queryset = _public_queryset()
+    codes = list(service_codes or [])
+    if codes:
+        queryset = queryset.filter(category__code__in=codes)
+    wanted = set(statuses or [])
+    if wanted == {"open"}:
+        queryset = queryset.filter(status__in=OPEN_STATES)
+    elif wanted == {"closed"}:
+        queryset = queryset.exclude(status__in=OPEN_STATES)
+    if start is not None:
+        queryset = queryset.filter(submitted_at__gte=start)
+    if end is not None:
+        queryset = queryset.filter(submitted_at__lte=end)
+    return queryset
 
 
 def public_reports(
@@ -131,24 +179,37 @@ def public_reports(
 
     With `ids` the other filters are ignored (GeoReport v2: service_request_id overrides).
     """
-    queryset = _public_queryset()
     if ids is not None:
-        queryset = queryset.filter(pk__in=list(ids))
+        queryset = _public_queryset().filter(pk__in=list(ids))
     else:
-        codes = list(service_codes or [])
-        if codes:
-            queryset = queryset.filter(category__code__in=codes)
-        wanted = set(statuses or [])
-        if wanted == {"open"}:
-            queryset = queryset.filter(status__in=OPEN_STATES)
-        elif wanted == {"closed"}:
-            queryset = queryset.exclude(status__in=OPEN_STATES)
-        if start is not None:
-            queryset = queryset.filter(submitted_at__gte=start)
-        if end is not None:
-            queryset = queryset.filter(submitted_at__lte=end)
+        queryset = _filtered(service_codes=service_codes, statuses=statuses, start=start, end=end)
     queryset = queryset.order_by("-submitted_at", "-id")[offset : offset + limit]
     return _rows(queryset)
+
+
+def iter_public_reports(
+    *,
+    service_codes: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    chunk: int = 2000,
+) -> Iterator[PublicReport]:
+    """Every matching public report, newest first, in chunks (keyset paging, for exports)."""
+    queryset = _filtered(service_codes=service_codes, statuses=statuses, start=start, end=end)
+    last: PublicReport | None = None
+    while True:
+        page = queryset
+        if last is not None:
+            page = page.filter(
+                Q(submitted_at__lt=last.requested_at)
+                | Q(submitted_at=last.requested_at, id__lt=last.id)
+            )
+        rows = _rows(page.order_by("-submitted_at", "-id")[:chunk])
+        yield from rows
+        if len(rows) < chunk:
+            return
+        last = rows[-1]
 
 
 def public_report(*, report_id: int) -> PublicReport | None:
@@ -171,7 +232,9 @@ def public_updates(
     """Timeline entries of public reports in [start, end], oldest first; never internal notes."""
     rows = (
         ReportUpdate.objects.filter(
-            Q(at__gte=start) & Q(at__lte=end), report__source__in=PUBLIC_SOURCES
+            Q(at__gte=start) & Q(at__lte=end),
+            report__source__in=PUBLIC_SOURCES,
+            internal_only=False,
         )
         .order_by("at", "id")
         .values("id", "report_id", "to_status", "at", "public_note")[offset : offset + limit]
@@ -186,6 +249,115 @@ def public_updates(
         )
         for row in rows
     ]
+
+
+# --- public pages: suggestions, timeline, photos ------------------------------------------
+
+SUGGESTION_RADIUS_M = 150.0
+SUGGESTION_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An open report of the same category near the reporter's pin."""
+
+    report: PublicReport
+    distance_m: int
+    confirmations: int
+
+
+def confirmation_counts(report_ids: Iterable[int]) -> dict[int, int]:
+    """Confirmations per report, one query."""
+    ids = list(report_ids)
+    if not ids:
+        return {}
+    rows = (
+        Confirmation.objects.filter(report_id__in=ids)
+        .values("report_id")
+        .annotate(n=Count("id"))
+        .values_list("report_id", "n")
+    )
+    return dict(rows)
+
+
+def nearby_open_reports(
+    *,
+    category_code: str,
+    lat: float,
+    lon: float,
+    radius_m: float = SUGGESTION_RADIUS_M,
+    limit: int = SUGGESTION_LIMIT,
+) -> list[Suggestion]:
+    """Open public reports of the category within `radius_m`, nearest first (two queries)."""
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return []
+    dlat = radius_m / 111_320
+    dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.1))
+    candidates = (
+        _public_queryset()
+        .filter(
+            category__code=category_code,
+            status__in=OPEN_STATES,
+            duplicate_of__isnull=True,
+            lat__range=(lat - dlat, lat + dlat),
+            lon__range=(lon - dlon, lon + dlon),
+        )
+        .order_by("-submitted_at", "-id")[:50]
+    )
+    near = [(distance_m(lat, lon, r.lat, r.lon), r) for r in _rows(candidates)]
+    near = sorted((pair for pair in near if pair[0] <= radius_m), key=lambda pair: pair[0])
+    near = near[:limit]
+    counts = confirmation_counts(r.id for _d, r in near)
+    return [
+        Suggestion(report=r, distance_m=round(d), confirmations=counts.get(r.id, 0))
+        for d, r in near
+    ]
+
+
+def public_report_by_uuid(*, report_uuid: uuid.UUID) -> PublicReport | None:
+    found = _rows(_public_queryset().filter(uuid=report_uuid))
+    return found[0] if found else None
+
+
+def public_timeline(*, report_id: int) -> list[PublicUpdate]:
+    """A public report's history for everyone: states and public notes, no names."""
+    rows = (
+        ReportUpdate.objects.filter(report_id=report_id, internal_only=False)
+        .order_by("at", "id")
+        .values("id", "report_id", "to_status", "at", "public_note")
+    )
+    return [
+        PublicUpdate(
+            id=row["id"],
+            report_id=row["report_id"],
+            status=row["to_status"],
+            at=row["at"],
+            description=row["public_note"],
+        )
+        for row in rows
+    ]
+
+
+def approved_photo_ids(*, report_id: int) -> list[uuid.UUID]:
+    return list(
+        ReportPhoto.objects.filter(report_id=report_id, state=PhotoState.APPROVED)
+        .order_by("uploaded_at", "id")
+        .values_list("uuid", flat=True)
+    )
+
+
+def photo_for_serving(*, photo_uuid: uuid.UUID) -> ReportPhoto | None:
+    """The photo with its report (for the permission check); None if its file is gone."""
+    return (
+        ReportPhoto.objects.select_related("report")
+        .filter(uuid=photo_uuid)
+        .exclude(image="")
+        .first()
+    )
+
+
+def is_public_photo(photo: ReportPhoto) -> bool:
+    return photo.state == PhotoState.APPROVED and photo.report.source in PUBLIC_SOURCES
 
 
 # --- the service catalogue (categories and their questions) ---------------------------------

@@ -1,17 +1,17 @@
-"""Writes for citizen reports: create, change status, mark as duplicate.
+"""Writes for citizen reports: create, change status, mark as duplicate, assign, forward.
 
 Each write validates its input (German messages keyed by field), runs in one transaction and
 leaves a timeline entry (ReportUpdate) plus an audit event. The reporter's e-mail address never
-enters the audit trail: it has its own, shorter retention period (DOMAIN.md §4).
+enters the audit trail: it has its own, shorter retention period (DOMAIN.md §4). Status e-mails
+to the reporter are sent only after the transaction commits (`notifications`).
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,184 +21,149 @@ from django.utils import timezone
 
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.organisations.models import Organisation
 from stadtlage.places.geo import in_dortmund
 from stadtlage.places.selectors import areas_for_point
+from stadtlage.reports import notifications
 from stadtlage.reports.models import (
     OPEN_STATES,
-    AttributeDatatype,
     Report,
     ReportSource,
     ReportStatus,
     ReportUpdate,
-    ServiceAttribute,
     ServiceCategory,
 )
-from stadtlage.reports.permissions import can_transition_report
+from stadtlage.reports.permissions import (
+    can_assign_report_to,
+    can_transition_report,
+)
+from stadtlage.reports.photos import CleanPhoto, photos_discard, photos_store
+from stadtlage.reports.routing import route_for
+from stadtlage.reports.validation import (
+    ADDRESS_MAX,
+    DESCRIPTION_MAX,
+    STRING_ATTRIBUTE_MAX,
+    TEXT_ATTRIBUTE_MAX,
+    plain_text,
+    validate_attributes,
+)
+from stadtlage.reports.workflow import (
+    NOTE_REQUIRED,
+    REPORTER_FOLLOW_UP_DAYS,
+    TRANSITIONS,
+    allowed_transitions,
+    reporter_may_reopen,
+    status_label,
+)
 
-S = ReportStatus
-DESCRIPTION_MAX = 4000
-ADDRESS_MAX = 250
-STRING_ATTRIBUTE_MAX = 250
-TEXT_ATTRIBUTE_MAX = 4000
+__all__ = [
+    "ADDRESS_MAX",
+    "DESCRIPTION_MAX",
+    "REPORTER_FOLLOW_UP_DAYS",
+    "STRING_ATTRIBUTE_MAX",
+    "TEXT_ATTRIBUTE_MAX",
+    "TRANSITIONS",
+    "allowed_transitions",
+    "report_assign",
+    "report_create",
+    "report_forward",
+    "report_input_errors",
+    "report_mark_duplicate",
+    "report_reopen_by_reporter",
+    "report_transition",
+    "reporter_may_reopen",
+    "route_for",
+    "validate_attributes",
+]
 
-# The report workflow. A state not listed as a key has no way out; NEW is never a target.
-# Closed states only lead back to REOPENED ("fixed" that is not fixed must be reopenable).
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.NEW: frozenset(
-        {
-            S.INVESTIGATING,
-            S.ACTION_SCHEDULED,
-            S.IN_PROGRESS,
-            S.INTERNAL_REFERRAL,
-            S.FIXED,
-            S.DUPLICATE,
-            S.NOT_RESPONSIBLE,
-            S.NO_FURTHER_ACTION,
-        }
-    ),
-    S.INVESTIGATING: frozenset(
-        {
-            S.ACTION_SCHEDULED,
-            S.IN_PROGRESS,
-            S.INTERNAL_REFERRAL,
-            S.FIXED,
-            S.DUPLICATE,
-            S.NOT_RESPONSIBLE,
-            S.NO_FURTHER_ACTION,
-        }
-    ),
-    S.ACTION_SCHEDULED: frozenset(
-        {S.INVESTIGATING, S.IN_PROGRESS, S.INTERNAL_REFERRAL, S.FIXED, S.NO_FURTHER_ACTION}
-    ),
-    S.IN_PROGRESS: frozenset(
-        {S.ACTION_SCHEDULED, S.INTERNAL_REFERRAL, S.FIXED, S.NO_FURTHER_ACTION}
-    ),
-    S.INTERNAL_REFERRAL: frozenset(
-        {
-            S.INVESTIGATING,
-            S.ACTION_SCHEDULED,
-            S.IN_PROGRESS,
-            S.FIXED,
-            S.DUPLICATE,
-            S.NOT_RESPONSIBLE,
-            S.NO_FURTHER_ACTION,
-        }
-    ),
-    S.REOPENED: frozenset(
-        {
-            S.INVESTIGATING,
-            S.ACTION_SCHEDULED,
-            S.IN_PROGRESS,
-            S.INTERNAL_REFERRAL,
-            S.FIXED,
-            S.DUPLICATE,
-            S.NOT_RESPONSIBLE,
-            S.NO_FURTHER_ACTION,
-        }
-    ),
-    S.FIXED: frozenset({S.REOPENED}),
-    S.DUPLICATE: frozenset({S.REOPENED}),
-    S.NOT_RESPONSIBLE: frozenset({S.REOPENED}),
-    S.NO_FURTHER_ACTION: frozenset({S.REOPENED}),
-}
-NOTE_REQUIRED = frozenset({S.FIXED})
-
-_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^<>]*>")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_plain_text = plain_text
 
 
 def _audit_snapshot(report: Report) -> dict[str, Any]:
     return snapshot(report, exclude=("reporter_email",))
 
 
-def _plain_text(value: str, *, field: str, label: str, maximum: int) -> str:
-    """Normalise line breaks, drop control characters; refuse HTML and overlong text."""
-    text = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    if len(text) > maximum:
-        raise ValidationError(
-            {field: f"{label}: höchstens {maximum} Zeichen (erhalten: {len(text)})."}
-        )
-    if _HTML_TAG.search(text):
-        raise ValidationError({field: f"{label}: bitte nur Text, kein HTML oder Code."})
-    return text
+def _collect(errors: dict[str, list[str]], exc: ValidationError) -> None:
+    for field, messages in exc.message_dict.items():
+        errors.setdefault(field, []).extend(messages)
 
 
-# --- attributes -----------------------------------------------------------------------------
-
-
-def _attribute_value(attribute: ServiceAttribute, raw: str | list[str]) -> Any:
-    """One answer, checked against its definition; returns the value to store."""
-    label = f"„{attribute.description}“"
-    values = [raw] if isinstance(raw, str) else list(raw)
-    values = [str(v).strip() for v in values if str(v).strip()]
-    datatype = attribute.datatype
-    if datatype == AttributeDatatype.MULTIVALUELIST:
-        allowed = attribute.allowed_keys()
-        unknown = [v for v in values if v not in allowed]
-        if unknown:
-            raise ValidationError(f"{label}: unzulässiger Wert „{unknown[0]}“.")
-        return list(dict.fromkeys(values))
-    if len(values) != 1:
-        raise ValidationError(f"{label}: bitte genau einen Wert angeben.")
-    value = values[0]
-    if datatype == AttributeDatatype.SINGLEVALUELIST:
-        if value not in attribute.allowed_keys():
-            raise ValidationError(f"{label}: unzulässiger Wert „{value[:40]}“.")
-        return value
-    if datatype == AttributeDatatype.NUMBER:
-        try:
-            number = Decimal(value.replace(",", "."))
-        except InvalidOperation as exc:
-            raise ValidationError(f"{label}: bitte eine Zahl angeben.") from exc
-        if not number.is_finite():
-            raise ValidationError(f"{label}: bitte eine Zahl angeben.")
-        return int(number) if number == number.to_integral_value() else float(number)
-    if datatype == AttributeDatatype.DATETIME:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError as exc:
-            raise ValidationError(
-                f"{label}: bitte Datum und Uhrzeit nach ISO 8601 angeben "
-                "(z. B. 2025-05-01T14:30+02:00)."
-            ) from exc
-        if moment.tzinfo is None:
-            moment = timezone.make_aware(moment)
-        return moment.isoformat()
-    maximum = TEXT_ATTRIBUTE_MAX if datatype == AttributeDatatype.TEXT else STRING_ATTRIBUTE_MAX
-    text = _plain_text(value, field="attributes", label=label, maximum=maximum)
-    if datatype == AttributeDatatype.STRING and "\n" in text:
-        raise ValidationError(f"{label}: bitte ohne Zeilenumbruch.")
-    return text
-
-
-def validate_attributes(
-    category: ServiceCategory, answers: Mapping[str, str | list[str]] | None
+def _clean_input(
+    *,
+    category: ServiceCategory,
+    lat: float,
+    lon: float,
+    address_string: str,
+    description: str,
+    email: str,
+    attributes: Mapping[str, str | list[str]] | None,
+    source: str,
 ) -> dict[str, Any]:
-    """Check answers against the category's questions; all problems are reported at once."""
-    answers = dict(answers or {})
-    every = {a.code: a for a in category.attributes.all()}
-    # variable=False attributes are information shown to the reporter; answers are dropped.
-    definitions = {code: a for code, a in every.items() if a.variable}
-    errors: list[str] = []
+    """Every check of a new report; all problems are raised together, keyed by field."""
+    errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
-    for code in answers:
-        if code not in every:
-            errors.append(f"Unbekannte Zusatzangabe „{code[:60]}“ für diese Kategorie.")
-    for code, attribute in sorted(definitions.items(), key=lambda item: item[1].order):
-        raw = answers.get(code)
-        empty = raw is None or (not raw.strip() if isinstance(raw, str) else not any(raw))
-        if empty:
-            if attribute.required:
-                errors.append(f"„{attribute.description}“ ist eine Pflichtangabe.")
-            continue
-        assert raw is not None
+    if not category.is_active:
+        errors["category"] = ["Diese Kategorie nimmt keine Meldungen mehr an."]
+    if source not in ReportSource.values:
+        errors["source"] = ["Unbekannter Eingangsweg."]
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        errors["location"] = ["Ort: Breite und Länge müssen Zahlen sein."]
+    elif not in_dortmund(lat, lon):
+        errors["location"] = ["Ort: Der Punkt liegt außerhalb von Dortmund."]
+    try:
+        cleaned["description"] = plain_text(
+            description, field="description", label="Beschreibung", maximum=DESCRIPTION_MAX
+        )
+    except ValidationError as exc:
+        _collect(errors, exc)
+    try:
+        cleaned["address_string"] = plain_text(
+            address_string, field="address_string", label="Adresse", maximum=ADDRESS_MAX
+        ).replace("\n", ", ")
+    except ValidationError as exc:
+        _collect(errors, exc)
+    cleaned["email"] = email.strip()
+    if cleaned["email"]:
         try:
-            cleaned[code] = _attribute_value(attribute, raw)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
+            validate_email(cleaned["email"])
+        except ValidationError:
+            errors["email"] = ["E-Mail: Bitte geben Sie eine gültige Adresse an."]
+    try:
+        cleaned["attributes"] = validate_attributes(category, attributes)
+    except ValidationError as exc:
+        _collect(errors, exc)
     if errors:
-        raise ValidationError({"attributes": errors})
+        raise ValidationError(errors)
     return cleaned
+
+
+def report_input_errors(
+    *,
+    category: ServiceCategory,
+    lat: float,
+    lon: float,
+    address_string: str = "",
+    description: str = "",
+    email: str = "",
+    attributes: Mapping[str, str | list[str]] | None = None,
+    source: str,
+) -> dict[str, list[str]]:
+    """What `report_create` would refuse, keyed by field, without writing anything (forms use
+    it to show every problem at once)."""
+    try:
+        _clean_input(
+            category=category,
+            lat=lat,
+            lon=lon,
+            address_string=address_string,
+            description=description,
+            email=email,
+            attributes=attributes,
+            source=source,
+        )
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}
 
 
 # --- create ---------------------------------------------------------------------------------
@@ -213,6 +178,7 @@ def report_create(
     description: str = "",
     email: str = "",
     attributes: Mapping[str, str | list[str]] | None = None,
+    photos: Sequence[CleanPhoto] = (),
     source: str,
     actor: Any = None,
     now: datetime | None = None,
@@ -221,78 +187,72 @@ def report_create(
     """Accept a new report: validate, route to the responsible organisation, assign areas.
 
     Raises ValidationError (German messages, keyed by field) before anything is written.
+    Photos must already be cleaned (`photos.clean_photos`); they are stored with the report
+    or not at all.
     """
     now = now or timezone.now()
-    if not category.is_active:
-        raise ValidationError({"category": "Diese Kategorie nimmt keine Meldungen mehr an."})
-    if source not in ReportSource.values:
-        raise ValidationError({"source": "Unbekannter Eingangsweg."})
-    if not (math.isfinite(lat) and math.isfinite(lon)):
-        raise ValidationError({"location": "Ort: Breite und Länge müssen Zahlen sein."})
-    if not in_dortmund(lat, lon):
-        raise ValidationError({"location": "Ort: Der Punkt liegt außerhalb von Dortmund."})
-    description = _plain_text(
-        description, field="description", label="Beschreibung", maximum=DESCRIPTION_MAX
+    cleaned = _clean_input(
+        category=category,
+        lat=lat,
+        lon=lon,
+        address_string=address_string,
+        description=description,
+        email=email,
+        attributes=attributes,
+        source=source,
     )
-    address_string = _plain_text(
-        address_string, field="address_string", label="Adresse", maximum=ADDRESS_MAX
-    ).replace("\n", ", ")
-    email = email.strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise ValidationError(
-                {"email": "E-Mail: Bitte geben Sie eine gültige Adresse an."}
-            ) from exc
-    cleaned_attributes = validate_attributes(category, attributes)
-
-    with transaction.atomic():
-        report = Report(
-            category=category,
-            status=ReportStatus.NEW,
-            lat=lat,
-            lon=lon,
-            address_string=address_string,
-            description=description,
-            reporter_email=email,
-            source=source,
-            submitted_at=now,
-            updated_at=now,
-            due_at=now + timedelta(hours=category.sla_hours),
-            responsible_id=category.responsible_id,
-            attributes=cleaned_attributes,
-        )
-        report.full_clean()
-        report.save()
-        report.areas.set(areas_for_point(lat, lon))
-        ReportUpdate.objects.create(
-            report=report,
-            at=now,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            from_status="",
-            to_status=ReportStatus.NEW,
-        )
-        audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            obj=report,
-            after=_audit_snapshot(report),
-            data_domain=category.responsible.data_domain,
-            note=audit_note,
-        )
+    # Everything that only reads happens before the transaction: with SQLite the write lock
+    # is taken at BEGIN, so concurrent reports wait for each other only while writing.
+    area_ids = areas_for_point(lat, lon)
+    responsible_id, sla_hours = route_for(category, area_ids)
+    report = Report(
+        category=category,
+        status=ReportStatus.NEW,
+        lat=lat,
+        lon=lon,
+        address_string=cleaned["address_string"],
+        description=cleaned["description"],
+        reporter_email=cleaned["email"],
+        source=source,
+        submitted_at=now,
+        updated_at=now,
+        due_at=now + timedelta(hours=sla_hours),
+        responsible_id=responsible_id,
+        attributes=cleaned["attributes"],
+    )
+    report.full_clean()
+    data_domain = report.responsible.data_domain
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            report.save()
+            Report.areas.through.objects.bulk_create(
+                [Report.areas.through(report_id=report.pk, area_id=area_id) for area_id in area_ids]
+            )
+            ReportUpdate.objects.create(
+                report=report,
+                at=now,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                from_status="",
+                to_status=ReportStatus.NEW,
+            )
+            audit_record(
+                actor=actor,
+                action=Action.CREATE,
+                obj=report,
+                after=_audit_snapshot(report),
+                data_domain=data_domain,
+                note=audit_note,
+            )
+            if photos:
+                stored = photos_store(report=report, photos=photos, actor=actor, now=now)
+    except BaseException:
+        photos_discard(stored)
+        raise
     return report
 
 
 # --- status changes -------------------------------------------------------------------------
-
-
-def allowed_transitions(status: str) -> frozenset[str]:
-    return TRANSITIONS.get(status, frozenset())
-
-
-def _status_label(status: str) -> str:
-    return str(ReportStatus(status).label) if status in ReportStatus.values else status
 
 
 def _apply_transition(
@@ -304,11 +264,21 @@ def _apply_transition(
     internal_note: str,
     now: datetime | None,
     duplicate_of: Report | None = None,
+    forward_to: Organisation | None = None,
+    by_reporter: bool = False,
 ) -> Report:
-    """The single guard of the workflow: every status change goes through here."""
+    """The single guard of the workflow: every status change goes through here.
+
+    `by_reporter`: the anonymous reporter reopens a "fixed" report through the signed link of
+    their e-mail (no account); that is the only change a reporter can make.
+    """
     if to_status not in ReportStatus.values:
         raise ValidationError({"to_status": f"Unbekannter Status „{to_status}“."})
-    if actor is None or not can_transition_report(actor, report):
+    if by_reporter:
+        if to_status != ReportStatus.REOPENED:
+            raise PermissionDenied("Meldende können eine Meldung nur wieder öffnen.")
+        actor = None
+    elif actor is None or not can_transition_report(actor, report):
         raise PermissionDenied("Sie dürfen den Status dieser Meldung nicht ändern.")
     public_note = _plain_text(
         public_note, field="public_note", label="Öffentliche Notiz", maximum=DESCRIPTION_MAX
@@ -322,8 +292,17 @@ def _apply_transition(
             raise ValidationError(
                 {
                     "to_status": (
-                        f"Der Status kann nicht von „{_status_label(from_status)}“ "
-                        f"zu „{_status_label(to_status)}“ wechseln."
+                        f"Der Status kann nicht von „{status_label(from_status)}“ "
+                        f"zu „{status_label(to_status)}“ wechseln."
+                    )
+                }
+            )
+        if by_reporter and not reporter_may_reopen(locked, now):
+            raise ValidationError(
+                {
+                    "to_status": (
+                        f"Eine als erledigt gemeldete Meldung kann nur innerhalb von "
+                        f"{REPORTER_FOLLOW_UP_DAYS} Tagen wieder geöffnet werden."
                     )
                 }
             )
@@ -340,8 +319,13 @@ def _apply_transition(
         locked.updated_at = now
         locked.closed_at = None if to_status in OPEN_STATES else now
         locked.duplicate_of = duplicate_of
-        locked.save(update_fields=["status", "updated_at", "closed_at", "duplicate_of"])
-        ReportUpdate.objects.create(
+        fields = ["status", "updated_at", "closed_at", "duplicate_of"]
+        if forward_to is not None:
+            locked.responsible = forward_to
+            locked.assignee = None
+            fields += ["responsible", "assignee"]
+        locked.save(update_fields=fields)
+        update = ReportUpdate.objects.create(
             report=locked,
             at=now,
             actor=actor,
@@ -349,6 +333,7 @@ def _apply_transition(
             to_status=to_status,
             public_note=public_note,
             internal_note=internal_note,
+            forwarded_to=forward_to,
         )
         audit_record(
             actor=actor,
@@ -357,9 +342,11 @@ def _apply_transition(
             before=before,
             after=_audit_snapshot(locked),
             data_domain=locked.responsible.data_domain,
-            note=f"{from_status} → {to_status}",
+            note=f"{from_status} → {to_status}" + (" (meldende Person)" if by_reporter else ""),
         )
-    for field in ("status", "updated_at", "closed_at", "duplicate_of_id"):
+        if locked.reporter_email and not by_reporter:
+            transaction.on_commit(partial(notifications.notify_reporter, update_id=update.pk))
+    for field in ("status", "updated_at", "closed_at", "duplicate_of_id", "responsible_id"):
         setattr(report, field, getattr(locked, field))
     return locked
 
@@ -408,3 +395,96 @@ def report_mark_duplicate(
         now=now,
         duplicate_of=root,
     )
+
+
+def report_reopen_by_reporter(
+    *, report: Report, note: str = "", now: datetime | None = None
+) -> Report:
+    """The reporter says a "fixed" report is not fixed (signed e-mail link, no account).
+
+    Their words go into the internal note only: they may describe people.
+    """
+    note = _plain_text(note, field="note", label="Ihre Angaben", maximum=DESCRIPTION_MAX)
+    return _apply_transition(
+        report=report,
+        to_status=ReportStatus.REOPENED,
+        actor=None,
+        public_note="Die meldende Person gibt an, dass der Mangel noch besteht.",
+        internal_note=f"Rückmeldung der meldenden Person: {note}" if note else "",
+        now=now,
+        by_reporter=True,
+    )
+
+
+def report_forward(
+    *,
+    report: Report,
+    organisation: Organisation,
+    actor: Any,
+    public_note: str = "",
+    internal_note: str = "",
+    now: datetime | None = None,
+) -> Report:
+    """Hand a report to another body. Status "forwarded"; the timeline keeps who had it."""
+    if not organisation.is_active:
+        raise ValidationError({"organisation": "Diese Organisation ist nicht mehr aktiv."})
+    if organisation.pk == report.responsible_id:
+        raise ValidationError({"organisation": "Die Meldung liegt bereits bei dieser Stelle."})
+    return _apply_transition(
+        report=report,
+        to_status=ReportStatus.INTERNAL_REFERRAL,
+        actor=actor,
+        public_note=public_note.strip()
+        or f"Ihre Meldung wurde an die zuständige Stelle weitergeleitet: {organisation.name}.",
+        internal_note=internal_note,
+        now=now,
+        forward_to=organisation,
+    )
+
+
+def report_assign(
+    *, report: Report, assignee: Any, actor: Any, now: datetime | None = None
+) -> Report:
+    """Give an open report to one person of the responsible organisation (None: nobody).
+
+    An internal timeline entry: the public sees no names.
+    """
+    if actor is None or not can_transition_report(actor, report):
+        raise PermissionDenied("Sie dürfen diese Meldung nicht zuweisen.")
+    if assignee is not None and not can_assign_report_to(assignee, report):
+        raise ValidationError(
+            {"assignee": "Zuweisen lässt sich nur an die Arbeitsliste der zuständigen Stelle."}
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.status not in OPEN_STATES:
+            raise ValidationError({"assignee": "Abgeschlossene Meldungen werden nicht zugewiesen."})
+        if locked.assignee_id == (assignee.pk if assignee else None):
+            return locked
+        before = _audit_snapshot(locked)
+        locked.assignee = assignee
+        locked.updated_at = now
+        locked.save(update_fields=["assignee", "updated_at"])
+        ReportUpdate.objects.create(
+            report=locked,
+            at=now,
+            actor=actor,
+            from_status=locked.status,
+            to_status=locked.status,
+            internal_only=True,
+            assigned_to=assignee,
+            internal_note=f"Zugewiesen an {assignee}" if assignee else "Zuweisung aufgehoben",
+        )
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=locked,
+            before=before,
+            after=_audit_snapshot(locked),
+            data_domain=locked.responsible.data_domain,
+            note="Zuweisung",
+        )
+    report.assignee_id = locked.assignee_id
+    report.updated_at = locked.updated_at
+    return locked

@@ -1,0 +1,113 @@
+"""Public reports as CSV and GeoJSON: only the public fields of `selectors.PublicReport`
+(never the reporter's e-mail, internal notes, assignees or answers to the questions).
+
+Pure functions that yield text chunks, so views can stream exports of any size.
+CSV follows German Excel conventions (semicolon, UTF-8 with BOM); cells a spreadsheet would
+read as a formula are prefixed with an apostrophe (citizens write the descriptions).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.utils import timezone
+
+from stadtlage.reports.models import ReportStatus
+from stadtlage.reports.selectors import PublicReport
+
+COLUMNS = (
+    "nummer",
+    "status",
+    "status_bezeichnung",
+    "offen",
+    "kategorie_code",
+    "kategorie",
+    "beschreibung",
+    "zustaendig",
+    "gemeldet",
+    "aktualisiert",
+    "reaktion_bis",
+    "adresse",
+    "breite",
+    "laenge",
+    "duplikat_von",
+    "foto",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _iso(moment: Any) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def properties(report: PublicReport) -> dict[str, Any]:
+    return {
+        "nummer": report.id,
+        "status": report.status,
+        "status_bezeichnung": str(ReportStatus(report.status).label),
+        "offen": report.is_open,
+        "kategorie_code": report.service_code,
+        "kategorie": report.service_name,
+        "beschreibung": report.description,
+        "zustaendig": report.agency_responsible,
+        "gemeldet": _iso(report.requested_at),
+        "aktualisiert": _iso(report.updated_at),
+        "reaktion_bis": _iso(report.expected_at),
+        "adresse": report.address,
+        "breite": report.lat,
+        "laenge": report.lon,
+        "duplikat_von": report.duplicate_of_id,
+        "foto": report.media_url,
+    }
+
+
+def csv_chunks(reports: Iterable[PublicReport]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(COLUMNS)
+    yield "\ufeff" + flush()
+    for index, report in enumerate(reports, start=1):
+        row = properties(report)
+        row["offen"] = "ja" if report.is_open else "nein"
+        row["breite"] = f"{report.lat:.6f}".replace(".", ",")
+        row["laenge"] = f"{report.lon:.6f}".replace(".", ",")
+        writer.writerow([_cell(row[column]) for column in COLUMNS])
+        if index % 500 == 0:
+            yield flush()
+    yield flush()
+
+
+def feature(report: PublicReport) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": report.id,
+        "geometry": {"type": "Point", "coordinates": [report.lon, report.lat]},
+        "properties": properties(report),
+    }
+
+
+def geojson_chunks(reports: Iterable[PublicReport]) -> Iterator[str]:
+    """A FeatureCollection (RFC 7946, WGS84), written feature by feature."""
+    yield '{"type": "FeatureCollection", "features": ['
+    separator = ""
+    for report in reports:
+        yield separator + json.dumps(feature(report), ensure_ascii=False)
+        separator = ","
+    yield "]}"
