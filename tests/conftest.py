@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from stadtlage.places.selectors import invalidate_area_index
 from tests.factories import PASSWORD, user_with_role
@@ -14,6 +17,18 @@ def _fresh_area_index() -> Any:
     invalidate_area_index()
     yield
     invalidate_area_index()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Every test starts in the site's language (German).
+
+    A request with English chosen activates English in the test thread (LocaleMiddleware), and
+    it would stay active for the next test's direct service calls.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

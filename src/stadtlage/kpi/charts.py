@@ -54,6 +54,7 @@ class ChartData:
     percent: bool = False
     show_limits: bool = True
     flag_text: Mapping[str, str] = field(default_factory=lambda: DEFAULT_FLAG_TEXT)
+    target_text: str = "Ziel"  # label of the target line (translated by the caller)
 
 
 def _num(value: float | None) -> float | None:
@@ -227,7 +228,7 @@ def spc_chart_svg(
         if not compact:
             out.append(
                 f'<text x="{left + pw}" y="{_fmt(y(data.target) - 4)}" text-anchor="end"'
-                f' fill="{TARGET}" aria-hidden="true">Ziel</text>'
+                f' fill="{TARGET}" aria-hidden="true">{escape(data.target_text)}</text>'
             )
     # Version breaks.
     for b in data.breaks:

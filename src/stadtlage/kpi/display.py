@@ -149,6 +149,7 @@ def chart_data(data: dict[str, Any], version: IndicatorVersion) -> charts.ChartD
         percent=is_percent(version),
         show_limits=version.chart_type != "run",
         flag_text={k: str(v) for k, v in FLAG_TEXT.items()},
+        target_text=_("Ziel"),
     )
 
 
@@ -266,6 +267,7 @@ def _tail(chart: charts.ChartData, keep: int) -> charts.ChartData:
         percent=chart.percent,
         show_limits=chart.show_limits,
         flag_text=chart.flag_text,
+        target_text=chart.target_text,
     )
 
 

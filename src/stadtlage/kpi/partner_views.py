@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from stadtlage.accounts.decorators import section_required
@@ -149,13 +150,13 @@ def partner_upload(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- JSON API
 
 PROBLEM_TITLES = {
-    "unauthenticated": (401, "Anmeldung erforderlich"),
-    "forbidden": (403, "Keine Berechtigung"),
-    "malformed": (400, "Anfrage nicht lesbar"),
-    "invalid": (400, "Werte ungültig"),
-    "implausible": (422, "Werte außerhalb der Prozessgrenzen"),
-    "not-found": (404, "Kennzahl nicht gefunden"),
-    "method": (405, "Methode nicht erlaubt"),
+    "unauthenticated": (401, gettext_lazy("Anmeldung erforderlich")),
+    "forbidden": (403, gettext_lazy("Keine Berechtigung")),
+    "malformed": (400, gettext_lazy("Anfrage nicht lesbar")),
+    "invalid": (400, gettext_lazy("Werte ungültig")),
+    "implausible": (422, gettext_lazy("Werte außerhalb der Prozessgrenzen")),
+    "not-found": (404, gettext_lazy("Kennzahl nicht gefunden")),
+    "method": (405, gettext_lazy("Methode nicht erlaubt")),
 }
 
 
@@ -164,7 +165,7 @@ def problem(request: HttpRequest, kind: str, detail: str, **extra: Any) -> JsonR
     status, title = PROBLEM_TITLES[kind]
     body = {
         "type": request.build_absolute_uri(reverse("kpi:problems")) + f"#{kind}",
-        "title": title,
+        "title": str(title),
         "status": status,
         "detail": detail,
         "instance": request.path,
@@ -193,16 +194,18 @@ def _api_user(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
             partner_services.partner_token_user(raw.strip()) if scheme.lower() == "bearer" else None
         )
         if user is None:
-            return None, problem(request, "unauthenticated", "Der API-Schlüssel ist ungültig.")
+            return None, problem(request, "unauthenticated", _("Der API-Schlüssel ist ungültig."))
         return user, None
     if not request.user.is_authenticated:
         return None, problem(
-            request, "unauthenticated", "Bitte mit API-Schlüssel (Bearer) oder angemeldet aufrufen."
+            request,
+            "unauthenticated",
+            _("Bitte mit API-Schlüssel (Bearer) oder angemeldet aufrufen."),
         )
     if request.method == "POST":
         reason = CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {})
         if reason is not None:
-            return None, problem(request, "forbidden", "CSRF-Prüfung fehlgeschlagen.")
+            return None, problem(request, "forbidden", _("CSRF-Prüfung fehlgeschlagen."))
     return request.user, None
 
 
@@ -213,12 +216,14 @@ def partner_api_values(request: HttpRequest) -> HttpResponse:
     if error is not None:
         return error
     if not can_access_section(user, Section.PARTNER_FIGURES):
-        return problem(request, "forbidden", "Diese Person darf keine Partner-Kennzahlen melden.")
+        return problem(
+            request, "forbidden", _("Diese Person darf keine Partner-Kennzahlen melden.")
+        )
     if request.method == "GET":
         series = permissions.partner_series_for(user).filter(code=request.GET.get("series", ""))
         found = series.first()
         if found is None:
-            return problem(request, "not-found", "Unbekannte oder nicht freigegebene Kennzahl.")
+            return problem(request, "not-found", _("Unbekannte oder nicht freigegebene Kennzahl."))
         values = [
             partner_wire.to_json(v)
             for v in selectors.partner_history(found)
@@ -226,12 +231,12 @@ def partner_api_values(request: HttpRequest) -> HttpResponse:
         ]
         return JsonResponse({"series": found.code, "values": values})
     if request.method != "POST":
-        return problem(request, "method", "Erlaubt sind GET und POST.")
+        return problem(request, "method", _("Erlaubt sind GET und POST."))
     try:
         payload = json.loads(request.body.decode("utf-8"))
         submissions, confirm = partner_wire.parse_json(payload)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return problem(request, "malformed", "Der Inhalt ist kein gültiges JSON (UTF-8).")
+        return problem(request, "malformed", _("Der Inhalt ist kein gültiges JSON (UTF-8)."))
     except partner_wire.WireError as exc:
         return problem(
             request, "invalid", str(exc), errors=[{"index": i, "detail": m} for i, m in exc.errors]

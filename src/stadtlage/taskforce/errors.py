@@ -1,4 +1,8 @@
-"""Domain errors of the Sonderstab; their messages are German and name what is missing."""
+"""Domain errors of the Sonderstab; their messages name what is missing.
+
+The services translate the messages when they raise (German msgids, ``gettext``), so they are
+shown in the language of the person who caused them.
+"""
 
 from __future__ import annotations
 

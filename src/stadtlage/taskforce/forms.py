@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stadtlage.accounts.models import Role, User
 from stadtlage.kpi.models import Goal, Indicator
@@ -208,7 +209,9 @@ class AgendaItemForm(forms.Form):
 
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
-        label=_("Protokoll"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("Sitzung", "Protokoll"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     outcome = forms.CharField(
         label=_("Ergebnis / Festlegung"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -1,6 +1,8 @@
 """Progress of decided measures, from milestone dates and the indicators' assurance.
 
-Pure Python over plain values (free of Django) so that the rules can be read and tested alone:
+Pure Python over plain values (free of the ORM) so that the rules can be read and tested alone;
+labels are marked for translation with ``gettext_noop`` (translated where shown) and the date
+flags are translated when they are made:
 
 * a milestone is **done**, **late** (open and past its date), **due** (open, date within the
   look-ahead) or **planned**;
@@ -17,6 +19,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 DONE: Final = "done"
 LATE: Final = "late"
 DUE: Final = "due"
@@ -29,19 +34,20 @@ LATE_STATUS: Final = "late"
 NOT_STARTED: Final = "not_started"
 FINISHED: Final = "finished"
 
+#: German labels (msgids); pages translate them with ``gettext``, the report keeps German.
 STATUS_LABELS: Final = {
-    ON_TRACK: "im Plan",
-    AT_RISK: "gefährdet",
-    LATE_STATUS: "verspätet",
-    NOT_STARTED: "noch nicht begonnen",
-    FINISHED: "abgeschlossen",
+    ON_TRACK: gettext_noop("im Plan"),
+    AT_RISK: gettext_noop("gefährdet"),
+    LATE_STATUS: gettext_noop("verspätet"),
+    NOT_STARTED: gettext_noop("noch nicht begonnen"),
+    FINISHED: gettext_noop("abgeschlossen"),
 }
 MILESTONE_LABELS: Final = {
-    DONE: "erreicht",
-    LATE: "überfällig",
-    DUE: "fällig",
-    PLANNED: "geplant",
-    CANCELLED: "entfallen",
+    DONE: gettext_noop("erreicht"),
+    LATE: gettext_noop("überfällig"),
+    DUE: gettext_noop("fällig"),
+    PLANNED: gettext_noop("geplant"),
+    CANCELLED: gettext_noop("entfallen"),
 }
 
 #: Open milestones due within this many days count as "due" (and put a measure at risk).
@@ -149,24 +155,33 @@ def milestone_flags(
             out.append(
                 DateFlag(
                     m.title,
-                    f"Meilenstein „{m.title}“ ({_d(m.due_date)}) liegt nach dem Zieldatum "
-                    f"der Kennzahlen ({_d(latest_target)}).",
+                    _(
+                        "Meilenstein „%(title)s“ (%(due)s) liegt nach dem Zieldatum "
+                        "der Kennzahlen (%(target)s)."
+                    )
+                    % {"title": m.title, "due": _d(m.due_date), "target": _d(latest_target)},
                 )
             )
         if decided_on is not None and m.due_date < decided_on:
             out.append(
                 DateFlag(
                     m.title,
-                    f"Meilenstein „{m.title}“ ({_d(m.due_date)}) liegt vor dem Beschluss "
-                    f"des Verwaltungsvorstands ({_d(decided_on)}).",
+                    _(
+                        "Meilenstein „%(title)s“ (%(due)s) liegt vor dem Beschluss "
+                        "des Verwaltungsvorstands (%(decided)s)."
+                    )
+                    % {"title": m.title, "due": _d(m.due_date), "decided": _d(decided_on)},
                 )
             )
         elif decided_on is None and today is not None and m.status == "open" and m.due_date < today:
             out.append(
                 DateFlag(
                     m.title,
-                    f"Meilenstein „{m.title}“ ({_d(m.due_date)}) liegt vor einem möglichen "
-                    "Beschluss des Verwaltungsvorstands.",
+                    _(
+                        "Meilenstein „%(title)s“ (%(due)s) liegt vor einem möglichen "
+                        "Beschluss des Verwaltungsvorstands."
+                    )
+                    % {"title": m.title, "due": _d(m.due_date)},
                 )
             )
     return out

@@ -2,8 +2,10 @@
 
 ``build_document`` reads through selectors and the key-figure engine's view models
 (``kpi.display.indicator_view``: values, SPC icons, SVG charts) and returns display-ready German
-text. The document is frozen with the issued report; both the HTML page and the Typst PDF are
-rendered from it, so an issued report never changes.
+text (``services.reports`` builds it under the site's language, German, so translated labels
+stay German too). The document is frozen with the issued report; both the HTML page and the
+Typst PDF are rendered from it, so an issued report never changes. The report is German only;
+the HTML page shows it in German in every interface language.
 
 Milestones are judged as at the end of the period (``reference_day``): one reached after the
 period counts as open in that report.
@@ -16,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from stadtlage.kpi import display as kpi_display
 from stadtlage.kpi import periods as kpi_periods
@@ -262,14 +265,14 @@ def build_document(
         )
     )
     tracked = [_as_of(r, ref) for r in recs if r.state in TRACKED_STATES]
-    progress(10, "Kennzahlen und Diagramme")
+    progress(10, gettext_noop("Kennzahlen und Diagramme"))
     indicators = key_indicators(tracked)
     entries = [indicator_entry(i) for i in indicators]
     computed = [i.series.computed_at for i in indicators if hasattr(i, "series")]
-    progress(40, "Beschlüsse und Empfehlungen")
+    progress(40, gettext_noop("Beschlüsse und Empfehlungen"))
     decisions = decisions_in(period_start, period_end)
     statuses = by_status(recs)
-    progress(55, "Maßnahmen, Meilensteine und Risiken")
+    progress(55, gettext_noop("Maßnahmen, Meilensteine und Risiken"))
     tracking = measures_and_milestones(tracked, period_start, ref)
     summary = {
         "decisions": len(decisions),

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from stadtlage.kpi import series as kpi_series
 from stadtlage.kpi.models import Indicator, IndicatorSeries
@@ -147,7 +148,7 @@ class Tracking:
 
     @property
     def status_label(self) -> str:
-        return P.STATUS_LABELS[self.status]
+        return _(P.STATUS_LABELS[self.status])
 
 
 def latest_decision(rec: Recommendation) -> BoardDecision | None:
@@ -246,7 +247,11 @@ def timeline(rec: Recommendation) -> list[dict[str, Any]]:
     for m in rec.milestones.all():
         if m.status == MilestoneStatus.DONE and m.completed_on:
             entries.append(
-                {"at": m.completed_on, "kind": "milestone", "text": f"Meilenstein „{m.title}“"}
+                {
+                    "at": m.completed_on,
+                    "kind": "milestone",
+                    "text": _("Meilenstein „%(title)s“") % {"title": m.title},
+                }
             )
     return sorted(entries, key=lambda e: (e["at"], e["kind"] != "created"))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -145,7 +146,7 @@ class AgendaItem(models.Model):
     action_item = models.ForeignKey(
         "taskforce.ActionItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    minutes = models.TextField(_("Protokoll"), blank=True)
+    minutes = models.TextField(pgettext_lazy("Sitzung", "Protokoll"), blank=True)
     outcome = models.TextField(_("Ergebnis / Festlegung"), blank=True)
 
     class Meta:
@@ -249,4 +250,7 @@ class MinutesAmendment(models.Model):
         verbose_name_plural = _("Nachträge zum Protokoll")
 
     def __str__(self) -> str:
-        return f"{self.meeting} – Nachtrag {self.created_at:%d.%m.%Y}"
+        return gettext("%(meeting)s – Nachtrag %(date)s") % {
+            "meeting": self.meeting,
+            "date": f"{self.created_at:%d.%m.%Y}",
+        }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,10 +66,10 @@ class MayorReport(models.Model):
         indexes = [models.Index(fields=["status", "period", "period_start"])]
 
     def __str__(self) -> str:
-        return (
-            f"Bericht an den Oberbürgermeister {self.period_start:%d.%m.%Y}–"
-            f"{self.period_end:%d.%m.%Y}"
-        )
+        return gettext("Bericht an den Oberbürgermeister %(start)s–%(end)s") % {
+            "start": f"{self.period_start:%d.%m.%Y}",
+            "end": f"{self.period_end:%d.%m.%Y}",
+        }
 
     @property
     def is_issued(self) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from stadtlage.accounts.models import Role
 from stadtlage.audit.models import Action
@@ -33,16 +34,19 @@ def working_group_update(
     """Set the group's mission, lead and deputy; both persons must be members of the group."""
     if actor is not None and not perm.can_manage_group(actor, group):
         raise NotAllowed(
-            "Die Arbeitsgruppe bearbeiten ihre Leitung und die Leitung des Sonderstabs."
+            _("Die Arbeitsgruppe bearbeiten ihre Leitung und die Leitung des Sonderstabs.")
         )
-    for person, what in ((lead, "Leitung"), (deputy, "Stellvertretung")):
+    for person, what in ((lead, _("Leitung")), (deputy, _("Stellvertretung"))):
         if person is not None and not _is_member(group, person):
             raise TaskforceError(
-                f"{what}: {person} ist nicht Mitglied der Arbeitsgruppe „{group}“ "
-                "(Mitgliedschaft in der Verwaltung anlegen)."
+                _(
+                    "%(role)s: %(person)s ist nicht Mitglied der Arbeitsgruppe „%(group)s“ "
+                    "(Mitgliedschaft in der Verwaltung anlegen)."
+                )
+                % {"role": what, "person": person, "group": group}
             )
     if lead is not None and deputy is not None and lead.pk == deputy.pk:
-        raise TaskforceError("Leitung und Stellvertretung müssen verschiedene Personen sein.")
+        raise TaskforceError(_("Leitung und Stellvertretung müssen verschiedene Personen sein."))
     before = snapshot(group)
     group.mission, group.lead, group.deputy = mission.strip(), lead, deputy
     group.full_clean()

@@ -11,11 +11,13 @@ import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
@@ -38,7 +40,9 @@ from stadtlage.taskforce.services.common import canonical_sha256, user_or_none
 
 def _ensure_runs(actor: Any) -> None:
     if actor is not None and not perm.can_run_meeting(actor):
-        raise NotAllowed("Sitzungen, Tagesordnung und Protokoll führt die Leitung des Sonderstabs.")
+        raise NotAllowed(
+            _("Sitzungen, Tagesordnung und Protokoll führt die Leitung des Sonderstabs.")
+        )
 
 
 def _ensure_open(meeting: Meeting) -> None:
@@ -49,8 +53,11 @@ def _ensure_open(meeting: Meeting) -> None:
     meeting.status = status or meeting.status
     if meeting.is_frozen:
         raise FrozenError(
-            f"Das Protokoll der Sitzung vom {timezone.localtime(meeting.starts_at):%d.%m.%Y} ist "
-            "festgeschrieben. Korrekturen bitte als Nachtrag erfassen."
+            _(
+                "Das Protokoll der Sitzung vom %(date)s ist "
+                "festgeschrieben. Korrekturen bitte als Nachtrag erfassen."
+            )
+            % {"date": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y}"}
         )
 
 
@@ -111,7 +118,7 @@ def meeting_create(
 ) -> Meeting:
     _ensure_runs(actor)
     if ends_at <= starts_at:
-        raise TaskforceError("Das Ende der Sitzung liegt vor ihrem Beginn.")
+        raise TaskforceError(_("Das Ende der Sitzung liegt vor ihrem Beginn."))
     meeting = Meeting(
         title=title,
         starts_at=starts_at,
@@ -148,9 +155,14 @@ def _next_order(meeting: Meeting) -> int:
 def agenda_propose(
     *, meeting: Meeting, actor: Any, request: HttpRequest | None = None
 ) -> list[AgendaItem]:
-    """Add the proposed items (``agenda.propose``) that are not on the agenda yet."""
+    """Add the proposed items (``agenda.propose``) that are not on the agenda yet.
+
+    The items become part of the minutes, so their texts are made in the site's language
+    (German), whatever language the person proposing them reads.
+    """
     _ensure_runs(actor)
-    proposals = agenda.propose(meeting)
+    with translation.override(settings.LANGUAGE_CODE):
+        proposals = agenda.propose(meeting)
     with transaction.atomic():
         _ensure_open(meeting)
         existing = set(
@@ -287,7 +299,7 @@ def action_item_create(
 ) -> ActionItem:
     _ensure_runs(actor)
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
-        raise TaskforceError("Der Tagesordnungspunkt gehört zu einer anderen Sitzung.")
+        raise TaskforceError(_("Der Tagesordnungspunkt gehört zu einer anderen Sitzung."))
     obj = ActionItem(
         meeting=meeting, agenda_item=agenda_item, title=title, owner=owner, due_date=due_date
     )
@@ -304,9 +316,9 @@ def action_item_set_status(
 ) -> ActionItem:
     """Completing an action item is allowed after the meeting (it is not part of the minutes)."""
     if actor is not None and not perm.can_complete_action_item(actor, item.owner_id):
-        raise NotAllowed("Arbeitsaufträge haken die zuständige Person oder die Stabsleitung ab.")
+        raise NotAllowed(_("Arbeitsaufträge haken die zuständige Person oder die Stabsleitung ab."))
     if status not in ActionStatus.values:
-        raise TaskforceError(f"Unbekannter Status „{status}“.")
+        raise TaskforceError(_("Unbekannter Status „%(status)s“.") % {"status": status})
     before = snapshot(item)
     item.status = status
     item.done_at = timezone.now() if status == ActionStatus.DONE else None
@@ -386,7 +398,7 @@ def meeting_close(*, meeting: Meeting, actor: Any, request: HttpRequest | None =
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         _ensure_open(meeting)
         if not meeting.attendance.exists():
-            raise TaskforceError("Vor dem Abschluss bitte die Anwesenheit erfassen.")
+            raise TaskforceError(_("Vor dem Abschluss bitte die Anwesenheit erfassen."))
         document = json.loads(json.dumps(minutes_document(meeting), cls=DjangoJSONEncoder))
         before = snapshot(meeting)
         meeting.status = MeetingStatus.CLOSED
@@ -411,11 +423,11 @@ def minutes_amend(
     """Record a correction of closed minutes; the frozen minutes stay untouched."""
     _ensure_runs(actor)
     if meeting.status != MeetingStatus.CLOSED:
-        raise TaskforceError("Nachträge gibt es nur zu abgeschlossenen Protokollen.")
+        raise TaskforceError(_("Nachträge gibt es nur zu abgeschlossenen Protokollen."))
     if not text.strip() or not reason.strip():
-        raise TaskforceError("Für einen Nachtrag fehlen der Text oder der Grund.")
+        raise TaskforceError(_("Für einen Nachtrag fehlen der Text oder der Grund."))
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
-        raise TaskforceError("Der Tagesordnungspunkt gehört zu einer anderen Sitzung.")
+        raise TaskforceError(_("Der Tagesordnungspunkt gehört zu einer anderen Sitzung."))
     obj = MinutesAmendment(
         meeting=meeting,
         agenda_item=agenda_item,

@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
@@ -43,11 +45,12 @@ def _ensure_milestones_plannable(rec: Recommendation, actor: Any) -> None:
         return
     if rec.state not in TRACKED_STATES or rec.state == RecommendationState.EVALUATED:
         raise FrozenError(
-            f"Im Status „{state_label(rec.state)}“ werden keine Meilensteine geplant."
+            _("Im Status „%(state)s“ werden keine Meilensteine geplant.")
+            % {"state": state_label(rec.state)}
         )
     if actor is not None and not perm.is_taskforce_lead(actor):
         raise NotAllowed(
-            "Nach dem Beschluss plant nur die Leitung des Sonderstabs Meilensteine nach."
+            _("Nach dem Beschluss plant nur die Leitung des Sonderstabs Meilensteine nach.")
         )
 
 
@@ -63,10 +66,15 @@ def milestone_save(
 ) -> Milestone:
     _ensure_milestones_plannable(recommendation, actor)
     if measure is not None and measure.recommendation_id != recommendation.pk:
-        raise TransitionError(f"Die Maßnahme „{measure}“ gehört zu einer anderen Empfehlung.")
+        raise TransitionError(
+            _("Die Maßnahme „%(measure)s“ gehört zu einer anderen Empfehlung.")
+            % {"measure": measure}
+        )
     obj = milestone or Milestone(recommendation=recommendation)
     if obj.status != MilestoneStatus.OPEN:
-        raise FrozenError(f"Der Meilenstein „{obj.title}“ ist nicht mehr offen.")
+        raise FrozenError(
+            _("Der Meilenstein „%(title)s“ ist nicht mehr offen.") % {"title": obj.title}
+        )
     before = snapshot(obj) if obj.pk else None
     obj.title, obj.due_date, obj.measure = title, due_date, measure
     obj.full_clean()
@@ -89,6 +97,12 @@ def milestone_save(
     return obj
 
 
+def _status_de(milestone: Milestone) -> str:
+    """The status in German: history notes are records, written in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(milestone.get_status_display())
+
+
 def milestone_remove(
     *, milestone: Milestone, actor: Any, request: HttpRequest | None = None
 ) -> None:
@@ -108,21 +122,24 @@ def milestone_set_status(
     rec = milestone.recommendation
     if rec.state not in TRACKED_STATES or rec.state == RecommendationState.EVALUATED:
         raise FrozenError(
-            f"Meilensteine werden erst nach dem Beschluss abgehakt (Status jetzt: "
-            f"„{state_label(rec.state)}“)."
+            _("Meilensteine werden erst nach dem Beschluss abgehakt (Status jetzt: „%(state)s“).")
+            % {"state": state_label(rec.state)}
         )
     if actor is not None and not perm.can_update_milestones(actor, rec):
         raise NotAllowed(
-            f"Meilensteine hakt die Arbeitsgruppe „{rec.working_group}“ oder die Leitung "
-            "des Sonderstabs ab."
+            _(
+                "Meilensteine hakt die Arbeitsgruppe „%(group)s“ oder die Leitung "
+                "des Sonderstabs ab."
+            )
+            % {"group": rec.working_group}
         )
     if status not in MilestoneStatus.values:
-        raise TransitionError(f"Unbekannter Status „{status}“.")
+        raise TransitionError(_("Unbekannter Status „%(status)s“.") % {"status": status})
     if status == MilestoneStatus.CANCELLED and not note.strip():
-        raise TransitionError("Bitte begründen, warum der Meilenstein entfällt.")
+        raise TransitionError(_("Bitte begründen, warum der Meilenstein entfällt."))
     today = timezone.localdate()
     if status == MilestoneStatus.DONE and completed_on is not None and completed_on > today:
-        raise TransitionError("Das Datum „erreicht am“ liegt in der Zukunft.")
+        raise TransitionError(_("Das Datum „erreicht am“ liegt in der Zukunft."))
     before = snapshot(milestone)
     milestone.status = status
     milestone.note = note or milestone.note
@@ -138,7 +155,7 @@ def milestone_set_status(
             rec,
             actor,
             EventKind.MILESTONE,
-            note=f"Meilenstein „{milestone.title}“: {milestone.get_status_display()}"
+            note=f"Meilenstein „{milestone.title}“: {_status_de(milestone)}"
             + (f" – {note}" if note else ""),
             data={"milestone": milestone.pk, "status": status},
         )

@@ -11,9 +11,12 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
@@ -66,21 +69,29 @@ def history_event(
 
 
 def _field_label(name: str) -> str:
+    """The field's German name (history notes are records, written in the site's language)."""
     field = Recommendation._meta.get_field(name)
-    return str(getattr(field, "verbose_name", name))
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(getattr(field, "verbose_name", name))
 
 
 def ensure_content_editable(rec: Recommendation, actor: Any) -> None:
     if rec.state not in EDITABLE_STATES:
         raise FrozenError(
-            f"Die Empfehlung „{rec.title}“ ist im Status „{state_label(rec.state)}“: "
-            "ihr Inhalt ist so, wie ihn der Verwaltungsvorstand gesehen hat, und kann nicht "
-            "mehr geändert werden."
+            _(
+                "Die Empfehlung „%(title)s“ ist im Status „%(state)s“: "
+                "ihr Inhalt ist so, wie ihn der Verwaltungsvorstand gesehen hat, und kann nicht "
+                "mehr geändert werden."
+            )
+            % {"title": rec.title, "state": state_label(rec.state)}
         )
     if actor is not None and not perm.can_edit_recommendation(actor, rec):
         raise NotAllowed(
-            f"Bearbeiten darf nur die Arbeitsgruppe „{rec.working_group}“ (im Entwurf) oder "
-            "ihre Leitung bzw. die Leitung des Sonderstabs."
+            _(
+                "Bearbeiten darf nur die Arbeitsgruppe „%(group)s“ (im Entwurf) oder "
+                "ihre Leitung bzw. die Leitung des Sonderstabs."
+            )
+            % {"group": rec.working_group}
         )
 
 
@@ -98,7 +109,8 @@ def recommendation_create(
 ) -> Recommendation:
     if actor is not None and not perm.can_create_recommendation(actor, working_group):
         raise NotAllowed(
-            f"Empfehlungen der Arbeitsgruppe „{working_group}“ legen nur ihre Mitglieder an."
+            _("Empfehlungen der Arbeitsgruppe „%(group)s“ legen nur ihre Mitglieder an.")
+            % {"group": working_group}
         )
     values = {k: v for k, v in (data or {}).items() if k in CONTENT_FIELDS and k != "title"}
     rec = Recommendation(
@@ -173,7 +185,10 @@ def indicator_link_save(
     """Link (or update the link to) a key figure; blanks are taken from the figure's goal."""
     ensure_content_editable(recommendation, actor)
     if goal is not None and goal.indicator_id != indicator.pk:
-        raise TransitionError(f"Das Ziel „{goal}“ gehört nicht zur Kennzahl „{indicator}“.")
+        raise TransitionError(
+            _("Das Ziel „%(goal)s“ gehört nicht zur Kennzahl „%(indicator)s“.")
+            % {"goal": goal, "indicator": indicator}
+        )
     if goal is not None:
         baseline = goal.baseline_value if baseline is None else baseline
         baseline_label = baseline_label or goal.baseline_label
@@ -264,10 +279,10 @@ def measure_remove(*, measure: Measure, actor: Any, request: HttpRequest | None 
 # --- Status ---------------------------------------------------------------------------------
 
 ACTOR_WORDS = {
-    Actor.GROUP_MEMBER: "die Mitglieder der Arbeitsgruppe",
-    Actor.GROUP_LEAD: "die Leitung der Arbeitsgruppe",
-    Actor.TASKFORCE_LEAD: "die Leitung des Sonderstabs",
-    Actor.BOARD: "Mitglieder des Verwaltungsvorstands",
+    Actor.GROUP_MEMBER: gettext_lazy("die Mitglieder der Arbeitsgruppe"),
+    Actor.GROUP_LEAD: gettext_lazy("die Leitung der Arbeitsgruppe"),
+    Actor.TASKFORCE_LEAD: gettext_lazy("die Leitung des Sonderstabs"),
+    Actor.BOARD: gettext_lazy("Mitglieder des Verwaltungsvorstands"),
 }
 
 
@@ -275,12 +290,16 @@ def _refuse_unknown_edge(source: str, target: str) -> TransitionError:
     options = transitions_from(source)
     if not options:
         return TransitionError(
-            f"Aus dem Status „{state_label(source)}“ ist kein Statuswechsel mehr vorgesehen."
+            _("Aus dem Status „%(state)s“ ist kein Statuswechsel mehr vorgesehen.")
+            % {"state": state_label(source)}
         )
-    possible = ", ".join(f"„{state_label(t.target)}“" for t in options)
+    possible = ", ".join(_("„%(state)s“") % {"state": state_label(t.target)} for t in options)
     return TransitionError(
-        f"Ein Wechsel von „{state_label(source)}“ nach „{state_label(target)}“ ist nicht "
-        f"vorgesehen. Möglich ist: {possible}."
+        _(
+            "Ein Wechsel von „%(source)s“ nach „%(target)s“ ist nicht "
+            "vorgesehen. Möglich ist: %(possible)s."
+        )
+        % {"source": state_label(source), "target": state_label(target), "possible": possible}
     )
 
 
@@ -296,22 +315,27 @@ def _check_inputs(
     missing: list[str] = []
     if edge.needs_decision:
         if decided_on is None:
-            missing.append("das Datum der Sitzung des Verwaltungsvorstands")
+            missing.append(_("das Datum der Sitzung des Verwaltungsvorstands"))
         elif decided_on > timezone.localdate():
-            raise TransitionError("Das Datum des Beschlusses liegt in der Zukunft.")
+            raise TransitionError(_("Das Datum des Beschlusses liegt in der Zukunft."))
         if not wording.strip():
-            missing.append("der Wortlaut des Beschlusses")
+            missing.append(_("der Wortlaut des Beschlusses"))
         if edge.target == RecommendationState.DECIDED_WITH_CONDITIONS and not conditions.strip():
-            missing.append("die Auflagen")
+            missing.append(_("die Auflagen"))
     if edge.needs_note and not note.strip():
-        missing.append("eine Begründung für die Arbeitsgruppe")
+        missing.append(_("eine Begründung für die Arbeitsgruppe"))
     if edge.needs_evaluation and not evaluation.strip():
-        missing.append("die Bewertung der Wirkung")
+        missing.append(_("die Bewertung der Wirkung"))
     if missing:
-        raise TransitionError(
-            f"„{edge.label}“ ist nicht möglich – es fehlt: {'; '.join(missing)}.",
-            missing=missing,
-        )
+        raise _not_possible(edge, missing)
+
+
+def _not_possible(edge: Transition, missing: list[str]) -> TransitionError:
+    return TransitionError(
+        _("„%(step)s“ ist nicht möglich – es fehlt: %(missing)s.")
+        % {"step": edge.label, "missing": "; ".join(missing)},
+        missing=missing,
+    )
 
 
 def recommendation_transition(
@@ -340,8 +364,8 @@ def recommendation_transition(
         if edge is None:
             raise _refuse_unknown_edge(source, to_state)
         if actor is not None and not perm.can_take(actor, rec, edge):
-            who = " oder ".join(sorted(ACTOR_WORDS[a] for a in edge.actors))
-            raise NotAllowed(f"„{edge.label}“ dürfen nur {who}.")
+            who = f" {_('oder')} ".join(sorted(str(ACTOR_WORDS[a]) for a in edge.actors))
+            raise NotAllowed(_("„%(step)s“ dürfen nur %(who)s.") % {"step": edge.label, "who": who})
         _check_inputs(
             edge,
             note=note,
@@ -353,10 +377,7 @@ def recommendation_transition(
         if edge.guard is not None:
             missing = edge.guard(rec)
             if missing:
-                raise TransitionError(
-                    f"„{edge.label}“ ist nicht möglich – es fehlt: {'; '.join(missing)}.",
-                    missing=missing,
-                )
+                raise _not_possible(edge, missing)
         decision = None
         if edge.needs_decision:
             assert decided_on is not None  # checked above

@@ -4,6 +4,10 @@
 the commit; ``mayor_report_generate`` (run by the task, or directly by ``stadtlage ob_report``)
 builds the document, sets the PDF and freezes both with their SHA-256. An issued report is
 never written again: there is no update service, and generating an issued report is refused.
+
+The report is German whatever language the requesting person reads (the immediate task backend
+runs in the request's thread): the document and the PDF are built under the site's language.
+The progress steps are stored in German and translated when the status page shows them.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ import hashlib
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
@@ -46,13 +53,15 @@ def mayor_report_request(
     request: HttpRequest | None = None,
 ) -> MayorReport:
     if actor is not None and not perm.can_issue_reports(actor):
-        raise NotAllowed("Berichte an den Oberbürgermeister gibt die Leitung des Sonderstabs aus.")
+        raise NotAllowed(
+            _("Berichte an den Oberbürgermeister gibt die Leitung des Sonderstabs aus.")
+        )
     if period not in ReportPeriod.values:
-        raise TaskforceError(f"Unbekannter Berichtszeitraum „{period}“.")
+        raise TaskforceError(_("Unbekannter Berichtszeitraum „%(period)s“.") % {"period": period})
     if period_end < period_start:
-        raise TaskforceError("Das Ende des Berichtszeitraums liegt vor seinem Beginn.")
+        raise TaskforceError(_("Das Ende des Berichtszeitraums liegt vor seinem Beginn."))
     if period_start > timezone.localdate():
-        raise TaskforceError("Der Berichtszeitraum liegt in der Zukunft.")
+        raise TaskforceError(_("Der Berichtszeitraum liegt in der Zukunft."))
     report = MayorReport(
         period=period,
         period_start=period_start,
@@ -90,16 +99,29 @@ def _progress(report_id: int, percent: int, step: str) -> None:
 
 
 def mayor_report_generate(*, report_id: int) -> MayorReport:
-    """Build, set and freeze one requested report. Refuses reports that are already issued."""
+    """Build, set and freeze one requested report. Refuses reports that are already issued.
+
+    Runs under the site's language (German): the report, its PDF and the audit entries are
+    German even when the immediate task backend runs it in an English request.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _generate(report_id)
+
+
+def _generate(report_id: int) -> MayorReport:
     from stadtlage.taskforce import pdf, reporting
 
     with transaction.atomic():
         report = MayorReport.objects.select_for_update().get(pk=report_id)
         if report.status == ReportStatus.ISSUED:
-            raise FrozenError(f"{report} ist ausgegeben und unveränderlich.")
+            raise _frozen(report)
         report.status = ReportStatus.RUNNING
         report.started_at = timezone.now()
-        report.progress, report.progress_step, report.error = 5, "Bericht wird vorbereitet", ""
+        report.progress, report.progress_step, report.error = (
+            5,
+            gettext_noop("Bericht wird vorbereitet"),
+            "",
+        )
         report.save(update_fields=["status", "started_at", "progress", "progress_step", "error"])
     try:
         now = timezone.now()
@@ -111,13 +133,13 @@ def mayor_report_generate(*, report_id: int) -> MayorReport:
             progress=lambda percent, step: _progress(report_id, percent, step),
         )
         digest = canonical_sha256(document)
-        _progress(report_id, 75, "PDF wird gesetzt")
+        _progress(report_id, 75, gettext_noop("PDF wird gesetzt"))
         content = pdf.render_pdf(document, digest=digest, when=now)
-        _progress(report_id, 95, "Bericht wird festgeschrieben")
+        _progress(report_id, 95, gettext_noop("Bericht wird festgeschrieben"))
         with transaction.atomic():
             report = MayorReport.objects.select_for_update().get(pk=report_id)
             if report.status == ReportStatus.ISSUED:
-                raise FrozenError(f"{report} ist ausgegeben und unveränderlich.")
+                raise _frozen(report)
             report.snapshot = document
             report.snapshot_sha256 = digest
             report.pdf = content
@@ -125,7 +147,7 @@ def mayor_report_generate(*, report_id: int) -> MayorReport:
             report.pdf_size = len(content)
             report.status = ReportStatus.ISSUED
             report.issued_at = now
-            report.progress, report.progress_step = 100, "ausgegeben"
+            report.progress, report.progress_step = 100, gettext_noop("ausgegeben")
             report.save()
             audit_record(
                 actor=None,
@@ -140,7 +162,9 @@ def mayor_report_generate(*, report_id: int) -> MayorReport:
         message = f"{type(exc).__name__}: {exc}"[:2000]
         with transaction.atomic():
             MayorReport.objects.filter(pk=report_id).exclude(status=ReportStatus.ISSUED).update(
-                status=ReportStatus.FAILED, error=message, progress_step="fehlgeschlagen"
+                status=ReportStatus.FAILED,
+                error=message,
+                progress_step=gettext_noop("fehlgeschlagen"),
             )
             audit_record(
                 actor=None,
@@ -151,6 +175,10 @@ def mayor_report_generate(*, report_id: int) -> MayorReport:
             )
         raise
     return report
+
+
+def _frozen(report: MayorReport) -> FrozenError:
+    return FrozenError(_("%(report)s ist ausgegeben und unveränderlich.") % {"report": report})
 
 
 def issued_report_for(period: str, start: date, end: date) -> MayorReport | None:

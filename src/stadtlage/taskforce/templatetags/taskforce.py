@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce import progress as P
@@ -13,12 +15,12 @@ from stadtlage.taskforce import progress as P
 register = template.Library()
 
 TABS = (
-    ("Übersicht", "taskforce:index", perm.can_view_taskforce),
-    ("Empfehlungen", "taskforce:recommendation_list", perm.can_view_taskforce),
-    ("Sitzungen", "taskforce:meeting_list", perm.can_view_meetings),
-    ("Ergebnisse", "taskforce:results", perm.can_view_taskforce),
-    ("Verwaltungsvorstand", "taskforce:board", perm.can_view_board),
-    ("Berichte an den OB", "taskforce:report_list", perm.can_read_reports),
+    (_("Übersicht"), "taskforce:index", perm.can_view_taskforce),
+    (_("Empfehlungen"), "taskforce:recommendation_list", perm.can_view_taskforce),
+    (_("Sitzungen"), "taskforce:meeting_list", perm.can_view_meetings),
+    (_("Ergebnisse"), "taskforce:results", perm.can_view_taskforce),
+    (_("Verwaltungsvorstand"), "taskforce:board", perm.can_view_board),
+    (_("Berichte an den OB"), "taskforce:report_list", perm.can_read_reports),
 )
 
 
@@ -37,9 +39,9 @@ def taskforce_nav(context: dict[str, Any]) -> dict[str, Any]:
 
 @register.filter
 def status_label(status: str) -> str:
-    return P.STATUS_LABELS.get(status, status)
+    return gettext(P.STATUS_LABELS[status]) if status in P.STATUS_LABELS else status
 
 
 @register.filter
 def milestone_label(state: str) -> str:
-    return P.MILESTONE_LABELS.get(state, state)
+    return gettext(P.MILESTONE_LABELS[state]) if state in P.MILESTONE_LABELS else state

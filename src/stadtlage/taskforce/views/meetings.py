@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from stadtlage.accounts.decorators import section_required
@@ -68,7 +70,11 @@ def meetings_plan(request: HttpRequest) -> HttpResponse:
                 )
             ),
         )
-        messages.success(request, f"{len(created)} Sitzung(en) geplant.")
+        messages.success(
+            request,
+            ngettext("%(n)d Sitzung(en) geplant.", "%(n)d Sitzung(en) geplant.", len(created))
+            % {"n": len(created)},
+        )
     return redirect("taskforce:meeting_list")
 
 
@@ -78,7 +84,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     _run(request)
     form = forms.MeetingForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Sitzung: " + form.errors.as_text())
+        messages.error(request, _("Sitzung: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("taskforce:meeting_list")
     d = form.cleaned_data
     created: list[Meeting] = []
@@ -94,7 +100,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         ),
-        "Sitzung angelegt.",
+        _("Sitzung angelegt."),
     ):
         return redirect(meeting_url(created[0].pk))
     return redirect("taskforce:meeting_list")
@@ -143,9 +149,10 @@ def agenda_propose(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(
             request,
-            f"{len(created)} Punkt(e) vorgeschlagen."
+            ngettext("%(n)d Punkt(e) vorgeschlagen.", "%(n)d Punkt(e) vorgeschlagen.", len(created))
+            % {"n": len(created)}
             if created
-            else "Nichts Neues seit der letzten Sitzung.",
+            else _("Nichts Neues seit der letzten Sitzung."),
         )
     return redirect(meeting_url(pk, "tagesordnung"))
 
@@ -166,7 +173,7 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 request=request,
             ),
-            "Punkt hinzugefügt.",
+            _("Punkt hinzugefügt."),
         )
     return redirect(meeting_url(pk, "tagesordnung"))
 
@@ -194,7 +201,7 @@ def agenda_item_remove(request: HttpRequest, item_id: int) -> HttpResponse:
     attempt(
         request,
         lambda: services.agenda_item_remove(item=item, actor=request.user, request=request),
-        "Punkt entfernt.",
+        _("Punkt entfernt."),
     )
     return redirect(meeting_url(item.meeting_id, "tagesordnung"))
 
@@ -215,7 +222,7 @@ def minutes_record(request: HttpRequest, item_id: int) -> HttpResponse:
                 actor=request.user,
                 request=request,
             ),
-            "Protokoll gespeichert.",
+            _("Protokoll gespeichert."),
         )
     return redirect(meeting_url(item.meeting_id, f"top-{item.pk}"))
 
@@ -242,10 +249,10 @@ def action_item_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 request=request,
             ),
-            "Arbeitsauftrag erfasst.",
+            _("Arbeitsauftrag erfasst."),
         )
     else:
-        messages.error(request, "Arbeitsauftrag: " + form.errors.as_text())
+        messages.error(request, _("Arbeitsauftrag: %(errors)s") % {"errors": form.errors.as_text()})
     return redirect(meeting_url(pk, f"top-{item.pk}" if item else "auftraege"))
 
 
@@ -259,7 +266,7 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.action_item_set_status(
             item=item, status=request.POST.get("status", ""), actor=request.user, request=request
         ),
-        "Arbeitsauftrag aktualisiert.",
+        _("Arbeitsauftrag aktualisiert."),
     )
     return redirect(safe_next(request, meeting_url(item.meeting_id, "auftraege")))
 
@@ -285,7 +292,7 @@ def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
 
-        attempt(request, save_all, "Anwesenheit gespeichert.")
+        attempt(request, save_all, _("Anwesenheit gespeichert."))
     return redirect(meeting_url(pk, "anwesenheit"))
 
 
@@ -297,7 +304,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     attempt(
         request,
         lambda: services.meeting_close(meeting=meeting, actor=request.user, request=request),
-        "Sitzung abgeschlossen, Protokoll festgeschrieben.",
+        _("Sitzung abgeschlossen, Protokoll festgeschrieben."),
     )
     return redirect(meeting_url(pk))
 
@@ -320,8 +327,8 @@ def minutes_amend(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 request=request,
             ),
-            "Nachtrag erfasst.",
+            _("Nachtrag erfasst."),
         )
     else:
-        messages.error(request, "Nachtrag: " + form.errors.as_text())
+        messages.error(request, _("Nachtrag: %(errors)s") % {"errors": form.errors.as_text()})
     return redirect(meeting_url(pk, "nachtraege"))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.models import Membership, Role
@@ -90,7 +91,7 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 deputy=d["deputy"],
                 request=request,
             ),
-            "Arbeitsgruppe gespeichert.",
+            _("Arbeitsgruppe gespeichert."),
         ):
             return redirect("taskforce:group_detail", slug=group.slug)
     return render(request, "taskforce/group_form.html", {"group": group, "form": form})
@@ -176,15 +177,20 @@ def calendar(request: HttpRequest) -> HttpResponse:
     ] + [
         ics.CalendarEvent(
             uid=f"milestone-{m.pk}@stadtlage",
-            summary=f"Meilenstein: {m.title}"
-            + (" (erreicht)" if m.status == MilestoneStatus.DONE else ""),
+            summary=(
+                _("Meilenstein: %(title)s (erreicht)")
+                if m.status == MilestoneStatus.DONE
+                else _("Meilenstein: %(title)s")
+            )
+            % {"title": m.title},
             start=m.due_date,
-            description=f"{m.recommendation.title} – AG {m.recommendation.working_group}",
+            description=_("%(recommendation)s – AG %(group)s")
+            % {"recommendation": m.recommendation.title, "group": m.recommendation.working_group},
             url=host + f"/sonderstab/empfehlungen/{m.recommendation_id}/",
         )
         for m in milestones
     ]
-    body = ics.build_calendar(events, name="Sonderstab Ordnung und Stadtleben", now=now)
+    body = ics.build_calendar(events, name=_("Sonderstab Ordnung und Stadtleben"), now=now)
     audit_record(
         actor=request.user,
         action=Action.EXPORT,

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stadtlage.accounts.decorators import section_required
@@ -77,7 +78,7 @@ def recommendation_create(request: HttpRequest) -> HttpResponse:
                     request=request,
                 )
             ),
-            "Entwurf angelegt.",
+            _("Entwurf angelegt."),
         ):
             return redirect("taskforce:recommendation_detail", pk=created[0].pk)
     return render(request, "taskforce/recommendation_form.html", {"form": form})
@@ -100,7 +101,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 areas=data["areas"],
                 request=request,
             ),
-            "Gespeichert.",
+            _("Gespeichert."),
         ):
             return redirect("taskforce:recommendation_detail", pk=rec.pk)
     return render(request, "taskforce/recommendation_form.html", {"form": form, "rec": rec})
@@ -136,7 +137,9 @@ def recommendation_transition(request: HttpRequest, pk: int) -> HttpResponse:
     rec = _visible(request, pk)
     form = forms.TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Bitte die Eingaben prüfen: " + form.errors.as_text())
+        messages.error(
+            request, _("Bitte die Eingaben prüfen: %(errors)s") % {"errors": form.errors.as_text()}
+        )
         return redirect("taskforce:recommendation_detail", pk=pk)
     data = form.cleaned_data
     done = attempt(
@@ -155,7 +158,9 @@ def recommendation_transition(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     if done:
-        messages.success(request, f"Neuer Status: {rec.get_state_display()}.")
+        messages.success(
+            request, _("Neuer Status: %(state)s.") % {"state": rec.get_state_display()}
+        )
     return redirect(safe_next(request, rec_url(pk)))
 
 
@@ -184,10 +189,10 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
                 link=rec.indicator_links.filter(indicator=d["indicator"]).first(),
                 request=request,
             ),
-            "Kennzahl verknüpft.",
+            _("Kennzahl verknüpft."),
         )
     else:
-        messages.error(request, "Kennzahl: " + form.errors.as_text())
+        messages.error(request, _("Kennzahl: %(errors)s") % {"errors": form.errors.as_text()})
     return redirect(rec_url(pk) + "#kennzahlen")
 
 
@@ -199,7 +204,7 @@ def indicator_remove(request: HttpRequest, pk: int, link_id: int) -> HttpRespons
     attempt(
         request,
         lambda: services.indicator_link_remove(link=link, actor=request.user, request=request),
-        "Kennzahl entfernt.",
+        _("Kennzahl entfernt."),
     )
     return redirect(rec_url(pk) + "#kennzahlen")
 
@@ -221,10 +226,10 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
                 responsible_organisation=d["responsible_organisation"],
                 request=request,
             ),
-            "Maßnahme hinzugefügt.",
+            _("Maßnahme hinzugefügt."),
         )
     else:
-        messages.error(request, "Maßnahme: " + form.errors.as_text())
+        messages.error(request, _("Maßnahme: %(errors)s") % {"errors": form.errors.as_text()})
     return redirect(rec_url(pk) + "#massnahmen")
 
 
@@ -236,7 +241,7 @@ def measure_remove(request: HttpRequest, pk: int, measure_id: int) -> HttpRespon
     attempt(
         request,
         lambda: services.measure_remove(measure=measure, actor=request.user, request=request),
-        "Maßnahme entfernt.",
+        _("Maßnahme entfernt."),
     )
     return redirect(rec_url(pk) + "#massnahmen")
 
@@ -258,10 +263,10 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
                 measure=d["measure"],
                 request=request,
             ),
-            "Meilenstein hinzugefügt.",
+            _("Meilenstein hinzugefügt."),
         )
     else:
-        messages.error(request, "Meilenstein: " + form.errors.as_text())
+        messages.error(request, _("Meilenstein: %(errors)s") % {"errors": form.errors.as_text()})
     return redirect(rec_url(pk) + "#meilensteine")
 
 
@@ -273,7 +278,7 @@ def milestone_remove(request: HttpRequest, pk: int, milestone_id: int) -> HttpRe
     attempt(
         request,
         lambda: services.milestone_remove(milestone=milestone, actor=request.user, request=request),
-        "Meilenstein entfernt.",
+        _("Meilenstein entfernt."),
     )
     return redirect(rec_url(pk) + "#meilensteine")
 
@@ -296,8 +301,8 @@ def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 request=request,
             ),
-            f"Meilenstein „{milestone.title}“ aktualisiert.",
+            _("Meilenstein „%(title)s“ aktualisiert.") % {"title": milestone.title},
         )
     else:
-        messages.error(request, "Meilenstein: " + form.errors.as_text())
+        messages.error(request, _("Meilenstein: %(errors)s") % {"errors": form.errors.as_text()})
     return redirect(safe_next(request, rec_url(rec.pk) + "#meilensteine"))
