@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -17,6 +18,14 @@ def _fresh_area_index() -> Any:
     invalidate_area_index()
     yield
     invalidate_area_index()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """The database is rolled back after each test; cached answers and rate limits go too."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

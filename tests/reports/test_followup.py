@@ -16,6 +16,7 @@ from django.utils import timezone
 from stadtlage.audit.models import AuditEvent
 from stadtlage.reports.links import followup_token
 from stadtlage.reports.models import Report, ReportStatus, ServiceCategory
+from stadtlage.reports.notifications import notify_reporter
 from stadtlage.reports.services import report_assign, report_transition
 from tests.factories import user_with_role
 from tests.reports.factories import ReportFactory
@@ -46,7 +47,7 @@ def test_status_mail_is_sent_after_commit_with_the_followup_link(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         report_transition(report=report, to_status=S.IN_PROGRESS, actor=edg)
         assert mail.outbox == []  # nothing before the commit
-    assert len(callbacks) == 1
+    assert len(_mails(callbacks)) == 1
     (message,) = mail.outbox
     assert message.to == ["melder@example.org"]
     assert message.subject == f"Ihre Meldung {report.pk}: in Bearbeitung"
@@ -78,7 +79,12 @@ def test_no_mail_without_an_address(
     silent = ReportFactory(category=syringes, reporter_email="")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         report_transition(report=silent, to_status=S.IN_PROGRESS, actor=edg)
-    assert callbacks == [] and mail.outbox == []
+    assert _mails(callbacks) == [] and mail.outbox == []
+
+
+def _mails(callbacks: list[Any]) -> list[Any]:
+    """The e-mail callbacks among those run after commit (others invalidate caches)."""
+    return [c for c in callbacks if getattr(c, "func", None) is notify_reporter]
 
 
 def _url(report: Report) -> str:

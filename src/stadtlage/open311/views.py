@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from stadtlage.open311 import documents as docs
 from stadtlage.open311 import params, wire
+from stadtlage.open311.cache import cached_get
 from stadtlage.open311.errors import Open311Error, bad_request, not_found
 from stadtlage.open311.services import api_key_authenticate
 from stadtlage.open311.throttle import hit
@@ -165,6 +166,7 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
 
 
 @endpoint("GET", "POST")
+@cached_get
 def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
@@ -212,6 +214,7 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @endpoint("GET")
+@cached_get
 def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
     ids = params.parse_ids([request_id])
     report = selectors.public_report(report_id=ids[0]) if ids else None
@@ -230,6 +233,7 @@ def token_lookup(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
 
 
 @endpoint("GET")
+@cached_get
 def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
     page = params.parse_int(
         "page", _param(request, "page"), default=1, minimum=1, maximum=params.MAX_PAGE
