@@ -88,3 +88,10 @@ def test_only_the_most_specific_navigation_entry_is_current() -> None:
     current = [item.url for item in navigation_for(user, "/kennzahlen/partner/") if item.current]
     assert len(current) == 1
     assert current[0] != "/kennzahlen/"
+
+
+def test_public_start_page_leads_to_reporting(client: Client) -> None:
+    body = client.get("/").content.decode()
+    for url in ("/meldungen/neu/", "/meldungen/", "/meldungen/karte/"):
+        assert f'href="{url}"' in body
+    assert client.get("/meldungen/neu/").status_code == 200

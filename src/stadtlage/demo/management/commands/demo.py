@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils import timezone
 
 from stadtlage.demo.accounts import create_demo_accounts
@@ -105,6 +106,9 @@ class Command(BaseCommand):
             events=options["events"],
             progress=self.stdout.write if verbose else None,
         )
+        if connection.vendor == "postgresql":  # fresh statistics after the bulk load
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         indicators = load_indicators()
         taskforce = load_demo_taskforce(now=_scenario_now(options["until"]))
         series = recompute_all()
