@@ -343,3 +343,27 @@ def test_unknown_status(category: ServiceCategory, officer: Any) -> None:
     report = ReportFactory(category=category)
     with pytest.raises(ValidationError, match="Unbekannter Status"):
         report_transition(report=report, to_status="verschwunden", actor=officer)
+
+
+def test_cleaning_tasks_follow_their_report(category: ServiceCategory, officer: Any) -> None:
+    from stadtlage.cleaning.models import CleaningStatus, CleaningTask
+
+    report = ReportFactory(category=category)
+    task = CleaningTask.objects.create(
+        kind="drug_waste",
+        lat=report.lat,
+        lon=report.lon,
+        created_at=NOW,
+        due_at=NOW + timedelta(hours=4),
+        organisation=report.responsible,
+        report=report,
+    )
+    report_transition(
+        report=report, to_status=S.FIXED, actor=officer, public_note="Entsorgt.", now=NOW
+    )
+    task.refresh_from_db()
+    assert (task.status, task.done_at) == (CleaningStatus.DONE, NOW)
+    assert AuditEvent.objects.filter(object_type="cleaning.cleaningtask", action="transition")
+    report_transition(report=report, to_status=S.REOPENED, actor=officer)
+    task.refresh_from_db()
+    assert (task.status, task.done_at) == (CleaningStatus.OPEN, None)

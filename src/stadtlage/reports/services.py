@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.cleaning.services import cleaning_tasks_follow_report
 from stadtlage.organisations.models import Organisation
 from stadtlage.places.geo import in_dortmund
 from stadtlage.places.selectors import areas_for_point
@@ -344,6 +345,13 @@ def _apply_transition(
             data_domain=locked.responsible.data_domain,
             note=f"{from_status} → {to_status}" + (" (meldende Person)" if by_reporter else ""),
         )
+        if to_status == ReportStatus.FIXED or to_status == ReportStatus.REOPENED:
+            cleaning_tasks_follow_report(
+                report=locked,
+                report_closed=to_status == ReportStatus.FIXED,
+                actor=actor,
+                now=now,
+            )
         if locked.reporter_email and not by_reporter:
             transaction.on_commit(partial(notifications.notify_reporter, update_id=update.pk))
     for field in ("status", "updated_at", "closed_at", "duplicate_of_id", "responsible_id"):
