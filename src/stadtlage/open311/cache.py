@@ -8,6 +8,7 @@ other processes (without a shared cache) see a change at the latest after
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -53,7 +54,8 @@ def cached_get(view: View) -> View:
         seconds = cache_seconds()
         if request.method != "GET" or seconds <= 0:
             return view(request, fmt, **kwargs)
-        key = f"open311:{data_version()}:{request.get_full_path()}"
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"open311:{data_version()}:{path}"  # bounded length for every cache backend
         hit = cache.get(key)
         if hit is not None:
             body, content_type, headers = hit
