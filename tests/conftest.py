@@ -9,15 +9,20 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
+from stadtlage.places.gazetteer import invalidate_name_index
 from stadtlage.places.selectors import invalidate_area_index
 from tests.factories import PASSWORD, user_with_role
 
 
 @pytest.fixture(autouse=True)
 def _fresh_area_index() -> Any:
+    """Per-process caches of areas and address names start empty (the database is rolled back
+    after each test)."""
     invalidate_area_index()
+    invalidate_name_index()
     yield
     invalidate_area_index()
+    invalidate_name_index()
 
 
 @pytest.fixture(autouse=True)

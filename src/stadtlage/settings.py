@@ -267,6 +267,7 @@ STADTLAGE_PUBLIC_REPORT_DESCRIPTIONS = env_bool("STADTLAGE_PUBLIC_REPORT_DESCRIP
 # Rate limits per client address and hour (fixed windows in the cache; see docs/open311.md).
 OPEN311_IP_LIMIT_PER_HOUR = int(os.environ.get("OPEN311_IP_LIMIT_PER_HOUR", "60"))
 REPORT_FORM_LIMIT_PER_HOUR = int(os.environ.get("REPORT_FORM_LIMIT_PER_HOUR", "20"))
+ADDRESS_LOOKUP_LIMIT_PER_HOUR = int(os.environ.get("ADDRESS_LOOKUP_LIMIT_PER_HOUR", "300"))
 # Seconds a rendered Open311 read may be served from the cache (0 = off); see docs/open311.md.
 OPEN311_CACHE_SECONDS = int(os.environ.get("OPEN311_CACHE_SECONDS", "30"))
 # Photos per web report and the size of each (they are re-encoded without metadata).

@@ -12,6 +12,7 @@ from django.test import override_settings
 from PIL import Image
 
 from stadtlage.reports.models import Confirmation, PhotoState, Report, ServiceCategory
+from tests.places.addresses import load_register
 from tests.reports.conftest import _fresh_cache_and_media, syringes  # noqa: F401
 from tests.reports.factories import ReportFactory
 from tests.reports.images import jpeg_with_gps
@@ -129,3 +130,36 @@ def test_gps_sets_the_location(
     assert page.get_by_label("Breite").input_value() == "51.517500"
     assert page.get_by_label("Länge").input_value() == "7.458900"
     assert page.locator("#location-status").inner_text() == "Ort gesetzt."
+
+
+@override_settings(MAP_TILE_URL="")
+def test_address_text_sets_the_location(
+    live_server: Any,
+    phone: Any,
+    syringes: ServiceCategory,  # noqa: F811
+) -> None:
+    load_register()
+    page = phone
+    page.goto(f"{live_server.url}/meldungen/neu/spritzen/")
+    page.wait_for_selector("#report-map[data-state=ready]")
+    address = page.get_by_label("Adresse oder Ortsbeschreibung")
+    address.fill("Westenhelweg 40")
+    page.get_by_role("button", name="Adresse auf der Karte zeigen").click()
+    page.wait_for_function(
+        "document.getElementById('location-status').textContent.includes('Meinten Sie')"
+    )
+    assert "Westenhellweg" in page.locator("#location-status").inner_text()
+    address.fill("Westenhellweg 40a")
+    page.get_by_role("button", name="Adresse auf der Karte zeigen").click()
+    page.wait_for_selector("#report-map[data-pinned='1']")
+    assert page.get_by_label("Breite").input_value() == "51.513680"
+    assert page.get_by_label("Länge").input_value() == "7.460450"
+    assert page.locator("#location-status").inner_text() == (
+        "Ort gesetzt: Westenhellweg 40a, 44137 Dortmund."
+    )
+    address.fill("Nordmarkt")
+    page.get_by_role("button", name="Adresse auf der Karte zeigen").click()
+    page.wait_for_function(
+        "document.getElementById('location-status').textContent.includes('ungefähr')"
+    )
+    assert page.get_by_label("Breite").input_value() == "51.526000"

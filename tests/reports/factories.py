@@ -17,6 +17,7 @@ from stadtlage.reports.models import (
     ServiceAttribute,
     ServiceCategory,
 )
+from stadtlage.reports.redaction import redact
 from tests.factories import OrganisationFactory
 
 # Westenhellweg (DOMAIN.md §5)
@@ -68,6 +69,8 @@ class ReportFactory(factory.django.DjangoModelFactory):
     lon = LON
     address_string = "Westenhellweg"
     description = "Spritzen im Hauseingang"
+    # As `report_create` stores it: the masked description is what the public sees.
+    public_description = factory.LazyAttribute(lambda o: redact(o.description))
     reporter_email = "melder@example.org"
     source = ReportSource.OPEN311
     submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))

@@ -96,7 +96,7 @@ def test_a_valid_report_with_photos_lands_on_the_receipt(
 @pytest.mark.parametrize(
     ("overrides", "field", "fragment"),
     [
-        ({"lat": "", "lon": ""}, "lat", "Ort fehlt"),
+        ({"lat": "", "lon": "", "address_string": ""}, "lat", "Ort fehlt"),
         ({"lat": "nördlich"}, "lat", "Zahlen"),
         ({"lat": "48.1374", "lon": "11.5755"}, "lat", "außerhalb von Dortmund"),
         ({"description": "x" * 4001}, "description", "höchstens 4000 Zeichen (erhalten: 4001)"),

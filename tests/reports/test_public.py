@@ -95,7 +95,8 @@ def test_csv_export_has_public_fields_and_no_formulas(client: Client, reports: l
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert [int(r["nummer"]) for r in rows] == [reports[0].pk, reports[1].pk]
-    assert rows[0]["beschreibung"] == '\'=HYPERLINK("http://evil")'
+    # The public text: the link is masked (redaction), the formula still neutralised.
+    assert rows[0]["beschreibung"] == '\'=HYPERLINK("[entfernt]")'
     assert rows[0]["breite"] == "51,513700"
     _assert_nothing_private(text)
 

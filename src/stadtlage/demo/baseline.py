@@ -16,13 +16,14 @@ from django.db import transaction
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.demo import catalogue as cat
-from stadtlage.demo import reporting
+from stadtlage.demo import gazetteer, reporting
 from stadtlage.demo.geography import AREAS
 from stadtlage.kpi.models import PartnerSeries
 from stadtlage.organisations.models import Organisation
 from stadtlage.patrols.models import MeasureType, ObservationCategory
 from stadtlage.places import geo
-from stadtlage.places.models import Area
+from stadtlage.places.addresses import addresses_import
+from stadtlage.places.models import AddressPoint, Area
 from stadtlage.places.services import area_create
 from stadtlage.reports.models import ServiceCategory
 from stadtlage.taskforce.models import WorkingGroup
@@ -207,6 +208,16 @@ def _areas(result: BaselineResult) -> None:
         result.created += 1
 
 
+def _address_register(result: BaselineResult) -> None:
+    """Named places and street points; entries already there (perhaps corrected or replaced
+    by the official register) are left alone."""
+    existing = set(AddressPoint.objects.values_list("key", flat=True))
+    missing = [row for row in gazetteer.rows() if row.key not in existing]
+    if missing:
+        addresses_import(rows=missing, source=gazetteer.SOURCE)
+        result.created += len(missing)
+
+
 def load_baseline(*, update_existing: bool = True) -> BaselineResult:
     """Create or update all reference data. With update_existing=False, existing rows are kept
     as they are (administrators' edits win) and only missing ones are added."""
@@ -219,6 +230,7 @@ def load_baseline(*, update_existing: bool = True) -> BaselineResult:
         _service_categories(result, update_existing, orgs, groups)
         _partner_series(result, update_existing, orgs, groups)
         _areas(result)
+        _address_register(result)
         audit_record(
             actor=None,
             action=Action.IMPORT,

@@ -14,6 +14,7 @@ from stadtlage.demo.clock import LocalClock
 from stadtlage.demo.context import Context
 from stadtlage.demo.field import cleaning_what
 from stadtlage.demo.geography import ZONE_KEYS, ZONE_LABELS, sample_points
+from stadtlage.reports.redaction import redact
 
 IntArray = npt.NDArray[np.int64]
 DayArray = npt.NDArray[np.datetime64]
@@ -145,8 +146,13 @@ def _course(code: str, row: dict[str, Any], actor: Any, kod: bool) -> list[Step]
 
 
 def timelines(ctx: Context, table: Table) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Report rows and their update rows up to `until` (timestamps as epoch seconds)."""
+    """Report rows and their update rows up to `until` (timestamps as epoch seconds).
+
+    The last column of a report row is its public description: the description masked as
+    `report_create` does it (the demo texts contain no personal data, so it is the same text).
+    """
     cat = ctx.catalogue
+    masked: dict[str, str] = {}
     email_cutoff = ctx.until_ts - rules.EMAIL_RETENTION_DAYS * 86400
     report_rows, update_rows = [], []
     columns = {key: values.tolist() for key, values in table.items()}
@@ -166,6 +172,9 @@ def timelines(ctx: Context, table: Table) -> tuple[list[tuple[Any, ...]], list[t
             previous = to_status
         status, last = steps[-1][1], steps[-1][0]
         options = texts.REPORT_DESCRIPTIONS[code]
+        description = options[row["text"] % len(options)]
+        if description not in masked:
+            masked[description] = redact(description)
         email = ""
         if row["email"] and submitted >= email_cutoff:
             email = f"meldung-{row['id']:06d}@example.org"
@@ -177,7 +186,7 @@ def timelines(ctx: Context, table: Table) -> tuple[list[tuple[Any, ...]], list[t
                 row["lat"],
                 row["lon"],
                 f"{ZONE_LABELS[ZONE_KEYS[row['zone']]]}, Dortmund",
-                options[row["text"] % len(options)],
+                description,
                 email,
                 row["source"],
                 submitted,
@@ -186,6 +195,7 @@ def timelines(ctx: Context, table: Table) -> tuple[list[tuple[Any, ...]], list[t
                 submitted + service.sla_hours * HOUR,
                 service.responsible_id,
                 row["duplicate_of"] if row["duplicate_of"] >= 0 else None,
+                masked[description],
             )
         )
     return report_rows, update_rows

@@ -238,7 +238,7 @@ def _write_reports(ctx: Context, rng: np.random.Generator, table: Table, index: 
     fields = (
         "id", "uuid", "category", "status", "lat", "lon", "address_string", "description",
         "reporter_email", "source", "submitted_at", "updated_at", "closed_at", "due_at",
-        "responsible", "duplicate_of",
+        "responsible", "duplicate_of", "public_description",
     )  # fmt: skip
     ctx.counts["reports"] += bulk.insert(Report, fields, _datetimes(ctx, rows, (10, 11, 12, 13)))
     update_fields = (

@@ -125,7 +125,7 @@ def request_document(report: PublicReport, *, extensions: bool = False) -> dict[
         "updated_datetime": w3c(report.updated_at),
         "expected_datetime": w3c(report.expected_at),
         "address": report.address or None,
-        "address_id": None,
+        "address_id": report.address_id or None,
         "zipcode": None,
         "lat": report.lat,
         "long": report.lon,

@@ -26,6 +26,13 @@ from stadtlage.open311.cache import cached_get
 from stadtlage.open311.errors import Open311Error, bad_request, not_found
 from stadtlage.open311.services import api_key_authenticate
 from stadtlage.open311.throttle import hit
+from stadtlage.places.gazetteer import (
+    AddressNotFound,
+    Located,
+    locate_key,
+    locate_text,
+    message_for,
+)
 from stadtlage.reports import selectors
 from stadtlage.reports.models import ReportSource
 from stadtlage.reports.services import report_create
@@ -272,18 +279,31 @@ def _throttle(scope: str, ident: str, limit: int, message: str) -> None:
         raise Open311Error(429, message, headers={"Retry-After": str(retry_after)})
 
 
-def _location(request: HttpRequest) -> tuple[float, float]:
+def _location(request: HttpRequest) -> tuple[float, float, Located | None]:
+    """The point of a new request: lat/long, else `address_id` (a key of the address
+    register), else `address_string` looked up in the register."""
     lat, lon = _param(request, "lat"), _param(request, "long")
     if lat is None and lon is None:
-        if _param(request, "address_string") or _param(request, "address_id"):
+        address_id, address = _param(request, "address_id"), _param(request, "address_string")
+        if address_id is not None:
+            located = locate_key(address_id)
+            if located is None:
+                raise bad_request(
+                    f"address_id „{address_id[:60]}“ ist im Adressverzeichnis unbekannt."
+                )
+        elif address is not None:
+            try:
+                located = locate_text(address)
+            except AddressNotFound as exc:
+                raise bad_request(f"address_string: {message_for(exc)}") from exc
+        else:
             raise bad_request(
-                "lat/long erforderlich: Ortsangaben nur als Adresse werden nicht "
-                "verarbeitet (kein Adressverzeichnis angebunden)."
+                "Ort fehlt: bitte lat und long (WGS84), address_string oder address_id angeben."
             )
-        raise bad_request("Ort fehlt: bitte lat und long (WGS84) angeben.")
+        return located.lat, located.lon, located
     if lat is None or lon is None:
         raise bad_request("lat und long müssen beide angegeben werden.")
-    return params.parse_coordinate("lat", lat), params.parse_coordinate("long", lon)
+    return params.parse_coordinate("lat", lat), params.parse_coordinate("long", lon), None
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -308,13 +328,15 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     category = selectors.active_category(code=code)
     if category is None:
         raise not_found(f"service_code „{code[:60]}“ ist unbekannt.")
-    lat, lon = _location(request)
+    lat, lon, located = _location(request)
+    address = request.POST.get("address_string", "") or (located.label if located else "")
     try:
         report = report_create(
             category=category,
             lat=lat,
             lon=lon,
-            address_string=request.POST.get("address_string", ""),
+            address_string=address,
+            located=located,
             description=request.POST.get("description", ""),
             email=request.POST.get("email", ""),
             attributes=params.parse_attributes(dict(request.POST.lists())),

@@ -1,5 +1,7 @@
 """Public reports as CSV and GeoJSON: only the public fields of `selectors.PublicReport`
 (never the reporter's e-mail, internal notes, assignees or answers to the questions).
+"beschreibung" is the moderated public text (`Report.public_description`), never the
+citizen's original description.
 
 Pure functions that yield text chunks, so views can stream exports of any size.
 CSV follows German Excel conventions (semicolon, UTF-8 with BOM); cells a spreadsheet would

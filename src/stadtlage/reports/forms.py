@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from stadtlage.places.gazetteer import AddressNotFound, locate_text, message_for
 from stadtlage.reports.models import (
     AttributeDatatype,
     ReportSource,
@@ -117,7 +118,10 @@ class ReportForm(forms.Form):
     address_string = forms.CharField(
         label=_("Adresse oder Ortsbeschreibung"),
         required=False,
-        help_text=_("z. B. „Westenhellweg, vor Hausnummer 40“ – hilft beim Finden."),
+        help_text=_(
+            "z. B. „Kampstraße 12“ oder „am Nordmarkt“. Ohne Markierung auf der Karte "
+            "verorten wir die Meldung über diese Angabe."
+        ),
         widget=forms.TextInput(attrs={"maxlength": ADDRESS_MAX, "autocomplete": "off"}),
     )
     description = forms.CharField(
@@ -193,13 +197,22 @@ class ReportForm(forms.Form):
             raise ValidationError(_("Die Meldung konnte nicht angenommen werden."), code="bot")
         raw_lat, raw_lon = data.get("lat", "").strip(), data.get("lon", "").strip()
         lat = lon = math.nan
-        if not raw_lat and not raw_lon:
+        address = data.get("address_string", "").strip()
+        if not raw_lat and not raw_lon and address:
+            try:
+                located = locate_text(address)
+            except AddressNotFound as exc:
+                self.add_error("address_string", message_for(exc))
+            else:
+                lat, lon = located.lat, located.lon
+                data["lat_value"], data["lon_value"], data["located"] = lat, lon, located
+        elif not raw_lat and not raw_lon:
             self.add_error(
                 "lat",
                 _(
                     "Ort fehlt: Bitte tippen Sie auf die Karte, nutzen Sie „Meinen Standort "
-                    "verwenden“ oder geben Sie Breite und Länge ein. Eine Adresse allein "
-                    "können wir nicht verorten."
+                    "verwenden“, geben Sie eine Adresse ein (z. B. „Kampstraße 12“ oder "
+                    "„Nordmarkt“) oder Breite und Länge."
                 ),
             )
         else:
@@ -220,7 +233,7 @@ class ReportForm(forms.Form):
             source=ReportSource.WEB,
         )
         errors.pop("attributes", None)
-        if "lat" in self.errors:
+        if "lat" in self.errors or "address_string" in self.errors:
             errors.pop("location", None)
         self.apply_service_errors(ValidationError(errors) if errors else None)
         _cleaned, by_question = attribute_errors(self.category, answers)
@@ -365,4 +378,25 @@ class PhotoModerationForm(forms.Form):
     photo = forms.UUIDField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         choices=[("approve", _("freigeben")), ("reject", _("ablehnen und löschen"))]
+    )
+
+
+class PublicDescriptionForm(forms.Form):
+    """Moderation of the public description: save the edited text or reset it to the
+    automatically masked original (two buttons, `decision`)."""
+
+    public_description = forms.CharField(
+        label=_("Öffentliche Beschreibung"),
+        required=False,
+        strip=False,
+        help_text=_(
+            "Das sieht die Öffentlichkeit (Liste, Karte, Exporte, Open311). Bitte Namen, "
+            "Beschreibungen von Personen und Kontaktdaten entfernen; E-Mail-Adressen, "
+            "Telefonnummern und Kennzeichen werden beim Speichern zusätzlich automatisch "
+            "entfernt. Leer: keine Beschreibung veröffentlichen."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": DESCRIPTION_MAX}),
+    )
+    decision = forms.ChoiceField(
+        choices=[("save", "save"), ("reset", "reset")], widget=forms.HiddenInput
     )

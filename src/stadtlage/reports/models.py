@@ -83,6 +83,15 @@ class ReportSource(models.TextChoices):
     PHONE = "phone", _("Telefon")
 
 
+class LocationBasis(models.TextChoices):
+    """How the report's point was found: given as a point, or looked up from address text."""
+
+    POINT = "point", _("Kartenpunkt, GPS oder Koordinaten")
+    ADDRESS = "address", _("Adresse (Hauskoordinate)")
+    STREET = "street", _("Straße (ungefähr)")
+    PLACE = "place", _("Ortsname (ungefähr)")
+
+
 class Report(models.Model):
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     category = models.ForeignKey(
@@ -94,7 +103,25 @@ class Report(models.Model):
     lat = models.FloatField(_("Breite"))
     lon = models.FloatField(_("Länge"))
     address_string = models.CharField(_("Adresse"), max_length=250, blank=True)
+    location_basis = models.CharField(
+        _("Ortsangabe"), max_length=10, choices=LocationBasis.choices, default=LocationBasis.POINT
+    )
+    address_key = models.CharField(
+        _("Adress-ID"),
+        max_length=64,
+        blank=True,
+        help_text=_("Schlüssel des Eintrags im Adressverzeichnis, wenn der Ort daraus stammt."),
+    )
     description = models.TextField(_("Beschreibung"), max_length=4000, blank=True)
+    public_description = models.TextField(
+        _("öffentliche Beschreibung"),
+        max_length=4000,
+        blank=True,
+        help_text=_(
+            "Was die Öffentlichkeit sieht: die Beschreibung ohne personenbezogene Angaben, "
+            "von der Redaktion geprüft."
+        ),
+    )
     reporter_email = models.EmailField(_("E-Mail (vertraulich)"), blank=True)
     source = models.CharField(
         _("Eingang"), max_length=10, choices=ReportSource.choices, default=ReportSource.WEB

@@ -73,6 +73,11 @@ def can_moderate_report_photos(user: Any, report: Report) -> bool:
     return can_transition_report(user, report)
 
 
+def can_moderate_report_text(user: Any, report: Report) -> bool:
+    """Edit the public description: the same people who approve the report's photos."""
+    return can_moderate_report_photos(user, report)
+
+
 def queue_reports_for(user: Any) -> QuerySet[Report]:
     """The reports of the organisations whose queue the user works."""
     if not can_access_section(user, Section.QUEUE):

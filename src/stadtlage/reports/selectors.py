@@ -3,6 +3,8 @@
 Public reads return frozen dataclasses built from `.values()`, never model instances: a public
 caller cannot reach the reporter's e-mail, internal notes or attributes even by accident.
 Reports entered by patrols (source "field") are operational records and never public.
+The public text of a report is `Report.public_description` (masked at creation, moderated in
+the work queue); the citizen's original `description` is never read here.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ DEFAULT_LIMIT = 1000
 
 @dataclass(frozen=True)
 class PublicReport:
+    """A report as the public sees it. `description` is the moderated public text
+    (`Report.public_description`), empty when descriptions are withheld."""
+
     id: int
     status: str
     status_notes: str
@@ -53,6 +58,7 @@ class PublicReport:
     lon: float
     duplicate_of_id: int | None
     media_url: str = ""
+    address_id: str = ""  # key in the address register when the point came from it
 
     @property
     def is_open(self) -> bool:
@@ -89,7 +95,7 @@ _FIELDS = (
     "status",
     "category__code",
     "category__name",
-    "description",
+    "public_description",
     "responsible__name",
     "submitted_at",
     "updated_at",
@@ -98,6 +104,7 @@ _FIELDS = (
     "lat",
     "lon",
     "duplicate_of_id",
+    "address_key",
 )
 
 
@@ -109,7 +116,7 @@ def _to_public(row: dict[str, Any], *, with_description: bool) -> PublicReport:
         status_notes=row["status_notes"] or "",
         service_code=row["category__code"],
         service_name=row["category__name"],
-        description=row["description"] if with_description else "",
+        description=row["public_description"] if with_description else "",
         agency_responsible=row["responsible__name"],
         requested_at=row["submitted_at"],
         updated_at=row["updated_at"],
@@ -119,6 +126,7 @@ def _to_public(row: dict[str, Any], *, with_description: bool) -> PublicReport:
         lon=row["lon"],
         duplicate_of_id=row["duplicate_of_id"],
         media_url=photo_url(photo) if photo else "",
+        address_id=row["address_key"],
     )
 
 

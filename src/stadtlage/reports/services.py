@@ -23,11 +23,13 @@ from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.cleaning.services import cleaning_tasks_follow_report
 from stadtlage.organisations.models import Organisation
+from stadtlage.places.gazetteer import Located
 from stadtlage.places.geo import in_dortmund
 from stadtlage.places.selectors import areas_for_point
 from stadtlage.reports import notifications
 from stadtlage.reports.models import (
     OPEN_STATES,
+    LocationBasis,
     Report,
     ReportSource,
     ReportStatus,
@@ -39,6 +41,7 @@ from stadtlage.reports.permissions import (
     can_transition_report,
 )
 from stadtlage.reports.photos import CleanPhoto, photos_discard, photos_store
+from stadtlage.reports.redaction import redact
 from stadtlage.reports.routing import route_for
 from stadtlage.reports.validation import (
     ADDRESS_MAX,
@@ -181,12 +184,14 @@ def report_create(
     attributes: Mapping[str, str | list[str]] | None = None,
     photos: Sequence[CleanPhoto] = (),
     source: str,
+    located: Located | None = None,
     actor: Any = None,
     now: datetime | None = None,
     audit_note: str = "",
 ) -> Report:
     """Accept a new report: validate, route to the responsible organisation, assign areas.
 
+    `located`: the point was looked up from address text (kept as location basis and key).
     Raises ValidationError (German messages, keyed by field) before anything is written.
     Photos must already be cleaned (`photos.clean_photos`); they are stored with the report
     or not at all.
@@ -212,7 +217,10 @@ def report_create(
         lat=lat,
         lon=lon,
         address_string=cleaned["address_string"],
+        location_basis=located.basis if located else LocationBasis.POINT,
+        address_key=located.key if located else "",
         description=cleaned["description"],
+        public_description=redact(cleaned["description"]),
         reporter_email=cleaned["email"],
         source=source,
         submitted_at=now,

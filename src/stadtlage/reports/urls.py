@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stadtlage.reports.views import followup, public, queue
+from stadtlage.reports.views import address, followup, public, queue
 
 app_name = "reports"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("neu/", public.choose_category, name="new"),
     path("neu/<slug:code>/", public.report_form, name="form"),
     path("in-der-naehe/", public.nearby, name="nearby"),
+    path("adresse.json", address.address_lookup, name="address_lookup"),
     path("eingegangen/<uuid:report_uuid>/", public.receipt, name="receipt"),
     path("fotos/<uuid:photo_uuid>.jpg", public.photo, name="photo"),
     path("rueckmeldung/<str:token>/", followup.followup, name="followup"),

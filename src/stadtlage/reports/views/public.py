@@ -103,6 +103,7 @@ def report_form(request: HttpRequest, code: str) -> HttpResponse:
             lat=data["lat_value"],
             lon=data["lon_value"],
             address_string=data["address_string"],
+            located=data.get("located"),
             description=data["description"],
             email=data["email"],
             attributes=form.answers(),

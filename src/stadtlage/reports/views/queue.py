@@ -1,5 +1,6 @@
 """The work queue of the responsible organisations: list and map of open reports, one report
-with its timeline, and the actions on it (status, assignment, forwarding, duplicates, photos).
+with its timeline, and the actions on it (status, assignment, forwarding, duplicates, photos,
+the public description).
 
 Every page lists non-public records and is logged (`audit_access`); every action goes through
 a service that writes the timeline entry and the audit event.
@@ -29,11 +30,16 @@ from stadtlage.reports.forms import (
     DuplicateForm,
     ForwardForm,
     PhotoModerationForm,
+    PublicDescriptionForm,
     QueueFilterForm,
     TransitionForm,
 )
 from stadtlage.reports.models import OPEN_STATES, Report, ReportPhoto, ReportStatus
-from stadtlage.reports.permissions import can_see_reporter_email
+from stadtlage.reports.moderation import (
+    report_public_description_edit,
+    report_public_description_reset,
+)
+from stadtlage.reports.permissions import can_moderate_report_text, can_see_reporter_email
 from stadtlage.reports.photos import photo_moderate
 from stadtlage.reports.services import (
     allowed_transitions,
@@ -123,6 +129,11 @@ def _forms(report: Report, data: Any = None, which: str = "") -> dict[str, Form]
         "forward": ForwardForm(bound("forward"), organisations=organisations, prefix="forward"),
         "duplicate": DuplicateForm(bound("duplicate"), prefix="duplicate"),
         "photo": PhotoModerationForm(bound("photo"), prefix="photo"),
+        "description": PublicDescriptionForm(
+            bound("description"),
+            prefix="description",
+            initial={"public_description": report.public_description},
+        ),
     }
 
 
@@ -148,6 +159,7 @@ def _detail(
         "duplicates": report.duplicates.count(),
         "candidates": q.duplicate_candidates(report),
         "may_see_email": can_see_reporter_email(request.user, report),
+        "may_moderate_text": can_moderate_report_text(request.user, report),
         "show_email": show_email,
         "forms": forms,
         "is_open": report.status in OPEN_STATES,
@@ -212,12 +224,30 @@ def _do_photo(request: HttpRequest, report: Report, data: dict[str, Any]) -> str
     return _("Foto freigegeben.") if approve else _("Foto abgelehnt und gelöscht.")
 
 
+def _do_description(request: HttpRequest, report: Report, data: dict[str, Any]) -> str:
+    if data["decision"] == "reset":
+        result = report_public_description_reset(report=report, actor=request.user)
+    else:
+        result = report_public_description_edit(
+            report=report, text=data["public_description"], actor=request.user
+        )
+    if not result.changed:
+        return _("Die öffentliche Beschreibung ist unverändert.")
+    if result.masked:
+        return _(
+            "Öffentliche Beschreibung gespeichert. Personenbezogene Angaben wurden automatisch "
+            "durch „[entfernt]“ ersetzt."
+        )
+    return _("Öffentliche Beschreibung gespeichert.")
+
+
 ACTIONS: dict[str, Callable[[HttpRequest, Report, dict[str, Any]], str]] = {
     "status": _do_status,
     "assign": _do_assign,
     "forward": _do_forward,
     "duplicate": _do_duplicate,
     "photo": _do_photo,
+    "description": _do_description,
 }
 
 

@@ -119,6 +119,26 @@
     }
   }
 
+  var addressButton = document.getElementById("find-address");
+  var addressInput = form.querySelector("[name=address_string]");
+  if (addressButton && addressInput) {
+    addressButton.addEventListener("click", function () {
+      var text = addressInput.value.trim();
+      if (!text) { addressInput.focus(); return; }
+      fetch(addressButton.dataset.url + "?q=" + encodeURIComponent(text), {
+        credentials: "same-origin", headers: { Accept: "application/json" }
+      })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          if (!data.result) { say(data.message || addressButton.dataset.msgFailed); return; }
+          setPoint(data.result.lat, data.result.lon, true);
+          var template = data.result.approximate ? addressButton.dataset.msgApproximate : addressButton.dataset.msgFound;
+          say(template.replace("{label}", data.result.label));
+        })
+        .catch(function () { say(addressButton.dataset.msgFailed); });
+    });
+  }
+
   var photos = form.querySelector("input[type=file][name=photos]");
   var photoStatus = document.getElementById("photo-status");
   if (photos && photoStatus) {
