@@ -127,6 +127,9 @@ DEFAULT_SQLITE_PATH = VAR_DIR / "stadtlage.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend plus a fair (FIFO) write lock per database file within the process:
+    # writers queue in arrival order instead of racing in SQLite's busy handler (stadtlage.db).
+    _db["ENGINE"] = "stadtlage.db.sqlite3"
     _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
         # WAL lets readers work while a writer commits; IMMEDIATE + timeout avoid

@@ -1,0 +1,1 @@
+"""Database backends of stadtlage (a fair write lock for SQLite)."""

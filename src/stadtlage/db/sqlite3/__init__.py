@@ -1,0 +1,1 @@
+"""SQLite backend whose write transactions queue fairly within one process (see `base`)."""
