@@ -16,7 +16,8 @@ from stadtlage.accounts.permissions import (
     is_staff_user,
     readable_domains,
 )
-from stadtlage.reports.models import Report
+from stadtlage.reports.models import Report, ServiceCategory
+from stadtlage.reports.selectors import PUBLIC_SOURCES
 
 
 def _organisation_ids(user: Any) -> frozenset[int]:
@@ -76,6 +77,19 @@ def can_moderate_report_photos(user: Any, report: Report) -> bool:
 def can_moderate_report_text(user: Any, report: Report) -> bool:
     """Edit the public description: the same people who approve the report's photos."""
     return can_moderate_report_photos(user, report)
+
+
+def informed_reports_for(user: Any) -> QuerySet[Report]:
+    """Citizen reports of categories one of the user's organisations is kept informed about
+    (e.g. Streetwork about syringes and camping) while another body is responsible. Read
+    only, and only what the public could see plus status and response time."""
+    if not can_access_section(user, Section.QUEUE):
+        return Report.objects.none()
+    organisations = _organisation_ids(user)
+    categories = ServiceCategory.objects.filter(informed__in=organisations).values("id")
+    return Report.objects.filter(category_id__in=categories, source__in=PUBLIC_SOURCES).exclude(
+        responsible_id__in=organisations
+    )
 
 
 def queue_reports_for(user: Any) -> QuerySet[Report]:

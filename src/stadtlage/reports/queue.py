@@ -29,7 +29,11 @@ from stadtlage.reports.models import (
     ReportUpdate,
     ServiceCategory,
 )
-from stadtlage.reports.permissions import can_work_on_report, queue_reports_for
+from stadtlage.reports.permissions import (
+    can_work_on_report,
+    informed_reports_for,
+    queue_reports_for,
+)
 
 PAGE_SIZE = 50
 MAP_LIMIT = 2000
@@ -45,6 +49,7 @@ class QueueFilters:
     status: str = ""
     assignee: str = ""  # "me", "none" or "" (everyone)
     overdue: bool = False
+    informed: bool = False  # the reports the user's organisations are only informed about
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,12 @@ def _count_of(model: Any, **filters: Any) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _reports(user: Any, filters: QueueFilters) -> QuerySet[Report]:
+    return informed_reports_for(user) if filters.informed else queue_reports_for(user)
+
+
 def _open_queue(user: Any, filters: QueueFilters, now: datetime) -> QuerySet[Report]:
-    queryset = queue_reports_for(user).filter(status__in=OPEN_STATES)
+    queryset = _reports(user, filters).filter(status__in=OPEN_STATES)
     if filters.category:
         queryset = queryset.filter(category__code=filters.category)
     if filters.status:
@@ -142,7 +151,7 @@ def queue_page(
         .order_by("due_at", "id")[offset : offset + page_size + 1]
     )
     counts = (
-        queue_reports_for(user)
+        _reports(user, filters)
         .filter(status__in=OPEN_STATES)
         .aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
     )
@@ -193,9 +202,10 @@ def queue_features(
     }
 
 
-def queue_categories(user: Any) -> list[ServiceCategory]:
-    """Categories worth filtering by: those routed to the user's organisations."""
-    ids = queue_reports_for(user).filter(status__in=OPEN_STATES).values("category_id")
+def queue_categories(user: Any, *, informed: bool = False) -> list[ServiceCategory]:
+    """Categories worth filtering by: those of the open reports in the list."""
+    reports = _reports(user, QueueFilters(informed=informed))
+    ids = reports.filter(status__in=OPEN_STATES).values("category_id")
     return list(ServiceCategory.objects.filter(pk__in=ids).order_by("order", "name"))
 
 
@@ -212,6 +222,20 @@ def queue_report(*, user: Any, report_id: int) -> Report | None:
     if report is None or not can_work_on_report(user, report):
         return None
     return report
+
+
+def informed_report(*, user: Any, report_id: int) -> Report | None:
+    """A report the user's organisation is informed about (read-only view)."""
+    return (
+        informed_reports_for(user)
+        .select_related("category", "responsible")
+        .filter(pk=report_id)
+        .first()
+    )
+
+
+def informed_count(user: Any) -> int:
+    return informed_reports_for(user).filter(status__in=OPEN_STATES).count()
 
 
 def staff_timeline(report: Report) -> list[ReportUpdate]:

@@ -25,6 +25,7 @@ from stadtlage.accounts.permissions import Section
 from stadtlage.audit.services import audit_access
 from stadtlage.organisations.models import DataDomain
 from stadtlage.reports import queue as q
+from stadtlage.reports import selectors
 from stadtlage.reports.forms import (
     AssignForm,
     DuplicateForm,
@@ -54,13 +55,18 @@ from stadtlage.reports.views.common import map_settings
 SEPARATE_ACTIONS = frozenset({ReportStatus.DUPLICATE, ReportStatus.INTERNAL_REFERRAL})
 
 
+# `?ansicht=kenntnis`: the reports the user's organisations are only informed about.
+INFORMED_VIEW = "kenntnis"
+
+
 def _filter_form(request: HttpRequest) -> tuple[QueueFilterForm, q.QueueFilters]:
-    categories = [(c.code, c.name) for c in q.queue_categories(request.user)]
+    informed = request.GET.get("ansicht") == INFORMED_VIEW
+    categories = [(c.code, c.name) for c in q.queue_categories(request.user, informed=informed)]
     statuses = [(s.value, str(s.label)) for s in ReportStatus if s in OPEN_STATES]
     form = QueueFilterForm(request.GET or None, categories=categories, statuses=statuses)
     if form.is_bound and form.is_valid():
-        return form, q.QueueFilters(**form.cleaned_data)
-    return form, q.QueueFilters()
+        return form, q.QueueFilters(**form.cleaned_data, informed=informed)
+    return form, q.QueueFilters(informed=informed)
 
 
 @section_required(Section.QUEUE)
@@ -76,11 +82,19 @@ def queue_list(request: HttpRequest) -> HttpResponse:
         request,
         object_type="reports.queue",
         data_domain=DataDomain.CITY_OPERATIONS,
-        note=f"Arbeitsliste Seite {result.page}",
+        note=("Zur Kenntnis" if filters.informed else "Arbeitsliste") + f" Seite {result.page}",
     )
     params = request.GET.copy()
     params.pop("seite", None)
-    context = {"form": form, "result": result, "query": params.urlencode(), "map": map_settings()}
+    context = {
+        "form": form,
+        "result": result,
+        "query": params.urlencode(),
+        "map": map_settings(),
+        "informed": filters.informed,
+        "informed_count": None if filters.informed else q.informed_count(request.user),
+        "informed_view": INFORMED_VIEW,
+    }
     return render(request, "reports/queue/list.html", context)
 
 
@@ -171,8 +185,37 @@ def _detail(
 @section_required(Section.QUEUE)
 @require_GET
 def queue_detail(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report_or_404(request, report_id)
+    report = q.queue_report(user=request.user, report_id=report_id)
+    if report is None:
+        return _informed_detail(request, report_id)
     return _detail(request, report, _forms(report))
+
+
+def _informed_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Read-only: a report the user's organisation is informed about. The public fields
+    (moderated description, approved photos, public timeline), status and response time."""
+    report = q.informed_report(user=request.user, report_id=report_id)
+    public = selectors.public_report(report_id=report_id) if report else None
+    if report is None or public is None:
+        raise Http404
+    audit_access(
+        request,
+        object_type="reports.report",
+        object_id=report.pk,
+        data_domain=report.responsible.data_domain,
+        note="Zur Kenntnis: Meldung",
+    )
+    context = {
+        "report": report,
+        "public": public,
+        "sla": q.sla_state(report=report, now=timezone.now()),
+        "timeline": selectors.public_timeline(report_id=report.pk),
+        "photos": selectors.approved_photo_ids(report_id=report.pk),
+        "answers": q.answers(report),
+        "informed_view": INFORMED_VIEW,
+        "map": map_settings(),
+    }
+    return render(request, "reports/queue/informed_detail.html", context)
 
 
 # --- actions: each returns a success message or raises ValidationError ----------------------
