@@ -25,10 +25,11 @@ from stadtlage.places.models import AddressKind, AddressPoint
 from stadtlage.places.names import words
 
 MAX_NAME_WORDS = 7
+SUGGESTION_WORDS = 8
 # Two register points of the same name further apart than this are different streets.
 AMBIGUOUS_M = 600.0
-_POSTCODE = re.compile(r"\b(4[4-5]\d{3})\b")
-_NUMBER = re.compile(r"^(\d{1,4})([a-z]?)$")
+_POSTCODE = re.compile(r"\b(44\d{3})\b")  # Dortmund: 44135 … 44388
+_NUMBER = re.compile(r"\d{1,4}[a-z]?")
 _NUMBER_WORDS = frozenset({"nr", "hausnummer", "hausnr", "haus"})
 _FILLER = frozenset({"dortmund", "deutschland", "germany"})
 
@@ -84,10 +85,6 @@ def message_for(exc: AddressNotFound) -> str:
 class NameIndex:
     names: dict[str, str]  # search key → display name (street or place)
     places: frozenset[str]  # keys that are named places
-
-    @property
-    def longest(self) -> int:
-        return max((len(k) for k in self.names), default=0)
 
 
 _index: NameIndex | None = None
@@ -146,7 +143,7 @@ def _number_after(tokens: list[str], position: int) -> str:
     rest = tokens[position : position + 3]
     while rest and rest[0] in _NUMBER_WORDS:
         rest = rest[1:]
-    if rest and _NUMBER.match(rest[0]) and not _POSTCODE.fullmatch(rest[0]):
+    if rest and _NUMBER.fullmatch(rest[0]):
         return rest[0]
     return ""
 
@@ -164,6 +161,7 @@ def parse(text: str, index: NameIndex) -> _Match | None:
 
 def _suggestions(text: str, index: NameIndex) -> list[str]:
     tokens = [t for t in words(_POSTCODE.sub(" ", text)) if t not in _FILLER and not t[0].isdigit()]
+    tokens = tokens[:SUGGESTION_WORDS]  # bounds the work for long texts
     candidates = {"".join(tokens[i:j]) for i in range(len(tokens)) for j in range(i + 1, i + 4)}
     keys = list(index.names)
     close: dict[str, float] = {}
@@ -247,18 +245,3 @@ def locate_key(key: str) -> Located | None:
         AddressKind(point.kind), "place"
     )
     return _located(point, basis)
-
-
-def search(text: str, *, limit: int = 8) -> list[Located]:
-    """Entries for a type-ahead: the located text first, then close names."""
-    results: list[Located] = []
-    try:
-        results.append(locate_text(text))
-    except AddressNotFound as exc:
-        names = exc.suggestions or []
-        for name in names[:limit]:
-            try:
-                results.append(locate_text(name))
-            except AddressNotFound:
-                continue
-    return results[:limit]

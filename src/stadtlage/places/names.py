@@ -16,7 +16,7 @@ def _fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded words of a text: "Brückstr. 12 a" → ["brueckstrasse", "12", "a"]."""
+    """Folded words of a text: "Brückstr. 12 a" → ["brueckstrasse", "12a"]."""
     folded = _fold(text)
     folded = re.sub(r"str\b\.?", "strasse ", folded)
     folded = re.sub(r"(\d)\s*([a-z])\b", r"\1\2", folded)  # "12 a" → "12a"
