@@ -11,13 +11,13 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from stadtlage.audit.models import AuditEvent
 from stadtlage.reports.links import followup_token
 from stadtlage.reports.models import Report, ReportStatus, ServiceCategory
 from stadtlage.reports.notifications import notify_reporter
-from stadtlage.reports.services import report_assign, report_transition
+from stadtlage.reports.services import report_assign, report_transition, reporter_language
 from tests.factories import user_with_role
 from tests.reports.factories import ReportFactory
 
@@ -144,3 +144,38 @@ def test_forged_tokens_find_nothing(client: Client, report: Report, token: str) 
     assert client.get(f"/meldungen/rueckmeldung/{token}/").status_code == 404
     forged = re.sub(r":.*$", ":abc", followup_token(report.uuid))
     assert client.get(f"/meldungen/rueckmeldung/{forged}/").status_code == 404
+
+
+def test_status_mails_speak_the_language_the_report_was_made_in(
+    client: Client, syringes: ServiceCategory, edg: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.post(
+        "/meldungen/neu/spritzen/",
+        {
+            "lat": "51.5137",
+            "lon": "7.4605",
+            "description": "Two syringes",
+            "email": "visitor@example.org",
+            "attr_anzahl": "2",
+            "attr_fundort": "gehweg",
+            "website": "",
+        },
+    )
+    assert response.status_code == 302
+    report = Report.objects.get(reporter_email="visitor@example.org")
+    assert report.language == "en"
+    translation.activate("de")  # the staff member works in German
+    with django_capture_on_commit_callbacks(execute=True):
+        report_transition(report=report, to_status=S.IN_PROGRESS, actor=edg)
+    (message,) = mail.outbox
+    assert message.subject == f"Your report {report.pk}: in progress"
+    assert message.body.startswith("Hello,")
+    assert translation.get_language() == "de"  # the override ended with the message
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"), [("en-gb", "en"), ("de", "de"), ("fr", "de"), ("", "de")]
+)
+def test_unknown_languages_fall_back_to_german(code: str, expected: str) -> None:
+    assert reporter_language(code) == expected

@@ -123,6 +123,12 @@ class Report(models.Model):
         ),
     )
     reporter_email = models.EmailField(_("E-Mail (vertraulich)"), blank=True)
+    language = models.CharField(
+        _("Sprache"),
+        max_length=8,
+        default="de",
+        help_text=_("Sprache der meldenden Person; darin gehen die Status-E-Mails."),
+    )
     source = models.CharField(
         _("Eingang"), max_length=10, choices=ReportSource.choices, default=ReportSource.WEB
     )

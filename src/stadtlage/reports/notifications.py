@@ -33,7 +33,7 @@ def status_mail(update: ReportUpdate) -> EmailMessage:
     }
     if update.to_status == ReportStatus.FIXED:
         context["followup_url"] = followup_url(report.uuid)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(report.language or settings.LANGUAGE_CODE):
         subject = render_to_string("reports/email/status_subject.txt", context).strip()
         body = render_to_string("reports/email/status_body.txt", context)
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=[report.reporter_email])

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -173,6 +174,13 @@ def report_input_errors(
 # --- create ---------------------------------------------------------------------------------
 
 
+def reporter_language(code: str) -> str:
+    """A language of the site for the reporter's e-mails (the default for anything else)."""
+    known = {language for language, _name in settings.LANGUAGES}
+    base = code.split("-")[0].lower()
+    return base if base in known else settings.LANGUAGE_CODE
+
+
 def report_create(
     *,
     category: ServiceCategory,
@@ -185,6 +193,7 @@ def report_create(
     photos: Sequence[CleanPhoto] = (),
     source: str,
     located: Located | None = None,
+    language: str = "",
     actor: Any = None,
     now: datetime | None = None,
     audit_note: str = "",
@@ -222,6 +231,7 @@ def report_create(
         description=cleaned["description"],
         public_description=redact(cleaned["description"]),
         reporter_email=cleaned["email"],
+        language=reporter_language(language),
         source=source,
         submitted_at=now,
         updated_at=now,

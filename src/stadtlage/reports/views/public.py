@@ -21,7 +21,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -104,6 +104,7 @@ def report_form(request: HttpRequest, code: str) -> HttpResponse:
             lon=data["lon_value"],
             address_string=data["address_string"],
             located=data.get("located"),
+            language=translation.get_language() or "",
             description=data["description"],
             email=data["email"],
             attributes=form.answers(),
