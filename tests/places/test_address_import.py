@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from stadtlage.audit.models import AuditEvent
 from stadtlage.places.addresses import addresses_import, parse_address_file
 from stadtlage.places.gazetteer import locate_text
 from stadtlage.places.models import AddressKind, AddressPoint
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +124,28 @@ def test_command_loads_a_file_and_reports_errors(tmp_path: Path) -> None:
     assert AddressPoint.objects.count() == 2  # nothing of the bad file
     with pytest.raises(CommandError, match="kann nicht gelesen"):
         call_command("import_addresses", str(tmp_path / "missing.csv"), "--source", "HK")
+
+
+def test_admin_edits_an_entry_with_its_search_key_and_audit(client: Client) -> None:
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    response = client.post(
+        "/verwaltung/places/addresspoint/add/",
+        {
+            "key": "place:borsigplatz",
+            "kind": "place",
+            "name": "Borsigplatz",
+            "street": "",
+            "house_number": "",
+            "postcode": "",
+            "lat": "51.5248",
+            "lon": "7.4780",
+            "source": "Verwaltung",
+        },
+    )
+    assert response.status_code == 302, response.content
+    point = AddressPoint.objects.get(key="place:borsigplatz")
+    assert point.search_key == "borsigplatz"
+    assert locate_text("am Borsigplatz").key == "place:borsigplatz"
+    assert AuditEvent.objects.filter(object_type="places.addresspoint", action="create").exists()
+    listing = client.get("/verwaltung/places/addresspoint/", {"q": "Borsig"})
+    assert "Borsigplatz" in listing.content.decode()
