@@ -247,6 +247,8 @@ else:
 # Map tiles: any XYZ URL; empty disables the base map (our own layers still render).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap-Mitwirkende")
+# Map tiles the field app keeps for offline use (only tiles seen online; 0 = none).
+FIELD_TILE_CACHE_MAX = int(os.environ.get("FIELD_TILE_CACHE_MAX", "2000"))
 # Public statistics suppress counts below this threshold (DOMAIN.md §4).
 PUBLIC_MIN_COUNT = int(os.environ.get("STADTLAGE_PUBLIC_MIN_COUNT", "5"))
 # Retention in days per data class (DOMAIN.md §4); see `stadtlage purge`.

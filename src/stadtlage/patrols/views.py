@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,32 @@ def _map_settings() -> dict[str, Any]:
     return {"tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION}
 
 
+def tile_pattern(template: str) -> str:
+    """A regular expression (JavaScript-compatible) for the URLs of a tile template such as
+    `https://{s}.tile.example.org/{z}/{x}/{y}{r}.png`."""
+    placeholders = {"{z}": r"\d+", "{x}": r"\d+", "{y}": r"\d+", "{s}": r"[a-z0-9-]+"}
+    pieces = []
+    for part in re.split(r"(\{[a-z]+\})", template):
+        if part in placeholders:
+            pieces.append(placeholders[part])
+        elif part == "{r}":
+            pieces.append(r"(?:@2x)?")
+        elif part.startswith("{") and part.endswith("}"):
+            pieces.append(r"[^/?#]*")
+        else:
+            pieces.append(re.escape(part))
+    return "^" + "".join(pieces) + "$"
+
+
+def _tile_cache() -> dict[str, Any] | None:
+    """What the service worker keeps of the map: tiles seen online, for offline use."""
+    template = settings.MAP_TILE_URL
+    limit = int(getattr(settings, "FIELD_TILE_CACHE_MAX", 2000))
+    if not template or limit <= 0:
+        return None
+    return {"pattern": tile_pattern(template), "max": limit}
+
+
 def _static_bytes(path: str) -> bytes:
     found = finders.find(path)
     if isinstance(found, str):
@@ -91,6 +118,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "version": digest.hexdigest()[:16],
         "app": reverse("patrols:field_app"),
         "assets": [static(path) for path in SHELL_ASSETS],
+        "tiles": _tile_cache(),
     }
     body = f"self.FIELD_SHELL = {json.dumps(shell)};\n" + _static_bytes("field/sw.js").decode()
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
