@@ -267,8 +267,10 @@ STADTLAGE_BASE_URL = os.environ.get("STADTLAGE_BASE_URL") or (
     if DEBUG or DEMO_MODE
     else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
 )
-# False withholds every report description from the public until a moderation step exists.
+# False withholds every report description from the public.
 STADTLAGE_PUBLIC_REPORT_DESCRIPTIONS = env_bool("STADTLAGE_PUBLIC_REPORT_DESCRIPTIONS", True)
+# True: a description is published only after the work queue has reviewed it (saved/approved).
+REPORT_DESCRIPTION_REVIEW = env_bool("REPORT_DESCRIPTION_REVIEW", False)
 # Rate limits per client address and hour (fixed windows in the cache; see docs/open311.md).
 OPEN311_IP_LIMIT_PER_HOUR = int(os.environ.get("OPEN311_IP_LIMIT_PER_HOUR", "60"))
 REPORT_FORM_LIMIT_PER_HOUR = int(os.environ.get("REPORT_FORM_LIMIT_PER_HOUR", "20"))

@@ -275,11 +275,39 @@ def test_reset_publishes_the_masked_original_again(
     assert AuditEvent.objects.filter(action="update", object_type="reports.report").count() == 2
 
 
-def test_an_unchanged_text_writes_nothing(report: Report, edg: Any) -> None:
+def test_saving_unchanged_approves_once_then_writes_nothing(report: Report, edg: Any) -> None:
+    assert report.description_reviewed_at is None
+    approved = report_public_description_edit(report=report, text=MASKED, actor=edg)
+    assert approved.changed
+    assert approved.report.description_reviewed_at is not None
+    assert approved.report.public_description == MASKED
+    note = ReportUpdate.objects.filter(report=report, internal_only=True).latest("id")
+    assert note.internal_note == "Öffentliche Beschreibung geprüft und freigegeben"
     updates, events = ReportUpdate.objects.count(), AuditEvent.objects.count()
     result = report_public_description_edit(report=report, text=MASKED, actor=edg)
     assert not result.changed
     assert (ReportUpdate.objects.count(), AuditEvent.objects.count()) == (updates, events)
+
+
+def test_with_review_on_descriptions_wait_for_the_queue(
+    client: Client, report: Report, edg: Any, settings: Any
+) -> None:
+    settings.REPORT_DESCRIPTION_REVIEW = True
+    public = f"/meldungen/{report.pk}/"
+    open311 = f"/open311/v2/requests/{report.pk}.json"
+    assert "Spritzen im Hauseingang" not in client.get(public).content.decode()
+    assert client.get(open311).json()[0]["description"] is None
+    client.force_login(edg)
+    queue = client.get("/meldungen/arbeitsliste/").content.decode()
+    assert "Beschreibung zu prüfen" in queue
+    assert (
+        'id="review-pending"'
+        in client.get(f"/meldungen/arbeitsliste/{report.pk}/").content.decode()
+    )
+    report_public_description_edit(report=report, text=MASKED, actor=edg)
+    client.logout()
+    assert MASKED in client.get(public).content.decode().replace("&quot;", '"')
+    assert client.get(open311).json()[0]["description"] == MASKED
 
 
 @pytest.mark.parametrize(

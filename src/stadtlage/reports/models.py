@@ -119,8 +119,14 @@ class Report(models.Model):
         blank=True,
         help_text=_(
             "Was die Öffentlichkeit sieht: die Beschreibung ohne personenbezogene Angaben, "
-            "von der Redaktion geprüft."
+            "von der Arbeitsliste moderiert."
         ),
+    )
+    description_reviewed_at = models.DateTimeField(
+        _("Beschreibung geprüft"),
+        null=True,
+        blank=True,
+        help_text=_("Wann die Arbeitsliste die öffentliche Beschreibung zuletzt geprüft hat."),
     )
     reporter_email = models.EmailField(_("E-Mail (vertraulich)"), blank=True)
     language = models.CharField(

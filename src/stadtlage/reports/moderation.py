@@ -10,6 +10,10 @@ timeline entry and an audit event with the text before and after.
 
 `Report.save` sends `post_save`, which bumps the Open311 response cache (`open311.cache`):
 the next read after the commit sees the new text.
+
+Every moderation action counts as a review (`description_reviewed_at`); saving the text
+unchanged approves it. With `REPORT_DESCRIPTION_REVIEW` on, the public sees a description only
+after such a review (`selectors`).
 """
 
 from __future__ import annotations
@@ -65,17 +69,23 @@ def _store(
         locked = Report.objects.select_for_update().get(pk=report.pk)
         source = locked.description if cleaned is None else cleaned
         published = redact(source)
-        if published == locked.public_description:
+        unchanged = published == locked.public_description
+        if unchanged and locked.description_reviewed_at is not None:
             return ModerationResult(report=locked, changed=False, masked=published != source)
         before = locked.public_description
         locked.public_description = published
+        locked.description_reviewed_at = now
         locked.updated_at = now
-        locked.save(update_fields=["public_description", "updated_at"])
-        note = (
-            "Öffentliche Beschreibung auf den Originaltext zurückgesetzt (automatisch geschwärzt)"
-            if cleaned is None
-            else "Öffentliche Beschreibung bearbeitet"
-        )
+        locked.save(update_fields=["public_description", "description_reviewed_at", "updated_at"])
+        if unchanged:
+            note = "Öffentliche Beschreibung geprüft und freigegeben"
+        elif cleaned is None:
+            note = (
+                "Öffentliche Beschreibung auf den Originaltext zurückgesetzt "
+                "(automatisch geschwärzt)"
+            )
+        else:
+            note = "Öffentliche Beschreibung bearbeitet"
         ReportUpdate.objects.create(
             report=locked,
             at=now,
@@ -95,6 +105,7 @@ def _store(
             note=note,
         )
     report.public_description = locked.public_description
+    report.description_reviewed_at = locked.description_reviewed_at
     report.updated_at = locked.updated_at
     return ModerationResult(report=locked, changed=True, masked=published != source)
 

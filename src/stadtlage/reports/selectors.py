@@ -86,6 +86,11 @@ def _public_queryset() -> QuerySet[Report]:
     return Report.objects.filter(source__in=PUBLIC_SOURCES)
 
 
+def review_required() -> bool:
+    """Descriptions wait for a review in the work queue before they are published."""
+    return bool(getattr(settings, "REPORT_DESCRIPTION_REVIEW", False))
+
+
 def _descriptions_public() -> bool:
     return bool(getattr(settings, "STADTLAGE_PUBLIC_REPORT_DESCRIPTIONS", True))
 
@@ -105,6 +110,7 @@ _FIELDS = (
     "lon",
     "duplicate_of_id",
     "address_key",
+    "description_reviewed_at",
 )
 
 
@@ -116,7 +122,9 @@ def _to_public(row: dict[str, Any], *, with_description: bool) -> PublicReport:
         status_notes=row["status_notes"] or "",
         service_code=row["category__code"],
         service_name=row["category__name"],
-        description=row["public_description"] if with_description else "",
+        description=row["public_description"]
+        if with_description and (row["description_reviewed_at"] or not review_required())
+        else "",
         agency_responsible=row["responsible__name"],
         requested_at=row["submitted_at"],
         updated_at=row["updated_at"],

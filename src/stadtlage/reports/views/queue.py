@@ -94,6 +94,7 @@ def queue_list(request: HttpRequest) -> HttpResponse:
         "informed": filters.informed,
         "informed_count": None if filters.informed else q.informed_count(request.user),
         "informed_view": INFORMED_VIEW,
+        "review_required": selectors.review_required(),
     }
     return render(request, "reports/queue/list.html", context)
 
@@ -174,6 +175,7 @@ def _detail(
         "candidates": q.duplicate_candidates(report),
         "may_see_email": can_see_reporter_email(request.user, report),
         "may_moderate_text": can_moderate_report_text(request.user, report),
+        "review_pending": selectors.review_required() and report.description_reviewed_at is None,
         "show_email": show_email,
         "forms": forms,
         "is_open": report.status in OPEN_STATES,
