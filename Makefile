@@ -57,7 +57,7 @@ pytest: pytest-sqlite pytest-postgres
 test: lint typecheck pytest
 
 messages: install
-	cd src/stadtlage && STADTLAGE_DEMO=1 ../../$(BIN)/stadtlage makemessages -l en --no-obsolete && STADTLAGE_DEMO=1 ../../$(BIN)/stadtlage compilemessages
+	cd src/stadtlage && STADTLAGE_DEMO=1 ../../$(BIN)/stadtlage makemessages -l en --no-obsolete --add-location file && STADTLAGE_DEMO=1 ../../$(BIN)/stadtlage compilemessages
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
