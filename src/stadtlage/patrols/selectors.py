@@ -181,7 +181,7 @@ def catalogue_for(user: Any) -> dict[str, Any]:
         )
     today = timezone.localdate()
     patrols = [
-        patrol_wire(p)
+        patrol_wire(p) | {"member": any(m.pk == user.pk for m in p.members.all())}
         for p in patrols_visible_to(user)
         .filter(
             Q(status=PatrolStatus.ACTIVE)

@@ -37,6 +37,8 @@ SHELL_ASSETS = (
     "field/ui.js",
     "field/store.js",
     "field/sync.js",
+    "field/patrol.js",
+    "field/outbox.js",
     "field/app.js",
     "field/manifest.webmanifest",
     "field/icon.svg",
