@@ -3,6 +3,8 @@ are still on the phone (issue 10): headless Chromium against a live server."""
 
 from __future__ import annotations
 
+import io
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -10,8 +12,10 @@ from typing import Any
 import pytest
 from django.test import override_settings
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
+from stadtlage.patrols import photos
 from stadtlage.patrols.models import Measure, Observation, PatrolStatus, SyncConflict
 from tests.factories import AreaFactory, square, user_with_role
 from tests.patrols.browser_helpers import (
@@ -191,3 +195,46 @@ def test_a_success_message_vanishes_when_the_next_action_starts(start: Any) -> N
     page.get_by_role("button", name="Feststellung speichern").click()
     assert saved.is_hidden()
     assert page.locator("#obs-errors").is_visible()
+
+
+def _jpeg(colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (200, 150), colour).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def test_a_conflicting_photo_is_shown_in_the_app(start: Any, officer: Any, tmp_path: Any) -> None:
+    with override_settings(MEDIA_ROOT=tmp_path):
+        page = start()
+        page.route("**/streife/api/v1/photos/**", lambda route: route.abort())
+        locate(page)
+        page.get_by_label("Art der Feststellung").select_option(label="Drogenabfall")
+        page.get_by_label("Fotos vom Ort (keine Personen)").set_input_files(
+            files=[{"name": "ort.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((0, 160, 0))}]
+        )
+        page.get_by_role("button", name="Feststellung speichern").click()
+        page.wait_for_selector("#outbox-list li[data-status=sent]")
+        photo_id = page.evaluate(
+            """() => new Promise((resolve) => {
+                 const req = indexedDB.open("stadtlage-field");
+                 req.onsuccess = () => {
+                   const get = req.result.transaction("photos").objectStore("photos").getAll();
+                   get.onsuccess = () => resolve(get.result[0].id);
+                 };
+               })"""
+        )
+        obs = Observation.objects.get()
+        # Another version of this photo reached the server first (e.g. from an older app state).
+        photos.photo_attach(
+            photo_id=uuid.UUID(photo_id),
+            observation_id=obs.uuid,
+            raw=_jpeg((200, 0, 0)),
+            actor=officer,
+        )
+        page.unroute("**/streife/api/v1/photos/**")
+        page.get_by_role("button", name="Jetzt senden").click()
+        item = page.locator(f"#outbox-list li[data-id='{photo_id}']")
+        expect(item).to_have_attribute("data-status", "conflict")
+        expect(item).to_contain_text("Foto: zu Drogenabfall")
+        expect(page.locator("#conflict-count")).to_have_text("1")
+        assert SyncConflict.objects.get().record_kind == "photo"

@@ -13,7 +13,7 @@
   var ACCURACY_FLAG_M = 200;
   var FUTURE_MS = 5 * 60 * 1000;
   var KIND_LABELS = { observation: "Feststellung", measure: "Maßnahme", presence: "Check-in",
-    position: "Standortpunkt", patrol_status: "Streife" };
+    position: "Standortpunkt", patrol_status: "Streife", photo: "Foto" };
   var STATUS_TEXT = {};
   STATUS_TEXT[S.PENDING] = "wartet auf Versand";
   STATUS_TEXT[S.WAITING] = "wartet auf die Feststellung";
@@ -341,7 +341,14 @@
       return (m ? m.name : r.data.measure_type);
     }
     if (r.kind === "patrol_status") { return r.data.status === "active" ? "Beginn" : "Ende"; }
-    if (r.kind === "presence") { return r.data.area; }
+    if (r.kind === "presence") {
+      var area = catalogue.areas.filter(function (a) { return a.slug === r.data.area; })[0];
+      return area ? area.name : r.data.area;
+    }
+    if (r.kind === "photo") {
+      var obs = outboxRows.filter(function (x) { return x.id === r.observation; })[0];
+      return obs ? "zu " + describe(obs) : "";
+    }
     return "";
   }
 
@@ -351,8 +358,10 @@
       var photos = both[1].filter(function (p) { return p.user === userId; });
       var unsent = rows.filter(function (r) { return r.status === S.PENDING || r.status === S.WAITING; }).length +
         photos.filter(function (p) { return p.status === S.PENDING; }).length;
-      var conflicts = rows.filter(function (r) { return r.status === S.CONFLICT; }).length;
-      var refused = rows.filter(function (r) { return r.status === S.REFUSED; }).length;
+      var conflicts = rows.filter(function (r) { return r.status === S.CONFLICT; }).length +
+        photos.filter(function (p) { return p.status === S.CONFLICT; }).length;
+      var refused = rows.filter(function (r) { return r.status === S.REFUSED; }).length +
+        photos.filter(function (p) { return p.status === S.REFUSED; }).length;
       $("unsent-count").textContent = String(unsent);
       root.dataset.unsent = String(unsent);
       $("conflict-count").textContent = String(conflicts);
@@ -367,7 +376,10 @@
       $("sync-message").classList.toggle("notice-error", !offline && (sync.state === "auth" || sync.state === "retry"));
       outboxRows = rows;
       rows.sort(function (a, b) { return b.seq - a.seq; });
-      var shown = rows.filter(function (r) { return r.kind !== "position"; }).slice(0, 100);
+      // Photos appear only when they need attention (conflict kept for review, or refused).
+      var photoIssues = photos.filter(function (p) { return p.status === S.CONFLICT || p.status === S.REFUSED; })
+        .map(function (p) { return { id: p.id, kind: "photo", status: p.status, error: p.error, observation: p.observation }; });
+      var shown = photoIssues.concat(rows.filter(function (r) { return r.kind !== "position"; }).slice(0, 100));
       window.FieldOutbox.render($("outbox-list"), shown, {
         kindLabels: KIND_LABELS, statusText: STATUS_TEXT, labels: LABELS, describe: describe,
         busy: sync.state === "sending", confirming: confirming
