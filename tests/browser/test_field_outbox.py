@@ -78,7 +78,7 @@ def test_the_chosen_patrol_survives_an_offline_reload_and_goes_on_every_record(
     page = start()
     page.get_by_label("Streife", exact=True).select_option(index=1)
     page.get_by_role("button", name="Streife beginnen").click()
-    wait_unsent(page, 0)
+    page.wait_for_selector("#outbox-list li[data-kind=patrol_status][data-status=sent]")
     page.context.set_offline(True)
     page.reload()  # the service worker serves the app; the choice comes from IndexedDB
     wait_ready(page)
