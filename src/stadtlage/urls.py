@@ -20,6 +20,7 @@ urlpatterns = [
     path("meldungen/", include("stadtlage.reports.urls")),
     path("open311/v2/", include("stadtlage.open311.urls")),
     path("verwaltung/", admin.site.urls),
+    path("", include("stadtlage.operations.urls")),
 ]
 
 handler404 = "stadtlage.home.views.not_found"
