@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "stadtlage.open311",
     "stadtlage.cleaning",
     "stadtlage.kpi",
+    "stadtlage.hotspots",
     "stadtlage.home",
     "stadtlage.demo",
     "stadtlage.operations",
