@@ -10,14 +10,14 @@ from stadtlage.accounts.permissions import readable_domains
 from tests.factories import user_with_role
 
 ALL_ROLES = set(Role.values)
-MAP_ROLES = ALL_ROLES - {"partner_submitter"}
+MAP_ROLES = ALL_ROLES - {"partner_submitter", "dpo"}
 PAGES: dict[str, set[str]] = {
     "/orte/karte/": MAP_ROLES,
     "/orte/gebiete.geojson": MAP_ROLES,
     "/orte/gebiete/": {"admin"},
     "/orte/gebiete/neu/": {"admin"},
     "/orte/gebiete/import/": {"admin"},
-    "/protokoll/": {"admin"},
+    "/protokoll/": {"admin", "dpo"},
 }
 
 # Which data domains' records each role reads (aggregates are a separate matter).
@@ -35,6 +35,7 @@ DOMAINS: dict[str, set[str]] = {
     "analyst": {"public", "city_operations"},
     "partner_submitter": {"public", "addiction_help"},
     "admin": {"public", "city_operations"},
+    "dpo": {"public"},
 }
 
 

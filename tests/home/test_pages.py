@@ -25,6 +25,7 @@ FIRST_PANEL = {
     Role.ANALYST: "Lage der letzten acht Wochen",
     Role.PARTNER_SUBMITTER: "Partner-Kennzahlen",
     Role.ADMIN: "Administration",
+    Role.DATA_PROTECTION_OFFICER: "Datenschutz",
 }
 
 

@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyse")
     PARTNER_SUBMITTER = "partner_submitter", _("Partner-Kennzahlen")
     ADMIN = "admin", _("Administration")
+    DATA_PROTECTION_OFFICER = "dpo", _("Datenschutzbeauftragte/r")
 
 
 class User(AbstractUser):

@@ -27,6 +27,7 @@ class Section(models.TextChoices):
     MAP = "map", _("Karte")
     AREAS_EDIT = "areas_edit", _("Gebiete bearbeiten")
     AUDIT = "audit", _("Protokoll")
+    PRIVACY = "privacy", _("Datenschutz")
 
 
 R = Role
@@ -49,9 +50,12 @@ SECTION_ROLES: dict[str, frozenset[str]] = {
     Section.TASKFORCE: frozenset({R.WG_MEMBER, R.WG_LEAD, R.TASKFORCE_LEAD, R.BOARD_MEMBER}),
     Section.BOARD: frozenset({R.BOARD_MEMBER, R.TASKFORCE_LEAD}),
     Section.OB_REPORTS: frozenset({R.MAYOR_OFFICE, R.TASKFORCE_LEAD, R.BOARD_MEMBER}),
-    Section.MAP: frozenset(set(Role.values) - {R.PARTNER_SUBMITTER}),
+    # The data-protection officer checks how records are handled, not the records themselves.
+    Section.MAP: frozenset(set(Role.values) - {R.PARTNER_SUBMITTER, R.DATA_PROTECTION_OFFICER}),
     Section.AREAS_EDIT: frozenset({R.ADMIN}),
-    Section.AUDIT: frozenset({R.ADMIN}),
+    # Read-only: who read or changed which record, the processing register, access requests.
+    Section.AUDIT: frozenset({R.ADMIN, R.DATA_PROTECTION_OFFICER}),
+    Section.PRIVACY: frozenset({R.DATA_PROTECTION_OFFICER, R.ADMIN}),
 }
 
 # Roles whose members work with the non-public records of their own organisation's domain.

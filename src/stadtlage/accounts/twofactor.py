@@ -3,7 +3,7 @@
 Policy (`requires_second_factor`): every account holding one of `settings.TWO_FACTOR_ROLES`
 (police and KOD field roles, shift leads, analysts, administrators, the data-protection officer)
 and every staff or superuser account (the admin site). The roles come from memberships, like
-every permission; a role listed in the setting but not (yet) in `Role` joins by its value.
+every permission.
 
 A session has a second factor when django-otp's middleware verified a device for it
 (`user.is_verified()`), or when single sign-on ran through an identity provider that is trusted

@@ -59,6 +59,7 @@ DEMO_ACCOUNTS: Final[tuple[DemoAccount, ...]] = (
     DemoAccount("partner-kick", R.PARTNER_SUBMITTER, cat.KICK, "Karin", "Kaiser"),
     DemoAccount("partner-polizei", R.PARTNER_SUBMITTER, cat.POLICE, "Petra", "Pohl"),
     DemoAccount("admin", R.ADMIN, cat.SITUATION_CENTRE, "Ada", "Admin", superuser=True),
+    DemoAccount("datenschutz", R.DATA_PROTECTION_OFFICER, cat.CITY, "Dana", "Dreyer"),
 )
 
 _POOL_FIRST_NAMES: Final = (

@@ -17,8 +17,8 @@ def logins_table(logins: Sequence[tuple[str, str, str]]) -> str:
         if number == 0:
             lines.append("  " + "  ".join("-" * width for width in widths))
     lines.append(
-        "Zweiter Faktor (Streife, Schichtleitung, Analyse, Administration): im Demo-Betrieb "
-        "zeigt die Seite „Zweiter Faktor“ den aktuellen Code des Demo-Kontos an; "
+        "Zweiter Faktor (Streife, Schichtleitung, Analyse, Administration, Datenschutz): "
+        "im Demo-Betrieb zeigt die Seite „Zweiter Faktor“ den aktuellen Code des Demo-Kontos an; "
         "„stadtlage demo_logins --totp“ gibt die Schlüssel für eine echte Authenticator-App aus."
     )
     return "\n".join(lines)

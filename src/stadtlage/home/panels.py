@@ -156,6 +156,15 @@ def administration(user: Any) -> dict[str, Any]:
     }
 
 
+def privacy(user: Any) -> dict[str, Any]:
+    """What the data-protection officer checks first: reads of records, the last purge."""
+    since = timezone.now() - timedelta(days=7)
+    return {
+        "reads_7d": AuditEvent.objects.filter(action__in=["view", "export"], at__gte=since).count(),
+        "last_purge": AuditEvent.objects.filter(action="purge").first(),
+    }
+
+
 R = Role
 PANELS: tuple[tuple[frozenset[str], Panel], ...] = (
     (
@@ -197,6 +206,10 @@ PANELS: tuple[tuple[frozenset[str], Panel], ...] = (
     (
         frozenset({R.ADMIN}),
         Panel("admin", _("Administration"), "home/panels/admin.html", administration),
+    ),
+    (
+        frozenset({R.DATA_PROTECTION_OFFICER}),
+        Panel("privacy", _("Datenschutz"), "home/panels/privacy.html", privacy),
     ),
 )
 
