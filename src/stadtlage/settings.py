@@ -62,6 +62,8 @@ if not DEBUG and not DEMO_MODE and SECRET_KEY == DEV_SECRET_KEY:
     raise ImproperlyConfigured("The development SECRET_KEY must not be used in production.")
 if DEBUG and env_bool("STADTLAGE_PRODUCTION", False):
     raise ImproperlyConfigured("DEBUG must be off when STADTLAGE_PRODUCTION is set.")
+# Production defaults (HTTPS, JSON logs, the database task queue) apply unless DEBUG or demo.
+PRODUCTION = not DEBUG and not DEMO_MODE
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -85,8 +87,10 @@ INSTALLED_APPS = [
     "stadtlage.open311",
     "stadtlage.cleaning",
     "stadtlage.kpi",
+    "stadtlage.hotspots",
     "stadtlage.home",
     "stadtlage.demo",
+    "stadtlage.operations",
     "django_tasks",
 ]
 
@@ -182,6 +186,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- HTTPS behind the TLS proxy --------------------------------------------------------------
+# The proxy terminates TLS and tells Django the scheme in this header (it must overwrite a
+# header sent by the client); empty = no proxy header is trusted.
+_proxy_header = os.environ.get(
+    "SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if PRODUCTION else ""
+).strip()
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+# Redirect http → https (on in production; false where the proxy does it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Health checks and metrics are fetched over plain HTTP from inside the data centre.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading is a decision for the owner of the whole domain (dortmund.de), not for this service.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
@@ -205,6 +227,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
+# Files with a content hash in their name (everything the manifest storage writes) are sent
+# with a ten-year `immutable` lifetime by whitenoise; names without a hash with this one.
+WHITENOISE_MAX_AGE = 0 if DEBUG else int(os.environ.get("STATIC_MAX_AGE", "3600"))
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -223,10 +248,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "stadtlage <noreply@stadtlage.invalid>")
 
 # --- Background tasks (Django's tasks framework via the django-tasks backport) ---------------
-# Default: tasks run immediately in the process that enqueues them (embedded/SQLite setup).
-# TASKS_BACKEND=database: tasks are stored in the database and run by `stadtlage db_worker`
-# (needs the django-tasks-db package).
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower() or "immediate"
+# immediate: tasks run in the process that enqueues them (demo and development default).
+# database: tasks are stored in the database and run by `stadtlage worker` (production default).
+# Production default: "database" (`make serve` and the systemd units start the worker).
+_TASKS_DEFAULT = "database" if PRODUCTION else "immediate"
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "").strip().lower() or _TASKS_DEFAULT
 if TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 elif TASKS_BACKEND == "database":
@@ -396,12 +422,32 @@ OPEN311_CACHE_SECONDS = int(os.environ.get("OPEN311_CACHE_SECONDS", "30"))
 REPORT_PHOTO_MAX_COUNT = int(os.environ.get("REPORT_PHOTO_MAX_COUNT", "3"))
 REPORT_PHOTO_MAX_BYTES = int(os.environ.get("REPORT_PHOTO_MAX_MB", "8")) * 1024 * 1024
 
+# --- Logging --------------------------------------------------------------------------------
+# One line per record on stderr (journald / the container runtime collect it): JSON in
+# production (stadtlage.operations.logs), plain text in development. Every 500 is logged by
+# `django.request` with its traceback.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or ("json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'text', got {LOG_FORMAT!r}")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "stadtlage.operations.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Loggers below propagate to the one handler of the root logger.
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "stadtlage": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-        "axes": {"handlers": ["console"], "level": "WARNING"},
+        "stadtlage": {"level": LOG_LEVEL},
+        "django": {"level": "INFO"},
+        # 4xx answers are part of normal operation; 5xx are logged at ERROR with traceback.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "INFO"},
+        "django_tasks": {"level": "INFO"},
+        "django_tasks_db": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,0 +1,1 @@
+"""Pure analysis functions (numpy/scipy), free of Django."""
