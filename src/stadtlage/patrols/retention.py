@@ -7,7 +7,8 @@
   the closed periods first, see ``kpi.retention``);
 - position tracks of finished patrols go after ``RETENTION_DAYS["patrol_track"]`` (default one
   day; also opportunistically at every patrol end); the presence derived from them stays;
-- sync conflicts (a copy of what a phone sent) go after ``RETENTION_DAYS["sync_conflict"]``.
+- sync conflicts (a copy of what a phone sent, photos included) go after
+  ``RETENTION_DAYS["sync_conflict"]``.
 """
 
 from __future__ import annotations
@@ -95,7 +96,11 @@ def _purge_tracks(ctx: PurgeContext) -> int:
 
 
 def _purge_sync_conflicts(ctx: PurgeContext) -> int:
-    return delete_in_batches(SyncConflict.objects.filter(received_at__lt=ctx.cutoff))
+    expired = SyncConflict.objects.filter(received_at__lt=ctx.cutoff)
+    names = list(expired.values_list("submitted_file", flat=True))
+    deleted = delete_in_batches(expired)
+    delete_files_on_commit(names)
+    return deleted
 
 
 register(
@@ -161,6 +166,6 @@ register(
         _("Sync-Konflikte der Streifen-App"),
         _("ab dem Eingang"),
         _purge_sync_conflicts,
-        covers=("patrols.SyncConflict.submitted_data",),
+        covers=("patrols.SyncConflict.submitted_data", "patrols.SyncConflict.submitted_file"),
     )
 )
