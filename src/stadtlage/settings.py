@@ -357,6 +357,8 @@ RETENTION_DAYS = {
     "partner_note": env_days("RETENTION_PARTNER_NOTE_DAYS", 365),
     # Staff accounts: anonymised when inactive and unused for this long.
     "staff_account": env_days("RETENTION_STAFF_ACCOUNT_DAYS", 365),
+    # Signed-in devices (label, times): after sign-out, or after the last activity.
+    "signed_in_device": env_days("RETENTION_SIGNED_IN_DEVICE_DAYS", 90),
     "api_client_contact": env_days("RETENTION_API_CLIENT_CONTACT_DAYS", 30),
     "audit": env_days("RETENTION_AUDIT_DAYS", 730),
     "access_log": env_days("RETENTION_ACCESS_LOG_DAYS", 365),
@@ -426,6 +428,10 @@ RETENTION_BASIS: dict[str, dict[str, Any]] = {
     "staff_account": {
         "purpose": _("Anmeldung, Rollen und Zurechnung der Arbeit von Beschäftigten"),
         "legal_basis": "§ 18 DSG NRW (Beschäftigtendaten)",
+    },
+    "signed_in_device": {
+        "purpose": _("Angemeldete Geräte anzeigen und aus der Ferne abmelden (verlorenes Telefon)"),
+        "legal_basis": "Art. 32 DSGVO (Sicherheit der Verarbeitung), § 18 DSG NRW",
     },
     "api_client_contact": {
         "purpose": _("Erreichbarkeit der Betreiber angebundener Open311-Anwendungen"),

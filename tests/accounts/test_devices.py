@@ -133,3 +133,29 @@ def test_signing_out_ends_the_own_device() -> None:
     browser = _sign_in(person, DESKTOP)
     browser.post("/konto/abmelden/")
     assert SignedInDevice.objects.get(user=person).ended_reason == "logout"
+
+
+def test_retention_deletes_old_signed_out_and_stale_devices() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stadtlage.audit.retention import run_retention
+
+    person = user_with_role(Role.KOD_OFFICER)
+    now = timezone.now()
+    old = now - timedelta(days=91)
+
+    def device(**fields: object) -> SignedInDevice:
+        row = SignedInDevice.objects.create(user=person, label="Chrome · Android", last_seen_at=now)
+        SignedInDevice.objects.filter(pk=row.pk).update(**fields)
+        return row
+
+    ended_long_ago = device(ended_at=old, last_seen_at=old)
+    stale = device(last_seen_at=old)
+    ended_recently = device(ended_at=now - timedelta(days=3))
+    active = device()
+    assert run_retention(now=now).counts()["signed_in_device"] == 2
+    remaining = set(SignedInDevice.objects.values_list("pk", flat=True))
+    assert remaining == {ended_recently.pk, active.pk}
+    assert ended_long_ago.pk not in remaining and stale.pk not in remaining

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from stadtlage.audit.personal import DataCategory, DataSubject, PersonalFields, personal
 
 
 class Role(models.TextChoices):
@@ -130,6 +134,10 @@ class SignedInDevice(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "label": personal(DataCategory.ONLINE_IDENTIFIER, DataSubject.STAFF),
+    }
 
     class Meta:
         verbose_name = _("angemeldetes Gerät")
