@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "stadtlage.open311",
     "stadtlage.cleaning",
     "stadtlage.kpi",
+    "stadtlage.evaluation",
     "stadtlage.home",
     "stadtlage.demo",
     "django_tasks",

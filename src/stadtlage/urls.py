@@ -14,6 +14,7 @@ urlpatterns = [
     path("protokoll/", include("stadtlage.audit.urls")),
     path("sonderstab/", include("stadtlage.taskforce.urls")),
     path("kennzahlen/", include("stadtlage.kpi.urls")),
+    path("evaluationen/", include("stadtlage.evaluation.urls")),
     path("streife/", include("stadtlage.patrols.urls")),
     path("sw.js", service_worker, name="service_worker"),
     path("meldungen/", include("stadtlage.reports.urls")),
