@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/postgres
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgres chromium messages clean
+.PHONY: install run serve test lint typecheck pytest pytest-sqlite pytest-postgres chromium messages clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 ($(PYTHON)) wird benötigt."; exit 1; }
@@ -25,6 +25,15 @@ run: install
 	STADTLAGE_DEMO=1 $(BIN)/stadtlage migrate --noinput
 	STADTLAGE_DEMO=1 $(BIN)/stadtlage demo --if-empty
 	STADTLAGE_DEMO=1 $(BIN)/stadtlage runserver $(HOST):$(PORT)
+
+# Production server as in a data centre: settings from the environment or .env (see
+# .env.example and docs/operations.md); gunicorn and the background worker run together.
+# HOST/PORT given to make win over .env; otherwise .env or the default 127.0.0.1:8000.
+SERVE_ENV := $(foreach v,HOST PORT,$(if $(filter environment command line,$(origin $(v))),$(v)=$($(v))))
+serve: install
+	$(BIN)/stadtlage collectstatic --noinput
+	$(BIN)/stadtlage migrate --noinput
+	$(SERVE_ENV) $(BIN)/stadtlage serve
 
 # Debian's Chromium drives the browser tests (never `playwright install`).
 chromium:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -61,6 +62,8 @@ if not DEBUG and not DEMO_MODE and SECRET_KEY == DEV_SECRET_KEY:
     raise ImproperlyConfigured("The development SECRET_KEY must not be used in production.")
 if DEBUG and env_bool("STADTLAGE_PRODUCTION", False):
     raise ImproperlyConfigured("DEBUG must be off when STADTLAGE_PRODUCTION is set.")
+# Production defaults (HTTPS, JSON logs, the database task queue) apply unless DEBUG or demo.
+PRODUCTION = not DEBUG and not DEMO_MODE
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -85,8 +88,10 @@ INSTALLED_APPS = [
     "stadtlage.cleaning",
     "stadtlage.kpi",
     "stadtlage.evaluation",
+    "stadtlage.hotspots",
     "stadtlage.home",
     "stadtlage.demo",
+    "stadtlage.operations",
     "django_tasks",
 ]
 
@@ -182,6 +187,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- HTTPS behind the TLS proxy --------------------------------------------------------------
+# The proxy terminates TLS and tells Django the scheme in this header (it must overwrite a
+# header sent by the client); empty = no proxy header is trusted.
+_proxy_header = os.environ.get(
+    "SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if PRODUCTION else ""
+).strip()
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+# Redirect http → https (on in production; false where the proxy does it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Health checks and metrics are fetched over plain HTTP from inside the data centre.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading is a decision for the owner of the whole domain (dortmund.de), not for this service.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
@@ -205,6 +228,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
+# Files with a content hash in their name (everything the manifest storage writes) are sent
+# with a ten-year `immutable` lifetime by whitenoise; names without a hash with this one.
+WHITENOISE_MAX_AGE = 0 if DEBUG else int(os.environ.get("STATIC_MAX_AGE", "3600"))
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -223,10 +249,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "stadtlage <noreply@stadtlage.invalid>")
 
 # --- Background tasks (Django's tasks framework via the django-tasks backport) ---------------
-# Default: tasks run immediately in the process that enqueues them (embedded/SQLite setup).
-# TASKS_BACKEND=database: tasks are stored in the database and run by `stadtlage db_worker`
-# (needs the django-tasks-db package).
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower() or "immediate"
+# immediate: tasks run in the process that enqueues them (demo and development default).
+# database: tasks are stored in the database and run by `stadtlage worker` (production default).
+# Production default: "database" (`make serve` and the systemd units start the worker).
+_TASKS_DEFAULT = "database" if PRODUCTION else "immediate"
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "").strip().lower() or _TASKS_DEFAULT
 if TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 elif TASKS_BACKEND == "database":
@@ -252,13 +279,127 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreet
 FIELD_TILE_CACHE_MAX = int(os.environ.get("FIELD_TILE_CACHE_MAX", "2000"))
 # Public statistics suppress counts below this threshold (DOMAIN.md §4).
 PUBLIC_MIN_COUNT = int(os.environ.get("STADTLAGE_PUBLIC_MIN_COUNT", "5"))
-# Retention in days per data class (DOMAIN.md §4); see `stadtlage purge`.
+
+
+def env_days(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of days, got {raw!r}")
+    return int(raw)
+
+
+# --- Data protection: retention per data class (DOMAIN.md §4, docs/datenschutz.md) ---------
+# Days each data class is kept; `stadtlage purge` deletes or blanks what is older (the rule of
+# each class, registered in its app's `retention.py`, says from when the period counts). The
+# order is the order of the purge and of its report. Keys and environment names are stable:
+# the processing register and the public privacy page read them.
 RETENTION_DAYS = {
-    "audit": int(os.environ.get("RETENTION_AUDIT_DAYS", "730")),
-    "access_log": int(os.environ.get("RETENTION_ACCESS_LOG_DAYS", "365")),
-    "login_attempts": int(os.environ.get("RETENTION_LOGIN_ATTEMPTS_DAYS", "90")),
-    "reporter_email": int(os.environ.get("RETENTION_REPORTER_EMAIL_DAYS", "180")),
-    "patrol_track": int(os.environ.get("RETENTION_PATROL_TRACK_DAYS", "1")),
+    # Field records: counted from the moment of the record (patrols: from their end).
+    "case_number": env_days("RETENTION_CASE_NUMBER_DAYS", 183),  # § 31 OWiG: 6 months
+    "field_photo": env_days("RETENTION_FIELD_PHOTO_DAYS", 365),
+    "measure": env_days("RETENTION_MEASURE_DAYS", 730),
+    "observation": env_days("RETENTION_OBSERVATION_DAYS", 730),
+    "patrol": env_days("RETENTION_PATROL_DAYS", 730),
+    "patrol_track": env_days("RETENTION_PATROL_TRACK_DAYS", 1),
+    "sync_conflict": env_days("RETENTION_SYNC_CONFLICT_DAYS", 90),
+    # Citizen reports: the report stays (figures), personal parts go after closing.
+    "report_text": env_days("RETENTION_REPORT_TEXT_DAYS", 365),
+    "internal_note": env_days("RETENTION_INTERNAL_NOTE_DAYS", 365),
+    "report_photo": env_days("RETENTION_REPORT_PHOTO_DAYS", 365),
+    # After closing; at least the reporter's 14-day follow-up window (checked at start-up).
+    "reporter_email": env_days("RETENTION_REPORTER_EMAIL_DAYS", 30),
+    # From submission, also while the report stays open.
+    "reporter_email_max": env_days("RETENTION_REPORTER_EMAIL_MAX_DAYS", 365),
+    "cleaning_note": env_days("RETENTION_CLEANING_NOTE_DAYS", 365),
+    "partner_note": env_days("RETENTION_PARTNER_NOTE_DAYS", 365),
+    # Staff accounts: anonymised when inactive and unused for this long.
+    "staff_account": env_days("RETENTION_STAFF_ACCOUNT_DAYS", 365),
+    "api_client_contact": env_days("RETENTION_API_CLIENT_CONTACT_DAYS", 30),
+    "audit": env_days("RETENTION_AUDIT_DAYS", 730),
+    "access_log": env_days("RETENTION_ACCESS_LOG_DAYS", 365),
+    "login_attempts": env_days("RETENTION_LOGIN_ATTEMPTS_DAYS", 90),
+}
+# Purpose and legal basis of each data class: shown by `stadtlage purge`, in the processing
+# register (Art. 30 GDPR) and on the public privacy page. Police parts: DSG NRW / PolG NRW.
+RETENTION_BASIS: dict[str, dict[str, Any]] = {
+    "case_number": {
+        "purpose": _("Zuordnung einer Maßnahme zum Verfahren der Bußgeldstelle"),
+        "legal_basis": "§ 46 OWiG i. V. m. DSG NRW Teil 3; Verjährung § 31 OWiG",
+    },
+    "field_photo": {
+        "purpose": _("Dokumentation des Zustands eines Ortes (keine Personen)"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW, § 24 OBG NRW",
+    },
+    "measure": {
+        "purpose": _("Nachweis der Maßnahmen der Streifen und ihrer Wirkung (Lagebild)"),
+        "legal_basis": "§ 24 OBG NRW i. V. m. PolG NRW; DSG NRW Teil 3 bei Ordnungswidrigkeiten",
+    },
+    "observation": {
+        "purpose": _("Lagebild, Einsatzplanung und Kennzahlen der Ordnungspartnerschaft"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW, § 24 OBG NRW; "
+        "Polizei: PolG NRW (Speicherung und Prüffristen)",
+    },
+    "patrol": {
+        "purpose": _("Planung und Nachweis der Streifen und ihrer Präsenz"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW; "
+        "Beschäftigtendaten: § 18 DSG NRW",
+    },
+    "patrol_track": {
+        "purpose": _("Ableitung der Präsenzzeiten aus dem Standort (mit Einwilligung)"),
+        "legal_basis": "Art. 6 Abs. 1 lit. a DSGVO (Einwilligung), § 18 DSG NRW",
+    },
+    "sync_conflict": {
+        "purpose": _("Klärung abweichend erneut gesendeter Datensätze der Streifen-App"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "report_text": {
+        "purpose": _("Bearbeitung von Bürgermeldungen und Veröffentlichung des Bearbeitungsstands"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "internal_note": {
+        "purpose": _("Abstimmung der Bearbeitung einer Bürgermeldung"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "report_photo": {
+        "purpose": _("Fotos des gemeldeten Ortes für Bearbeitung und Veröffentlichung"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "reporter_email": {
+        "purpose": _("Rückmeldung an die meldende Person über den Bearbeitungsstand"),
+        "legal_basis": "Art. 6 Abs. 1 lit. a DSGVO (freiwillige Angabe)",
+    },
+    "reporter_email_max": {
+        "purpose": _("Höchstdauer für E-Mail-Adressen noch offener Meldungen"),
+        "legal_basis": "Art. 5 Abs. 1 lit. e DSGVO (Speicherbegrenzung)",
+    },
+    "cleaning_note": {
+        "purpose": _("Reinigungsaufträge an die EDG"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "partner_note": {
+        "purpose": _("Erläuterung auffälliger Partner-Kennzahlen"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW (nur Aggregate)",
+    },
+    "staff_account": {
+        "purpose": _("Anmeldung, Rollen und Zurechnung der Arbeit von Beschäftigten"),
+        "legal_basis": "§ 18 DSG NRW (Beschäftigtendaten)",
+    },
+    "api_client_contact": {
+        "purpose": _("Erreichbarkeit der Betreiber angebundener Open311-Anwendungen"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "audit": {
+        "purpose": _("Nachweis, wer welchen Datensatz wann geändert hat"),
+        "legal_basis": "Art. 5 Abs. 2, Art. 32 DSGVO; DSG NRW Teil 3 (Protokollierung)",
+    },
+    "access_log": {
+        "purpose": _("Nachweis, wer welche nicht öffentlichen Daten wann gelesen hat"),
+        "legal_basis": "Art. 32 DSGVO; DSG NRW Teil 3 (Protokollierung)",
+    },
+    "login_attempts": {
+        "purpose": _("Schutz der Anmeldung vor Ausprobieren von Passwörtern"),
+        "legal_basis": "Art. 32 DSGVO; Art. 6 Abs. 1 lit. e DSGVO",
+    },
 }
 
 # --- Citizen reports (Bürgermeldungen, Open311) -------------------------------------------
@@ -282,12 +423,32 @@ OPEN311_CACHE_SECONDS = int(os.environ.get("OPEN311_CACHE_SECONDS", "30"))
 REPORT_PHOTO_MAX_COUNT = int(os.environ.get("REPORT_PHOTO_MAX_COUNT", "3"))
 REPORT_PHOTO_MAX_BYTES = int(os.environ.get("REPORT_PHOTO_MAX_MB", "8")) * 1024 * 1024
 
+# --- Logging --------------------------------------------------------------------------------
+# One line per record on stderr (journald / the container runtime collect it): JSON in
+# production (stadtlage.operations.logs), plain text in development. Every 500 is logged by
+# `django.request` with its traceback.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or ("json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'text', got {LOG_FORMAT!r}")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "stadtlage.operations.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Loggers below propagate to the one handler of the root logger.
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "stadtlage": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-        "axes": {"handlers": ["console"], "level": "WARNING"},
+        "stadtlage": {"level": LOG_LEVEL},
+        "django": {"level": "INFO"},
+        # 4xx answers are part of normal operation; 5xx are logged at ERROR with traceback.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "INFO"},
+        "django_tasks": {"level": "INFO"},
+        "django_tasks_db": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
     },
 }

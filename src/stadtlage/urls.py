@@ -16,10 +16,12 @@ urlpatterns = [
     path("kennzahlen/", include("stadtlage.kpi.urls")),
     path("evaluationen/", include("stadtlage.evaluation.urls")),
     path("streife/", include("stadtlage.patrols.urls")),
+    path("brennpunkte/", include("stadtlage.hotspots.urls")),
     path("sw.js", service_worker, name="service_worker"),
     path("meldungen/", include("stadtlage.reports.urls")),
     path("open311/v2/", include("stadtlage.open311.urls")),
     path("verwaltung/", admin.site.urls),
+    path("", include("stadtlage.operations.urls")),
 ]
 
 handler404 = "stadtlage.home.views.not_found"
