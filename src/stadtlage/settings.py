@@ -187,6 +187,50 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Two-factor login and single sign-on (accounts; docs/architecture.md "Authentication") ----
+# Second factor: TOTP (authenticator app) with recovery codes (django-otp), WebAuthn security
+# keys and passkeys where the browser supports them (django-otp-webauthn). Required for the roles
+# below and for every staff/superuser account (admin site). Not configurable from the
+# environment: production cannot switch it off; tests switch it off per test (tests/conftest.py).
+TWO_FACTOR_ENFORCED = True
+TWO_FACTOR_ROLES = frozenset(
+    {"kod_officer", "police_officer", "shift_lead", "analyst", "admin", "dpo"}
+)
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "stadtlage.accounts.admin_apps.StadtlageAdminConfig"  # admin site behind the second factor
+)
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+]
+_auth_middleware = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_auth_middleware + 1 : _auth_middleware + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "stadtlage.accounts.middleware.SignedInDeviceMiddleware",
+    "stadtlage.accounts.middleware.SecondFactorMiddleware",
+]
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "stadtlage Dortmund")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each failure
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_HELPER_CLASS = "stadtlage.accounts.webauthn.WebAuthnHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, not the first
+# Relying party (host name) and allowed origins of WebAuthn; empty: the host and origin of the
+# request, which ALLOWED_HOSTS has already checked (see accounts/webauthn.py).
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ALLOWED_ORIGINS", "")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "stadtlage.accounts.webauthn.relying_party_id"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ALLOWED_ORIGINS or [
+    f"https://{host}" for host in ALLOWED_HOSTS if host and "*" not in host and host[0] != "."
+]
+# Single sign-on: identity providers are configured per organisation in the admin
+# (accounts.IdentityProvider); the HTTP timeout of calls to them in seconds.
+OIDC_HTTP_TIMEOUT = float(os.environ.get("OIDC_HTTP_TIMEOUT", "10"))
+if DEMO_MODE and env_bool("STADTLAGE_PRODUCTION", False):
+    raise ImproperlyConfigured("STADTLAGE_DEMO must be off when STADTLAGE_PRODUCTION is set.")
+
 # --- HTTPS behind the TLS proxy --------------------------------------------------------------
 # The proxy terminates TLS and tells Django the scheme in this header (it must overwrite a
 # header sent by the client); empty = no proxy header is trusted.
@@ -314,6 +358,8 @@ RETENTION_DAYS = {
     "partner_note": env_days("RETENTION_PARTNER_NOTE_DAYS", 365),
     # Staff accounts: anonymised when inactive and unused for this long.
     "staff_account": env_days("RETENTION_STAFF_ACCOUNT_DAYS", 365),
+    # Signed-in devices (label, times): after sign-out, or after the last activity.
+    "signed_in_device": env_days("RETENTION_SIGNED_IN_DEVICE_DAYS", 90),
     "api_client_contact": env_days("RETENTION_API_CLIENT_CONTACT_DAYS", 30),
     "audit": env_days("RETENTION_AUDIT_DAYS", 730),
     "access_log": env_days("RETENTION_ACCESS_LOG_DAYS", 365),
@@ -383,6 +429,10 @@ RETENTION_BASIS: dict[str, dict[str, Any]] = {
     "staff_account": {
         "purpose": _("Anmeldung, Rollen und Zurechnung der Arbeit von Beschäftigten"),
         "legal_basis": "§ 18 DSG NRW (Beschäftigtendaten)",
+    },
+    "signed_in_device": {
+        "purpose": _("Angemeldete Geräte anzeigen und aus der Ferne abmelden (verlorenes Telefon)"),
+        "legal_basis": "Art. 32 DSGVO (Sicherheit der Verarbeitung), § 18 DSG NRW",
     },
     "api_client_contact": {
         "purpose": _("Erreichbarkeit der Betreiber angebundener Open311-Anwendungen"),

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from stadtlage.accounts.models import Membership, User
+from stadtlage.accounts.models import Membership, SignedInDevice, User
 from stadtlage.audit.retention import PurgeContext, RetentionRule, register
 
 ANONYMOUS_PREFIX = "geloescht-"
@@ -50,5 +50,24 @@ register(
             "accounts.User.last_name",
             "accounts.User.email",
         ),
+    )
+)
+
+
+def _purge_signed_in_devices(ctx: PurgeContext) -> int:
+    """Signed-out devices, and devices not seen since the cutoff (their session is long gone)."""
+    expired = SignedInDevice.objects.filter(
+        Q(ended_at__lt=ctx.cutoff) | Q(ended_at__isnull=True, last_seen_at__lt=ctx.cutoff)
+    )
+    return int(expired.delete()[0])
+
+
+register(
+    RetentionRule(
+        "signed_in_device",
+        _("Angemeldete Geräte (Gerätebezeichnung, Zeiten)"),
+        _("ab der Abmeldung oder der letzten Aktivität"),
+        _purge_signed_in_devices,
+        covers=("accounts.SignedInDevice.label",),
     )
 )
