@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "stadtlage.open311",
     "stadtlage.cleaning",
     "stadtlage.kpi",
+    "stadtlage.evaluation",
     "stadtlage.public",
     "stadtlage.hotspots",
     "stadtlage.home",
