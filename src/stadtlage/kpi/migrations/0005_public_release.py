@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpi', '0003_sealed_periods'),
+        ('kpi', '0004_partner_reason_and_note_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
