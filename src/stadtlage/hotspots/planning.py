@@ -15,9 +15,9 @@ within the time limit the best plan found so far is used and marked as not prove
   starts no earlier than `L − R` — so the place is never left alone longer than `R`;
 - each visit lasts a random whole number of minutes in `[stop_min, stop_max]` (default 10–16);
 - walking time = straight-line distance × detour factor ÷ walking speed;
-- a hot spot is served with all its visits or not at all (its visits share one "active"
-  switch); dropping it costs a penalty that grows with its priority, so the solver leaves out
-  the least important hot spots first, and the plan says why;
+- a hot spot is served with all its visits or not at all (its visits share one "served"
+  switch); serving it is worth more than serving all less important hot spots together, so
+  the solver leaves out the least important hot spots first, and the plan says why;
 - unpredictability: random visit lengths and random noise on the arc costs, both from `seed`,
   so two plans for the same shift differ while respecting the same rules.
 
@@ -170,50 +170,49 @@ def _solve_cp_sat(
     visits = [(h, j) for h in range(len(spots)) for j in range(k)]
     d = [dwell[spots[h].key][j] for h, j in visits]
     m = cp_model.CpModel()
-    served = [m.NewBoolVar(f"served_{h}") for h in range(len(spots))]
-    start = [m.NewIntVar(0, big_l, f"start_{v}") for v in range(len(visits))]
+    served = [m.new_bool_var(f"served_{h}") for h in range(len(spots))]
+    start = [m.new_int_var(0, big_l, f"start_{v}") for v in range(len(visits))]
     noise = rng.integers(0, 60, size=(len(visits), len(visits)))
     arc_costs = []
     assigned: list[list[Any]] = []
     arc_lits: list[dict[tuple[int, int], Any]] = []
     for t, team in enumerate(teams):
         lo, hi = max(0, team.start), min(big_l, team.end)
-        does = [m.NewBoolVar(f"does_{t}_{v}") for v in range(len(visits))]
+        does = [m.new_bool_var(f"does_{t}_{v}") for v in range(len(visits))]
         assigned.append(does)
-        arcs: list[tuple[int, int, Any]] = [(0, 0, m.NewBoolVar(f"idle_{t}"))]
+        arcs: list[tuple[int, int, Any]] = [(0, 0, m.new_bool_var(f"idle_{t}"))]
         arc_lits.append({})
         for v in range(len(visits)):
-            arcs.append((0, v + 1, m.NewBoolVar(f"first_{t}_{v}")))
-            arcs.append((v + 1, 0, m.NewBoolVar(f"last_{t}_{v}")))
-            arcs.append((v + 1, v + 1, does[v].Not()))
-            m.Add(start[v] >= lo).OnlyEnforceIf(does[v])
-            m.Add(start[v] + d[v] <= hi).OnlyEnforceIf(does[v])
+            arcs.append((0, v + 1, m.new_bool_var(f"first_{t}_{v}")))
+            arcs.append((v + 1, 0, m.new_bool_var(f"last_{t}_{v}")))
+            arcs.append((v + 1, v + 1, ~does[v]))
+            m.add(start[v] >= lo).only_enforce_if(does[v])
+            m.add(start[v] + d[v] <= hi).only_enforce_if(does[v])
         for u in range(len(visits)):
             for v in range(len(visits)):
                 if u == v or (visits[u][0] == visits[v][0] and visits[u][1] >= visits[v][1]):
                     continue  # a hot spot's visits keep their order
-                lit = m.NewBoolVar(f"arc_{t}_{u}_{v}")
+                lit = m.new_bool_var(f"arc_{t}_{u}_{v}")
                 arcs.append((u + 1, v + 1, lit))
                 w = int(walk[visits[u][0], visits[v][0]])
-                m.Add(start[v] >= start[u] + d[u] + w).OnlyEnforceIf(lit)
+                m.add(start[v] >= start[u] + d[u] + w).only_enforce_if(lit)
                 arc_costs.append((w * 100 + int(noise[u, v]), lit))
-        m.AddCircuit(arcs)
+        m.add_circuit(arcs)
         for a, b, lit in arcs:
             if a != b or a == 0:
                 arc_lits[t][(a, b)] = lit
     for v, (h, _j) in enumerate(visits):
-        m.Add(sum(does[v] for does in assigned) == served[h])
+        m.add(sum(does[v] for does in assigned) == served[h])
     for h in range(len(spots)):
         first, last = h * k, h * k + k - 1
-        m.Add(start[first] <= r).OnlyEnforceIf(served[h])
-        m.Add(start[last] >= big_l - r).OnlyEnforceIf(served[h])
+        m.add(start[first] <= r).only_enforce_if(served[h])
+        m.add(start[last] >= big_l - r).only_enforce_if(served[h])
         for j in range(k - 1):
             a, b = h * k + j, h * k + j + 1
-            m.Add(start[b] - start[a] <= r).OnlyEnforceIf(served[h])
-            m.Add(start[b] - start[a] >= max(MIN_GAP, d[a])).OnlyEnforceIf(served[h])
-    total_priority = sum(max(s.priority, 0.01) for s in spots)
-    weights = [int(1_000_000 * (1 + 10 * max(s.priority, 0.01) / total_priority)) for s in spots]
-    m.Maximize(
+            m.add(start[b] - start[a] <= r).only_enforce_if(served[h])
+            m.add(start[b] - start[a] >= max(MIN_GAP, d[a])).only_enforce_if(served[h])
+    weights = _weights(spots)
+    m.maximize(
         sum(w * y for w, y in zip(weights, served, strict=True))
         - sum(c * lit for c, lit in arc_costs)
     )
@@ -222,15 +221,15 @@ def _solve_cp_sat(
     solver.parameters.max_time_in_seconds = min(params.time_limit_s, time_limit_s)
     solver.parameters.num_workers = 2
     solver.parameters.random_seed = params.seed % (2**31)
-    status = solver.Solve(m)
+    status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return [], "cp-sat:" + solver.StatusName(status).lower()
+        return [], "cp-sat:" + solver.status_name(status).lower()
     stops: list[Stop] = []
     for t, team in enumerate(teams):
         mine = sorted(
-            (solver.Value(start[v]), v)
+            (solver.value(start[v]), v)
             for v in range(len(visits))
-            if solver.BooleanValue(assigned[t][v])
+            if solver.boolean_value(assigned[t][v])
         )
         previous = -1
         for arrive, v in mine:
@@ -239,14 +238,22 @@ def _solve_cp_sat(
             key = spots[h].key
             stops.append(Stop(team.key, key, j, arrive, arrive + d[v], walk_before))
             previous = h
-    return stops, "cp-sat:" + solver.StatusName(status).lower()
+    return stops, "cp-sat:" + solver.status_name(status).lower()
 
 
-def _value(stops: list[Stop], spots: list[Spot]) -> tuple[float, int]:
-    """How good a plan is: priority of the served hot spots, then less walking."""
+def _weights(spots: list[Spot]) -> list[int]:
+    """Value of serving each hot spot: lexicographic by priority (one more important hot spot
+    outweighs all less important ones together), equal priorities weigh the same."""
+    levels = sorted({s.priority for s in spots})
+    return [1_000_000 * 2 ** levels.index(s.priority) for s in spots]
+
+
+def _value(stops: list[Stop], spots: list[Spot]) -> tuple[int, int]:
+    """How good a plan is: the served hot spots' weights, then less walking."""
     served = {s.spot for s in stops}
+    weights = _weights(spots)
     return (
-        sum(max(s.priority, 0.01) for s in spots if s.key in served),
+        sum(w for w, s in zip(weights, spots, strict=True) if s.key in served),
         -sum(s.walk for s in stops),
     )
 
@@ -267,20 +274,20 @@ def _add_hint(
     index = {s.key: h for h, s in enumerate(spots)}
     done = {index[s.spot] for s in hint}
     for h, y in enumerate(served):
-        m.AddHint(y, h in done)
+        m.add_hint(y, h in done)
     by_visit = {(index[s.spot], s.visit): s for s in hint}
     for v, (h, j) in enumerate(visits):
         stop = by_visit.get((h, j))
-        m.AddHint(start[v], stop.arrive if stop else 0)
+        m.add_hint(start[v], stop.arrive if stop else 0)
     position = {hv: v for v, hv in enumerate(visits)}
     for t, team in enumerate(teams):
         route = [position[(index[s.spot], s.visit)] + 1 for s in hint if s.team == team.key]
         mine = set(route)
         for v in range(len(visits)):
-            m.AddHint(assigned[t][v], v + 1 in mine)
+            m.add_hint(assigned[t][v], v + 1 in mine)
         chosen = set(zip([0, *route], [*route, 0], strict=True)) if route else {(0, 0)}
         for pair, lit in arc_lits[t].items():
-            m.AddHint(lit, pair in chosen)
+            m.add_hint(lit, pair in chosen)
 
 
 def _greedy(
@@ -444,7 +451,7 @@ def check_plan(plan: Plan, spots: list[Spot], teams: list[Team], params: Params)
             problems.append(f"{spot.key}: first visit after {starts[0]} min")
         if big_l - starts[-1] > r:
             problems.append(f"{spot.key}: alone for {big_l - starts[-1]} min at the end")
-        for a, b in itertools.pairwise(starts):
-            if b - a > r:
-                problems.append(f"{spot.key}: {b - a} min between visits")
+        for first, second in itertools.pairwise(starts):
+            if second - first > r:
+                problems.append(f"{spot.key}: {second - first} min between visits")
     return problems

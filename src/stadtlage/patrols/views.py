@@ -38,6 +38,7 @@ SHELL_ASSETS = (
     "field/store.js",
     "field/sync.js",
     "field/app.js",
+    "hotspots/field-plan.js",
     "field/manifest.webmanifest",
     "field/icon.svg",
     "vendor/leaflet/leaflet.js",
