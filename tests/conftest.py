@@ -45,6 +45,15 @@ def _site_language() -> Iterator[None]:
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_only_where_tested(request: pytest.FixtureRequest, settings: Any) -> None:
+    """The second factor is enforced in production and demo without a switch. Tests of other
+    features sign in with the password (or force_login) alone; tests marked `two_factor`
+    run with it enforced, among them one that walks every URL pattern (tests/accounts)."""
+    if request.node.get_closest_marker("two_factor") is None:
+        settings.TWO_FACTOR_ENFORCED = False
+
+
 @pytest.fixture
 def login_as(client: Client) -> Any:
     """Log the test client in as a fresh user holding `role`."""

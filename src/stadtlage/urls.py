@@ -10,6 +10,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("stadtlage.home.urls")),
     path("konto/", include("stadtlage.accounts.urls")),
+    path("konto/webauthn/", include("django_otp_webauthn.urls")),
     path("orte/", include("stadtlage.places.urls")),
     path("protokoll/", include("stadtlage.audit.urls")),
     path("sonderstab/", include("stadtlage.taskforce.urls")),

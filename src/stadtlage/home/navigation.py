@@ -25,6 +25,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Meldungen"), "reports:queue", Section.QUEUE),
     NavEntry(_("Schicht"), "patrols:shift_overview", Section.SHIFT),
     NavEntry(_("Streifenpläne"), "hotspots:plan_list", Section.SHIFT),
+    NavEntry(_("Geräte"), "accounts:team_devices", Section.SHIFT),
     NavEntry(_("Kennzahlen"), "kpi:lagebild", Section.FIGURES),
     NavEntry(_("Brennpunkte"), "hotspots:map", Section.FIGURES),
     NavEntry(_("Partner-Kennzahlen"), "kpi:partner_list", Section.PARTNER_FIGURES),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
 from shapely.geometry import shape
 
 from stadtlage.accounts.models import Role
@@ -26,6 +27,7 @@ from stadtlage.patrols.models import (
     Observation,
     ObservationCategory,
     Patrol,
+    PatrolStatus,
     PositionSample,
     PresenceInterval,
     PresenceSource,
@@ -96,6 +98,9 @@ class SyncContext:
     patrols: dict[uuid.UUID, PatrolInfo]
     observations: dict[uuid.UUID, ObservationRef] = field(default_factory=dict)
     _cleaning_org: Organisation | None = None
+    # Observations without a patrol: their time span, and the sender's patrols within it.
+    _unassigned_span: tuple[datetime, datetime] | None = None
+    _on_duty: list[tuple[datetime, datetime | None]] | None = None
 
     @classmethod
     def load(cls, actor: Any, records: list[WireRecord]) -> SyncContext:
@@ -129,7 +134,15 @@ class SyncContext:
             for area in Area.objects.filter(slug__in=place_slugs, is_active=True):
                 point = shape(area.geometry).representative_point()
                 places[area.slug] = PlaceInfo(area.pk, area.name, point.y, point.x)
-        return cls(actor, categories, measure_types, places, patrols)
+        unassigned = [
+            r.parsed.occurred_at
+            for r in records
+            if isinstance(r.parsed, ObservationIn) and r.parsed.patrol is None
+        ]
+        ctx = cls(actor, categories, measure_types, places, patrols)
+        if unassigned:
+            ctx._unassigned_span = (min(unassigned), max(unassigned))
+        return ctx
 
     def load_observations(self, ids: set[uuid.UUID]) -> None:
         missing = ids - set(self.observations)
@@ -160,6 +173,33 @@ class SyncContext:
             self._cleaning_org = utilities[0] if len(utilities) == 1 else None
         return self._cleaning_org
 
+    def on_patrol_at(self, moment: datetime) -> bool:
+        """Was the sender on a started patrol (as a member) at `moment`?
+
+        Such a record must name its patrol: an app that lost the choice (issue 10) must not
+        file the observation as one without a patrol.
+        """
+        if self._on_duty is None:
+            actor_id = getattr(self.actor, "pk", None)
+            first, last = self._unassigned_span or (moment, moment)
+            self._on_duty = (
+                [
+                    (start, end)
+                    for start, end in Patrol.objects.filter(
+                        members=actor_id, started_at__isnull=False, started_at__lte=last
+                    )
+                    .exclude(status=PatrolStatus.PLANNED)
+                    .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first))
+                    .values_list("started_at", "ended_at")
+                    if start is not None
+                ]
+                if actor_id is not None
+                else []
+            )
+        return any(
+            start <= moment and (end is None or moment <= end) for start, end in self._on_duty
+        )
+
     def patrol_for(self, ref: uuid.UUID | None) -> PatrolInfo | None:
         if ref is None:
             return None
@@ -184,6 +224,12 @@ def check_observation(ctx: SyncContext, data: ObservationIn, record_id: uuid.UUI
             "persons_count", "Für diese Feststellungsart wird keine Personenzahl erfasst."
         )
     patrol = ctx.patrol_for(data.patrol)
+    if patrol is None and ctx.on_patrol_at(data.occurred_at):
+        raise _invalid(
+            "patrol",
+            "Sie waren zu diesem Zeitpunkt auf Streife: bitte die Streife angeben "
+            "(in der App „Meine Streife“ wählen).",
+        )
     lat, lon, place_name = data.lat, data.lon, ""
     if data.location_source == LocationSource.PLACE:
         place = ctx.places.get(data.place)

@@ -2,7 +2,8 @@
 
 * ``partner``: aggregated figures submitted by partner organisations (revisions, provenance).
 * ``indicator``: indicator definitions as versioned data, goals and milestones.
-* ``series``: the computed series per indicator (a cache the dashboards render from).
+* ``series``: the computed series per indicator (a cache the dashboards render from) and the
+  sealed closed periods that outlive their deleted raw records.
 """
 
 from stadtlage.kpi.models.indicator import (
@@ -24,7 +25,7 @@ from stadtlage.kpi.models.partner import (
     Period,
     SubmissionChannel,
 )
-from stadtlage.kpi.models.series import IndicatorSeries
+from stadtlage.kpi.models.series import IndicatorSeries, SealedPeriod
 
 __all__ = [
     "Aggregation",
@@ -41,6 +42,7 @@ __all__ = [
     "PartnerValue",
     "Period",
     "Quantity",
+    "SealedPeriod",
     "Source",
     "SubmissionChannel",
 ]

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
-from stadtlage.demo.accounts import create_demo_accounts
+from stadtlage.demo.accounts import create_demo_accounts, enrol_demo_second_factors
 from stadtlage.demo.baseline import load_baseline
 from stadtlage.demo.generator import DEFAULT_SEED, generate
 from stadtlage.demo.output import logins_table
@@ -86,6 +86,7 @@ class Command(BaseCommand):
             raise CommandError("--events muss eine positive Zahl sein.")
         if options["if_empty"] and (Observation.objects.exists() or Organisation.objects.exists()):
             self.stdout.write("Es gibt bereits Daten – die Demo-Stadt wird nicht geladen.")
+            enrol_demo_second_factors()  # demo databases from before the second factor
             call_command("demo_logins", stdout=self.stdout)
             return
         if Observation.objects.exists():
