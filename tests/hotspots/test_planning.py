@@ -29,7 +29,7 @@ def test_visits_needed_leaves_room_for_the_first_visit() -> None:
 
 
 def test_two_teams_eight_hot_spots_eight_hours_all_served_within_the_rules() -> None:
-    spots = city(8)
+    spots = city(8, spread=400)  # inner-city distances: up to ~1 km apart
     teams = [P.Team("A", 0, 480), P.Team("B", 0, 480)]
     params = P.Params(shift_minutes=480, seed=7, time_limit_s=4)
     plan = P.solve(spots, teams, params)
