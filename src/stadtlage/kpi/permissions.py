@@ -87,3 +87,19 @@ def can_submit_partner_value(user: Any, series: PartnerSeries) -> bool:
     if not can_access_section(user, Section.PARTNER_FIGURES) or not series.is_active:
         return False
     return user.has_role(R.ANALYST) or series.organisation_id in _organisation_ids(user)
+
+
+def can_review_partner_notes(user: Any, series: PartnerSeries) -> bool:
+    """The Lagezentrum's analysts release partners' notes to the other readers."""
+    return can_access_section(user, Section.PARTNER_FIGURES) and user.has_role(R.ANALYST)
+
+
+def can_read_partner_note(user: Any, value: Any) -> bool:
+    """A note is visible to its submitter and the reviewers, and to others once released."""
+    if not value.note:
+        return False
+    if value.note_review == "approved":
+        return True
+    return value.submitted_by_id == getattr(user, "pk", None) or can_review_partner_notes(
+        user, value.series
+    )

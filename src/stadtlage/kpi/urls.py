@@ -16,6 +16,11 @@ urlpatterns = [
     path("partner/", partner_views.partner_overview, name="partner_list"),
     path("partner/upload/", partner_views.partner_upload, name="partner_upload"),
     path("partner/<slug:code>/", partner_views.partner_series_detail, name="partner_series"),
+    path(
+        "partner/werte/<int:pk>/bemerkung/",
+        partner_views.partner_note_review,
+        name="partner_note_review",
+    ),
     path("api/partner-werte/", partner_views.partner_api_values, name="partner_api"),
     path("api/probleme/", partner_views.problem_types, name="problems"),
 ]
