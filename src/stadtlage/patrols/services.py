@@ -37,6 +37,7 @@ from stadtlage.patrols.models import (
 from stadtlage.patrols.wire import FUTURE_TOLERANCE
 from stadtlage.places.models import Area
 from stadtlage.places.selectors import area_index
+from stadtlage.privacy.screening import clean_short_text
 
 # The one transition map of the patrol workflow; `patrol_transition` enforces it.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -138,6 +139,7 @@ def patrol_transition(
     note: str = "",
 ) -> PatrolEvent:
     """Move a patrol along TRANSITIONS; records the event and the audit row, derives presence."""
+    note = clean_short_text(note, field="note", label="Bemerkung", max_length=200)
     now = timezone.now()
     at = at or now
     with transaction.atomic():
@@ -172,7 +174,7 @@ def patrol_transition(
             to_status=to_status,
             at=at,
             actor=actor,
-            note=note[:200],
+            note=note,
             content_hash=content_hash,
         )
         audit_record(
@@ -197,7 +199,9 @@ def presence_rebuild_for(*, patrol_ids: Iterable[int]) -> int:
     """Derive GPS presence intervals of finished patrols from their kept tracks."""
     created = 0
     index = area_index()
-    for patrol in Patrol.objects.filter(pk__in=list(patrol_ids)):
+    patrol_ids = list(patrol_ids)
+    _hotspot_dosage_rebuild(patrol_ids)
+    for patrol in Patrol.objects.filter(pk__in=patrol_ids):
         samples = [
             presence.Sample(at, lat, lon, acc)
             for at, lat, lon, acc in PositionSample.objects.filter(patrol=patrol).values_list(
@@ -224,6 +228,14 @@ def presence_rebuild_for(*, patrol_ids: Iterable[int]) -> int:
         )
         created += len(intervals)
     return created
+
+
+def _hotspot_dosage_rebuild(patrol_ids: list[int]) -> None:
+    """Time at the hot spots of patrol plans, from the same tracks (docs/hotspots.md)."""
+    from stadtlage.hotspots import dosage
+
+    dosage.track_visits_rebuild_for(patrol_ids=patrol_ids)
+    dosage.stops_refresh(patrol_ids=patrol_ids)
 
 
 # --- One record through the sync protocol -----------------------------------------------
