@@ -21,7 +21,15 @@ from shapely.geometry import shape
 from stadtlage.analysis.hotspots import Bounds, cell_centres, grid_shape
 from stadtlage.cleaning.models import CleaningKind, CleaningTask
 from stadtlage.organisations.models import DataDomain
-from stadtlage.patrols.models import Measure, MeasureType, Observation, ObservationCategory
+from stadtlage.patrols.models import (
+    Measure,
+    MeasureType,
+    Observation,
+    ObservationCategory,
+    Patrol,
+    PatrolStatus,
+)
+from stadtlage.patrols.selectors import day_bounds
 from stadtlage.places.models import AddressKind, AddressPoint, Area
 from stadtlage.places.selectors import area_index
 from stadtlage.reports.models import Report, ReportStatus, ServiceCategory
@@ -243,3 +251,17 @@ def area_names(g: Gazetteer, x: float, y: float) -> list[str]:
         for name, geom in zip(g.area_names, g.area_geoms, strict=True)
         if shapely.contains_xy(geom, x, y)
     ]
+
+
+# --- Patrol plans -------------------------------------------------------------------------
+
+
+def patrols_for_planning(day: Any) -> Any:
+    """Patrols of a day that a plan may use (not finished), with their members."""
+    start, end = day_bounds(day)
+    return (
+        Patrol.objects.filter(planned_start__lt=end, planned_end__gt=start)
+        .exclude(status=PatrolStatus.FINISHED)
+        .prefetch_related("members")
+        .order_by("planned_start", "pk")
+    )
