@@ -264,3 +264,28 @@ def test_stored_plans_keep_the_rules(client: Client, shift: dict[str, Any]) -> N
         plan.visits_per_hotspot,
     )
     assert check_plan(stored, spots, teams, Params(shift_minutes=360)) == []
+
+
+def test_shift_report_shows_planned_against_delivered(
+    client: Client, shift: dict[str, Any]
+) -> None:
+    plan = published_plan(client, shift)
+    patrol = shift["patrols"][0]
+    stop = PlanStop.objects.filter(patrol=patrol).order_by("sequence").first()
+    assert stop is not None
+    PresenceInterval.objects.create(
+        patrol=patrol,
+        area=stop.hotspot.area,
+        uuid=stop.checkin_uuid,
+        started_at=stop.arrive_at,
+        ended_at=stop.arrive_at + timedelta(minutes=7),
+        minutes=7,
+        source=PresenceSource.CHECKIN,
+    )
+    html = client.get(f"/streife/{patrol.uuid}/bericht/").content.decode()
+    assert "Dosis an Brennpunkten (Streifenplan)" in html
+    assert f'data-dosage="{stop.hotspot.name}"' in html
+    row = html.split(f'data-dosage="{stop.hotspot.name}"')[1].split("</tr>")[0]
+    assert "<td>7</td>" in row  # delivered minutes of the checked-in stop
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PUBLISHED

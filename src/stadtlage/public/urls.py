@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stadtlage.public import feeds, views
+from stadtlage.public import feeds, legal, views
 
 app_name = "public"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("gebiete/", views.area_list, name="areas"),
     path("gebiete/<slug:slug>/", views.area_detail, name="area"),
     path("aktuelles.atom", feeds.PublicChangesFeed(), name="feed"),
+    path("impressum/", legal.imprint, name="imprint"),
+    path("datenschutz/", legal.privacy, name="privacy"),
+    path("barrierefreiheit/", legal.accessibility, name="accessibility"),
 ]
