@@ -55,7 +55,10 @@ typecheck: install
 	STADTLAGE_DEMO=1 $(BIN)/mypy
 
 $(AXE):
-	@command -v npm >/dev/null || { echo "npm fehlt (für axe-core in den Browsertests): apt-get install -y npm"; exit 1; }
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "npm fehlt (für axe-core in den Browsertests): sudo apt-get install -y npm"; exit 1; fi; \
+	fi
 	npm install --silent --no-audit --no-fund --no-save --prefix $(TEST_TOOLS) axe-core@$(AXE_VERSION)
 
 axe: $(AXE)
