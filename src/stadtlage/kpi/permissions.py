@@ -57,6 +57,16 @@ def can_manage_goals(user: Any, indicator: Indicator) -> bool:
     )
 
 
+def can_propose_public(user: Any, indicator: Indicator) -> bool:
+    """Proposing a figure for the public Lagebild: analysts."""
+    return can_view_figures(user) and user.has_role(R.ANALYST)
+
+
+def can_confirm_public(user: Any, indicator: Indicator) -> bool:
+    """Confirming (a second person) or withdrawing: analysts and the Sonderstab lead."""
+    return can_view_figures(user) and user.has_role(R.ANALYST, R.TASKFORCE_LEAD)
+
+
 def can_export_figures(user: Any) -> bool:
     return can_view_figures(user)
 

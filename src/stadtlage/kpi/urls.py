@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stadtlage.kpi import partner_views, views
+from stadtlage.kpi import partner_views, publication_views, views
 
 app_name = "kpi"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
     path("k/<slug:code>/bearbeiten/", views.indicator_edit, name="indicator_edit"),
     path("k/<slug:code>/export.<str:fmt>", views.indicator_export, name="indicator_export"),
     path("k/<slug:code>/ziele/", views.goal_create, name="goal_create"),
+    path(
+        "k/<slug:code>/oeffentlich/<slug:action>/",
+        publication_views.indicator_publication,
+        name="indicator_publication",
+    ),
     path("ziele/<int:goal_id>/meilensteine/", views.milestone_create, name="milestone_create"),
     path("umklassifizierungen/", views.reclassification_report, name="reclassifications"),
     path("partner/", partner_views.partner_overview, name="partner_list"),
