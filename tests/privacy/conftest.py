@@ -16,10 +16,13 @@ from stadtlage.demo.accounts import create_demo_accounts
 from stadtlage.demo.baseline import load_baseline
 from stadtlage.demo.generator import generate
 from stadtlage.evaluation.seed import load_demo_evaluations
+from stadtlage.hotspots import services as hotspots
+from stadtlage.hotspots.models import PatrolPlan
 from stadtlage.kpi.compute import recompute_all
 from stadtlage.kpi.models import PartnerValue
 from stadtlage.organisations.models import DataDomain, Organisation
 from stadtlage.patrols.models import Observation, ObservationPhoto, SyncConflict
+from stadtlage.patrols.services import patrol_create
 from stadtlage.taskforce import services as taskforce
 from stadtlage.taskforce.seed import load_demo_taskforce
 
@@ -49,6 +52,28 @@ def _everyone(organisations: list[Organisation]) -> User:
     return user
 
 
+def _draft_plan() -> PatrolPlan:
+    """A shift lead's draft patrol plan for the last shift of the scenario."""
+    lead = User.objects.get(username="schichtleitung")
+    patrol = patrol_create(
+        planned_start=NOW,
+        planned_end=NOW + dt.timedelta(hours=4),
+        members=list(User.objects.filter(username__in=["kod", "polizei"])),
+        planned_areas=[],
+        actor=lead,
+    )
+    return hotspots.plan_create(
+        shift_start=patrol.planned_start,
+        shift_end=patrol.planned_end,
+        patrols=[patrol],
+        hotspots=[hotspots.HotspotInput("Westenhellweg", 51.5137, 7.4605)],
+        params=hotspots.PlanParams(),
+        actor=lead,
+        seed=1,
+        time_limit_s=1.0,
+    )
+
+
 @pytest.fixture(scope="module")
 def world(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
@@ -69,6 +94,7 @@ def world(
             load_demo_taskforce(now=NOW)
             load_demo_evaluations(now=NOW)
             recompute_all(today=UNTIL)
+            plan = _draft_plan()
             user = _everyone(list(Organisation.objects.all()))
             requested = taskforce.mayor_report_request(
                 period="month",
@@ -103,6 +129,7 @@ def world(
                 "photo": photo,
                 "conflict": conflict,
                 "partner_value": value,
+                "plan": plan,
             }
         finally:
             transaction.set_rollback(True)

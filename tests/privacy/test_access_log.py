@@ -112,6 +112,7 @@ def _arguments(world: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "reports:detail": {"report_id": report.pk},
         "reports:queue_detail": {"report_id": report.pk},
         "places:area_edit": {"slug": "westenhellweg"},
+        "hotspots:plan_detail": {"plan_id": world["plan"].uuid},
     }
 
 

@@ -52,6 +52,7 @@ register(
         "kpi:indicator_export": logged("kpi.indicator", action=Action.EXPORT),
         "kpi:goal_create": no_records("Ziel anlegen (Änderung im Protokoll)"),
         "kpi:milestone_create": no_records("Meilenstein anlegen (Änderung im Protokoll)"),
+        "kpi:indicator_publication": no_records("Freigabe einer Kennzahl (Änderung im Protokoll)"),
         "kpi:reclassifications": logged("kpi.reclassifications"),
         "kpi:partner_list": logged("kpi.partnerseries"),
         "kpi:partner_upload": logged("kpi.partnervalue"),

@@ -32,6 +32,8 @@ register(
         "taskforce:milestone_add": REC,
         "taskforce:milestone_remove": REC,
         "taskforce:milestone_status": logged("taskforce.milestone"),
+        "taskforce:public_summary": REC,
+        "taskforce:public_summary_approve": REC,
         "taskforce:meeting_list": MEETING,
         "taskforce:meetings_plan": MEETING,
         "taskforce:meeting_create": no_records("leeres Formular"),
