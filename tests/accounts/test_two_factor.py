@@ -231,6 +231,7 @@ SIGN_IN_STEPS = (
     "/konto/zweiter-faktor/",
     "/konto/zweiter-faktor/einrichten/",
     "/konto/webauthn/",
+    "/konto/sso/",
     "/i18n/",
     "/jsi18n/",
     "/sw.js",
