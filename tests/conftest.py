@@ -34,6 +34,12 @@ def _empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _public_cache_dir(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Built public exports go to a temporary folder, never into the worktree's var/."""
+    settings.PUBLIC_CACHE_DIR = tmp_path_factory.mktemp("public-cache")
+
+
+@pytest.fixture(autouse=True)
 def _site_language() -> Iterator[None]:
     """Every test starts in the site's language (German).
 

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "stadtlage.open311",
     "stadtlage.cleaning",
     "stadtlage.kpi",
+    "stadtlage.evaluation",
+    "stadtlage.public",
     "stadtlage.hotspots",
     "stadtlage.home",
     "stadtlage.demo",
@@ -122,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "stadtlage.home.context_processors.navigation",
+                "stadtlage.public.context_processors.disclosure",
             ],
         },
     },
@@ -320,8 +323,36 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap-Mitwirkende")
 # Map tiles the field app keeps for offline use (only tiles seen online; 0 = none).
 FIELD_TILE_CACHE_MAX = int(os.environ.get("FIELD_TILE_CACHE_MAX", "2000"))
+# Longest note to a partner value (screened, redacted and reviewed; docs/datenschutz.md).
+PARTNER_NOTE_MAX_CHARS = int(os.environ.get("PARTNER_NOTE_MAX_CHARS", "140"))
 # Public statistics suppress counts below this threshold (DOMAIN.md §4).
 PUBLIC_MIN_COUNT = int(os.environ.get("STADTLAGE_PUBLIC_MIN_COUNT", "5"))
+# --- Public face (stadtlage.public; docs/oeffentlichkeit.md) ---------------------------------
+# Person-related reports are published in grid cells of this size (EPSG:25832, metres).
+PUBLIC_CELL_METRES = int(os.environ.get("STADTLAGE_PUBLIC_CELL_METRES", "250"))
+# Seconds a public map answer, export or open-data file may come from the cache (0 = off); a
+# write invalidates at once in its own process and, with a shared cache, everywhere.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+# Expensive anonymous requests (an export or map section that must be built, not cached) per
+# client address and hour.
+PUBLIC_EXPORT_LIMIT_PER_HOUR = int(os.environ.get("PUBLIC_EXPORT_LIMIT_PER_HOUR", "30"))
+PUBLIC_MAP_LIMIT_PER_HOUR = int(os.environ.get("PUBLIC_MAP_LIMIT_PER_HOUR", "600"))
+# Where built exports are kept (files; bounded, pruned oldest first).
+PUBLIC_CACHE_DIR = Path(os.environ.get("PUBLIC_CACHE_DIR", VAR_DIR / "cache" / "public"))
+# Legal pages (Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit).
+PUBLIC_OPERATOR = os.environ.get(
+    "PUBLIC_OPERATOR", "Stadt Dortmund – Der Oberbürgermeister, Friedensplatz 1, 44135 Dortmund"
+)
+PUBLIC_CONTACT_EMAIL = os.environ.get("PUBLIC_CONTACT_EMAIL", "kontakt@stadtlage.invalid")
+PUBLIC_CONTACT_PHONE = os.environ.get("PUBLIC_CONTACT_PHONE", "")
+PUBLIC_EDITOR = os.environ.get(
+    "PUBLIC_EDITOR", "Kommunales Lagezentrum, Sonderstab „Ordnung und Stadtleben“"
+)
+PUBLIC_DPO_CONTACT = os.environ.get(
+    "PUBLIC_DPO_CONTACT",
+    "Behördliche Datenschutzbeauftragte der Stadt Dortmund, Friedensplatz 1, 44135 Dortmund",
+)
+PUBLIC_ACCESSIBILITY_EMAIL = os.environ.get("PUBLIC_ACCESSIBILITY_EMAIL", PUBLIC_CONTACT_EMAIL)
 
 
 def env_days(name: str, default: int) -> int:

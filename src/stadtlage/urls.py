@@ -15,6 +15,7 @@ urlpatterns = [
     path("protokoll/", include("stadtlage.audit.urls")),
     path("sonderstab/", include("stadtlage.taskforce.urls")),
     path("kennzahlen/", include("stadtlage.kpi.urls")),
+    path("evaluationen/", include("stadtlage.evaluation.urls")),
     path("streife/", include("stadtlage.patrols.urls")),
     path("brennpunkte/", include("stadtlage.hotspots.urls")),
     path("sw.js", service_worker, name="service_worker"),

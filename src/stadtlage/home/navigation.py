@@ -26,6 +26,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Schicht"), "patrols:shift_overview", Section.SHIFT),
     NavEntry(_("Geräte"), "accounts:team_devices", Section.SHIFT),
     NavEntry(_("Kennzahlen"), "kpi:lagebild", Section.FIGURES),
+    NavEntry(_("Evaluationen"), "evaluation:list", Section.FIGURES),
     NavEntry(_("Brennpunkte"), "hotspots:map", Section.FIGURES),
     NavEntry(_("Partner-Kennzahlen"), "kpi:partner_list", Section.PARTNER_FIGURES),
     NavEntry(_("Sonderstab"), "taskforce:index", Section.TASKFORCE),

@@ -37,6 +37,7 @@ from stadtlage.patrols.models import (
 from stadtlage.patrols.wire import FUTURE_TOLERANCE
 from stadtlage.places.models import Area
 from stadtlage.places.selectors import area_index
+from stadtlage.privacy.screening import clean_short_text
 
 # The one transition map of the patrol workflow; `patrol_transition` enforces it.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -138,6 +139,7 @@ def patrol_transition(
     note: str = "",
 ) -> PatrolEvent:
     """Move a patrol along TRANSITIONS; records the event and the audit row, derives presence."""
+    note = clean_short_text(note, field="note", label="Bemerkung", max_length=200)
     now = timezone.now()
     at = at or now
     with transaction.atomic():
@@ -172,7 +174,7 @@ def patrol_transition(
             to_status=to_status,
             at=at,
             actor=actor,
-            note=note[:200],
+            note=note,
             content_hash=content_hash,
         )
         audit_record(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from shapely.geometry import shape
 
@@ -42,9 +43,11 @@ from stadtlage.patrols.wire import (
     WireRecord,
 )
 from stadtlage.places.models import Area
+from stadtlage.privacy.screening import clean_short_text
 
 # OWiG § 56: a Verwarnungsgeld is 5 to 55 euros, whatever a catalogue says.
 OWIG_MIN_EUR = 5
+CLEANING_WHAT_MAX = 200  # as the field app's input and the wire format
 OWIG_MAX_EUR = 55
 # A Bußgeldstelle case number: letters, digits and separators, with at least one digit; no names.
 CASE_NUMBER_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9./\- ]{2,39}$")
@@ -314,6 +317,16 @@ def _check_details(data: MeasureIn, mtype: MeasureType) -> None:
         raise _invalid("cleaning_kind", "Diese Maßnahme erzeugt keinen Reinigungsauftrag.")
 
 
+def _cleaning_what(text: str) -> str:
+    """What the crew is to remove: things, not people (DOMAIN.md §4); contact data masked."""
+    try:
+        return clean_short_text(
+            text, field="cleaning_what", label="Reinigung: was", max_length=CLEANING_WHAT_MAX
+        )
+    except ValidationError as exc:
+        raise _invalid("cleaning_what", exc.message_dict["cleaning_what"][0]) from exc
+
+
 def check_measure(ctx: SyncContext, data: MeasureIn, record_id: uuid.UUID) -> Measure:
     mtype = ctx.measure_types.get(data.measure_type)
     if mtype is None:
@@ -349,7 +362,7 @@ def check_measure(ctx: SyncContext, data: MeasureIn, record_id: uuid.UUID) -> Me
         case_number=data.case_number,
         referral_service=data.referral_service,
         cleaning_kind=data.cleaning_kind,
-        cleaning_what=data.cleaning_what,
+        cleaning_what=_cleaning_what(data.cleaning_what),
         syringes_count=data.syringes_count,
         recorded_by=ctx.actor,
         data_domain=permissions.recording_domain(ctx.actor),

@@ -19,7 +19,9 @@ from stadtlage.kpi.models.indicator import (
     Source,
 )
 from stadtlage.kpi.models.partner import (
+    NoteReview,
     PartnerApiToken,
+    PartnerReason,
     PartnerSeries,
     PartnerValue,
     Period,
@@ -37,7 +39,9 @@ __all__ = [
     "IndicatorSeries",
     "IndicatorVersion",
     "Milestone",
+    "NoteReview",
     "PartnerApiToken",
+    "PartnerReason",
     "PartnerSeries",
     "PartnerValue",
     "Period",
