@@ -24,6 +24,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Streife"), "patrols:field_app", Section.FIELD),
     NavEntry(_("Meldungen"), "reports:queue", Section.QUEUE),
     NavEntry(_("Schicht"), "patrols:shift_overview", Section.SHIFT),
+    NavEntry(_("Streifenpläne"), "hotspots:plan_list", Section.SHIFT),
     NavEntry(_("Geräte"), "accounts:team_devices", Section.SHIFT),
     NavEntry(_("Kennzahlen"), "kpi:lagebild", Section.FIGURES),
     NavEntry(_("Evaluationen"), "evaluation:list", Section.FIGURES),

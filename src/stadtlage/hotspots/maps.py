@@ -318,3 +318,64 @@ def geojson(result: HotspotMap) -> dict[str, Any]:
             "crs_note": "WGS84; Zellen im Raster EPSG:25832",
         },
     }
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A hot spot proposed for a patrol plan: a cluster of adjacent hot cells."""
+
+    name: str
+    lat: float
+    lon: float
+    priority: float  # strongest z (Gi*) or density rank (KDE) in the cluster
+    cells: int
+    events: int
+
+
+def propose_hotspots(
+    result: HotspotMap, *, limit: int = 8, minimum: int = 2, separation: float = 250.0
+) -> list[Proposal]:
+    """The strongest hot cells (class ≥ `minimum`) at least `separation` metres apart, each
+    as one place: the event-weighted centre of it and its hot neighbours (queen)."""
+    hot = [c for c in result.cells if c.klass >= minimum]
+    if not hot or result.region is None:
+        return []
+
+    def strength(c: Cell) -> float:
+        return c.z if c.z is not None else (c.density or 0.0)
+
+    by_position = {(c.row, c.col): c for c in hot}
+    chosen: list[Cell] = []
+    for cell in sorted(hot, key=lambda c: (-strength(c), -c.count)):
+        if all(math.hypot(cell.x - o.x, cell.y - o.y) >= separation for o in chosen):
+            chosen.append(cell)
+        if len(chosen) == limit:
+            break
+    name_cells(chosen)
+    proposals = []
+    used: dict[str, int] = {}
+    for peak in chosen:
+        members = [
+            by_position[(peak.row + dr, peak.col + dc)]
+            for dr in (-1, 0, 1)
+            for dc in (-1, 0, 1)
+            if (peak.row + dr, peak.col + dc) in by_position
+        ]
+        weights = [max(c.count, 1) for c in members]
+        x = float(np.average([c.x for c in members], weights=weights))
+        y = float(np.average([c.y for c in members], weights=weights))
+        lon, lat = selectors.to_wgs84([x], [y])
+        base = peak.place or (peak.areas[-1] if peak.areas else "Brennpunkt")
+        used[base] = used.get(base, 0) + 1
+        name = base if used[base] == 1 else f"{base} ({used[base]})"
+        proposals.append(
+            Proposal(
+                name=name,
+                lat=round(float(lat[0]), 6),
+                lon=round(float(lon[0]), 6),
+                priority=round(strength(peak), 2),
+                cells=len(members),
+                events=int(sum(c.count for c in members)),
+            )
+        )
+    return proposals

@@ -21,7 +21,15 @@ from shapely.geometry import shape
 from stadtlage.analysis.hotspots import Bounds, cell_centres, grid_shape
 from stadtlage.cleaning.models import CleaningKind, CleaningTask
 from stadtlage.organisations.models import DataDomain
-from stadtlage.patrols.models import Measure, MeasureType, Observation, ObservationCategory
+from stadtlage.patrols.models import (
+    Measure,
+    MeasureType,
+    Observation,
+    ObservationCategory,
+    Patrol,
+    PatrolStatus,
+)
+from stadtlage.patrols.selectors import day_bounds
 from stadtlage.places.models import AddressKind, AddressPoint, Area
 from stadtlage.places.selectors import area_index
 from stadtlage.reports.models import Report, ReportStatus, ServiceCategory
@@ -173,7 +181,7 @@ def study_region(cell: float) -> Region | None:
         return cached[1]
     if not index.geometries:
         return None
-    union = shapely.union_all([shapely.transform(g, _project) for g in index.geometries])
+    union = shapely.union_all([shapely.transform(g, project_coords) for g in index.geometries])
     xmin, ymin, xmax, ymax = union.bounds
     bounds = (
         float(np.floor(xmin / cell) * cell),
@@ -189,7 +197,7 @@ def study_region(cell: float) -> Region | None:
     return region
 
 
-def _project(coords: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+def project_coords(coords: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     x, y = to_metric(coords[:, 0], coords[:, 1])
     return np.column_stack([x, y])
 
@@ -214,7 +222,7 @@ def gazetteer() -> Gazetteer:
     )
     x, y = to_metric([p[3] for p in points], [p[4] for p in points])
     areas = list(Area.objects.filter(is_active=True).order_by("kind", "name"))
-    geoms = [shapely.transform(shape(a.geometry), _project) for a in areas]
+    geoms = [shapely.transform(shape(a.geometry), project_coords) for a in areas]
     return Gazetteer(
         names=[p[1] if p[0] == AddressKind.PLACE else p[2] for p in points],
         kinds=[p[0] for p in points],
@@ -243,3 +251,17 @@ def area_names(g: Gazetteer, x: float, y: float) -> list[str]:
         for name, geom in zip(g.area_names, g.area_geoms, strict=True)
         if shapely.contains_xy(geom, x, y)
     ]
+
+
+# --- Patrol plans -------------------------------------------------------------------------
+
+
+def patrols_for_planning(day: Any) -> Any:
+    """Patrols of a day that a plan may use (not finished), with their members."""
+    start, end = day_bounds(day)
+    return (
+        Patrol.objects.filter(planned_start__lt=end, planned_end__gt=start)
+        .exclude(status=PatrolStatus.FINISHED)
+        .prefetch_related("members")
+        .order_by("planned_start", "pk")
+    )

@@ -199,7 +199,9 @@ def presence_rebuild_for(*, patrol_ids: Iterable[int]) -> int:
     """Derive GPS presence intervals of finished patrols from their kept tracks."""
     created = 0
     index = area_index()
-    for patrol in Patrol.objects.filter(pk__in=list(patrol_ids)):
+    patrol_ids = list(patrol_ids)
+    _hotspot_dosage_rebuild(patrol_ids)
+    for patrol in Patrol.objects.filter(pk__in=patrol_ids):
         samples = [
             presence.Sample(at, lat, lon, acc)
             for at, lat, lon, acc in PositionSample.objects.filter(patrol=patrol).values_list(
@@ -226,6 +228,14 @@ def presence_rebuild_for(*, patrol_ids: Iterable[int]) -> int:
         )
         created += len(intervals)
     return created
+
+
+def _hotspot_dosage_rebuild(patrol_ids: list[int]) -> None:
+    """Time at the hot spots of patrol plans, from the same tracks (docs/hotspots.md)."""
+    from stadtlage.hotspots import dosage
+
+    dosage.track_visits_rebuild_for(patrol_ids=patrol_ids)
+    dosage.stops_refresh(patrol_ids=patrol_ids)
 
 
 # --- One record through the sync protocol -----------------------------------------------

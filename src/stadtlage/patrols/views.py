@@ -40,6 +40,7 @@ SHELL_ASSETS = (
     "field/patrol.js",
     "field/outbox.js",
     "field/app.js",
+    "hotspots/field-plan.js",
     "field/manifest.webmanifest",
     "field/icon.svg",
     "vendor/leaflet/leaflet.js",
