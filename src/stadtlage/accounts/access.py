@@ -14,6 +14,8 @@ register(
         "accounts:security": no_records(OWN),
         "accounts:remove_device": no_records(OWN),
         "accounts:sign_out_own_device": no_records(OWN),
+        "accounts:sso_start": no_records("Anmeldung über den Identitätsanbieter (OIDC)"),
+        "accounts:sso_callback": no_records("Anmeldung über den Identitätsanbieter (OIDC)"),
         "otp_webauthn:*": no_records("Passkey-Anmeldung mit den eigenen Schlüsseln"),
         # The shift lead sees the signed-in phones of the team.
         "accounts:team_devices": logged("accounts.signedindevice"),
