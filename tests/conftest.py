@@ -34,6 +34,12 @@ def _empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _public_cache_dir(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Built public exports go to a temporary folder, never into the worktree's var/."""
+    settings.PUBLIC_CACHE_DIR = tmp_path_factory.mktemp("public-cache")
+
+
+@pytest.fixture(autouse=True)
 def _site_language() -> Iterator[None]:
     """Every test starts in the site's language (German).
 
@@ -43,6 +49,15 @@ def _site_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_only_where_tested(request: pytest.FixtureRequest, settings: Any) -> None:
+    """The second factor is enforced in production and demo without a switch. Tests of other
+    features sign in with the password (or force_login) alone; tests marked `two_factor`
+    run with it enforced, among them one that walks every URL pattern (tests/accounts)."""
+    if request.node.get_closest_marker("two_factor") is None:
+        settings.TWO_FACTOR_ENFORCED = False
 
 
 @pytest.fixture

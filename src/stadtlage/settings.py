@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
     "stadtlage.open311",
     "stadtlage.cleaning",
     "stadtlage.kpi",
+    "stadtlage.evaluation",
+    "stadtlage.public",
+    "stadtlage.hotspots",
     "stadtlage.home",
     "stadtlage.demo",
     "stadtlage.operations",
@@ -122,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "stadtlage.home.context_processors.navigation",
+                "stadtlage.public.context_processors.disclosure",
             ],
         },
     },
@@ -185,6 +190,50 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Two-factor login and single sign-on (accounts; docs/architecture.md "Authentication") ----
+# Second factor: TOTP (authenticator app) with recovery codes (django-otp), WebAuthn security
+# keys and passkeys where the browser supports them (django-otp-webauthn). Required for the roles
+# below and for every staff/superuser account (admin site). Not configurable from the
+# environment: production cannot switch it off; tests switch it off per test (tests/conftest.py).
+TWO_FACTOR_ENFORCED = True
+TWO_FACTOR_ROLES = frozenset(
+    {"kod_officer", "police_officer", "shift_lead", "analyst", "admin", "dpo"}
+)
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "stadtlage.accounts.admin_apps.StadtlageAdminConfig"  # admin site behind the second factor
+)
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+]
+_auth_middleware = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_auth_middleware + 1 : _auth_middleware + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "stadtlage.accounts.middleware.SignedInDeviceMiddleware",
+    "stadtlage.accounts.middleware.SecondFactorMiddleware",
+]
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "stadtlage Dortmund")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each failure
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_HELPER_CLASS = "stadtlage.accounts.webauthn.WebAuthnHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, not the first
+# Relying party (host name) and allowed origins of WebAuthn; empty: the host and origin of the
+# request, which ALLOWED_HOSTS has already checked (see accounts/webauthn.py).
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ALLOWED_ORIGINS", "")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "stadtlage.accounts.webauthn.relying_party_id"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ALLOWED_ORIGINS or [
+    f"https://{host}" for host in ALLOWED_HOSTS if host and "*" not in host and host[0] != "."
+]
+# Single sign-on: identity providers are configured per organisation in the admin
+# (accounts.IdentityProvider); the HTTP timeout of calls to them in seconds.
+OIDC_HTTP_TIMEOUT = float(os.environ.get("OIDC_HTTP_TIMEOUT", "10"))
+if DEMO_MODE and env_bool("STADTLAGE_PRODUCTION", False):
+    raise ImproperlyConfigured("STADTLAGE_DEMO must be off when STADTLAGE_PRODUCTION is set.")
 
 # --- HTTPS behind the TLS proxy --------------------------------------------------------------
 # The proxy terminates TLS and tells Django the scheme in this header (it must overwrite a
@@ -331,15 +380,165 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap-Mitwirkende")
 # Map tiles the field app keeps for offline use (only tiles seen online; 0 = none).
 FIELD_TILE_CACHE_MAX = int(os.environ.get("FIELD_TILE_CACHE_MAX", "2000"))
+# Seconds the patrol-plan solver may search (docs/hotspots.md); tests shorten it.
+HOTSPOT_PLAN_TIME_LIMIT_S = float(os.environ.get("HOTSPOT_PLAN_TIME_LIMIT_S", "4"))
+# Longest note to a partner value (screened, redacted and reviewed; docs/datenschutz.md).
+PARTNER_NOTE_MAX_CHARS = int(os.environ.get("PARTNER_NOTE_MAX_CHARS", "140"))
 # Public statistics suppress counts below this threshold (DOMAIN.md §4).
 PUBLIC_MIN_COUNT = int(os.environ.get("STADTLAGE_PUBLIC_MIN_COUNT", "5"))
-# Retention in days per data class (DOMAIN.md §4); see `stadtlage purge`.
+# --- Public face (stadtlage.public; docs/oeffentlichkeit.md) ---------------------------------
+# Person-related reports are published in grid cells of this size (EPSG:25832, metres).
+PUBLIC_CELL_METRES = int(os.environ.get("STADTLAGE_PUBLIC_CELL_METRES", "250"))
+# Seconds a public map answer, export or open-data file may come from the cache (0 = off); a
+# write invalidates at once in its own process and, with a shared cache, everywhere.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+# Expensive anonymous requests (an export or map section that must be built, not cached) per
+# client address and hour.
+PUBLIC_EXPORT_LIMIT_PER_HOUR = int(os.environ.get("PUBLIC_EXPORT_LIMIT_PER_HOUR", "30"))
+PUBLIC_MAP_LIMIT_PER_HOUR = int(os.environ.get("PUBLIC_MAP_LIMIT_PER_HOUR", "600"))
+# Where built exports are kept (files; bounded, pruned oldest first).
+PUBLIC_CACHE_DIR = Path(os.environ.get("PUBLIC_CACHE_DIR", VAR_DIR / "cache" / "public"))
+# Legal pages (Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit).
+PUBLIC_OPERATOR = os.environ.get(
+    "PUBLIC_OPERATOR", "Stadt Dortmund – Der Oberbürgermeister, Friedensplatz 1, 44135 Dortmund"
+)
+PUBLIC_CONTACT_EMAIL = os.environ.get("PUBLIC_CONTACT_EMAIL", "kontakt@stadtlage.invalid")
+PUBLIC_CONTACT_PHONE = os.environ.get("PUBLIC_CONTACT_PHONE", "")
+PUBLIC_EDITOR = os.environ.get(
+    "PUBLIC_EDITOR", "Kommunales Lagezentrum, Sonderstab „Ordnung und Stadtleben“"
+)
+PUBLIC_DPO_CONTACT = os.environ.get(
+    "PUBLIC_DPO_CONTACT",
+    "Behördliche Datenschutzbeauftragte der Stadt Dortmund, Friedensplatz 1, 44135 Dortmund",
+)
+PUBLIC_ACCESSIBILITY_EMAIL = os.environ.get("PUBLIC_ACCESSIBILITY_EMAIL", PUBLIC_CONTACT_EMAIL)
+
+
+def env_days(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of days, got {raw!r}")
+    return int(raw)
+
+
+# --- Data protection: retention per data class (DOMAIN.md §4, docs/datenschutz.md) ---------
+# Days each data class is kept; `stadtlage purge` deletes or blanks what is older (the rule of
+# each class, registered in its app's `retention.py`, says from when the period counts). The
+# order is the order of the purge and of its report. Keys and environment names are stable:
+# the processing register and the public privacy page read them.
 RETENTION_DAYS = {
-    "audit": int(os.environ.get("RETENTION_AUDIT_DAYS", "730")),
-    "access_log": int(os.environ.get("RETENTION_ACCESS_LOG_DAYS", "365")),
-    "login_attempts": int(os.environ.get("RETENTION_LOGIN_ATTEMPTS_DAYS", "90")),
-    "reporter_email": int(os.environ.get("RETENTION_REPORTER_EMAIL_DAYS", "180")),
-    "patrol_track": int(os.environ.get("RETENTION_PATROL_TRACK_DAYS", "1")),
+    # Field records: counted from the moment of the record (patrols: from their end).
+    "case_number": env_days("RETENTION_CASE_NUMBER_DAYS", 183),  # § 31 OWiG: 6 months
+    "field_photo": env_days("RETENTION_FIELD_PHOTO_DAYS", 365),
+    "measure": env_days("RETENTION_MEASURE_DAYS", 730),
+    "observation": env_days("RETENTION_OBSERVATION_DAYS", 730),
+    "patrol": env_days("RETENTION_PATROL_DAYS", 730),
+    "patrol_track": env_days("RETENTION_PATROL_TRACK_DAYS", 1),
+    "sync_conflict": env_days("RETENTION_SYNC_CONFLICT_DAYS", 90),
+    # Citizen reports: the report stays (figures), personal parts go after closing.
+    "report_text": env_days("RETENTION_REPORT_TEXT_DAYS", 365),
+    "internal_note": env_days("RETENTION_INTERNAL_NOTE_DAYS", 365),
+    "report_photo": env_days("RETENTION_REPORT_PHOTO_DAYS", 365),
+    # After closing; at least the reporter's 14-day follow-up window (checked at start-up).
+    "reporter_email": env_days("RETENTION_REPORTER_EMAIL_DAYS", 30),
+    # From submission, also while the report stays open.
+    "reporter_email_max": env_days("RETENTION_REPORTER_EMAIL_MAX_DAYS", 365),
+    "cleaning_note": env_days("RETENTION_CLEANING_NOTE_DAYS", 365),
+    "partner_note": env_days("RETENTION_PARTNER_NOTE_DAYS", 365),
+    # Staff accounts: anonymised when inactive and unused for this long.
+    "staff_account": env_days("RETENTION_STAFF_ACCOUNT_DAYS", 365),
+    # Signed-in devices (label, times): after sign-out, or after the last activity.
+    "signed_in_device": env_days("RETENTION_SIGNED_IN_DEVICE_DAYS", 90),
+    "api_client_contact": env_days("RETENTION_API_CLIENT_CONTACT_DAYS", 30),
+    "audit": env_days("RETENTION_AUDIT_DAYS", 730),
+    "access_log": env_days("RETENTION_ACCESS_LOG_DAYS", 365),
+    "login_attempts": env_days("RETENTION_LOGIN_ATTEMPTS_DAYS", 90),
+}
+# Purpose and legal basis of each data class: shown by `stadtlage purge`, in the processing
+# register (Art. 30 GDPR) and on the public privacy page. Police parts: DSG NRW / PolG NRW.
+RETENTION_BASIS: dict[str, dict[str, Any]] = {
+    "case_number": {
+        "purpose": _("Zuordnung einer Maßnahme zum Verfahren der Bußgeldstelle"),
+        "legal_basis": "§ 46 OWiG i. V. m. DSG NRW Teil 3; Verjährung § 31 OWiG",
+    },
+    "field_photo": {
+        "purpose": _("Dokumentation des Zustands eines Ortes (keine Personen)"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW, § 24 OBG NRW",
+    },
+    "measure": {
+        "purpose": _("Nachweis der Maßnahmen der Streifen und ihrer Wirkung (Lagebild)"),
+        "legal_basis": "§ 24 OBG NRW i. V. m. PolG NRW; DSG NRW Teil 3 bei Ordnungswidrigkeiten",
+    },
+    "observation": {
+        "purpose": _("Lagebild, Einsatzplanung und Kennzahlen der Ordnungspartnerschaft"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW, § 24 OBG NRW; "
+        "Polizei: PolG NRW (Speicherung und Prüffristen)",
+    },
+    "patrol": {
+        "purpose": _("Planung und Nachweis der Streifen und ihrer Präsenz"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW; "
+        "Beschäftigtendaten: § 18 DSG NRW",
+    },
+    "patrol_track": {
+        "purpose": _("Ableitung der Präsenzzeiten aus dem Standort (mit Einwilligung)"),
+        "legal_basis": "Art. 6 Abs. 1 lit. a DSGVO (Einwilligung), § 18 DSG NRW",
+    },
+    "sync_conflict": {
+        "purpose": _("Klärung abweichend erneut gesendeter Datensätze der Streifen-App"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "report_text": {
+        "purpose": _("Bearbeitung von Bürgermeldungen und Veröffentlichung des Bearbeitungsstands"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "internal_note": {
+        "purpose": _("Abstimmung der Bearbeitung einer Bürgermeldung"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "report_photo": {
+        "purpose": _("Fotos des gemeldeten Ortes für Bearbeitung und Veröffentlichung"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "reporter_email": {
+        "purpose": _("Rückmeldung an die meldende Person über den Bearbeitungsstand"),
+        "legal_basis": "Art. 6 Abs. 1 lit. a DSGVO (freiwillige Angabe)",
+    },
+    "reporter_email_max": {
+        "purpose": _("Höchstdauer für E-Mail-Adressen noch offener Meldungen"),
+        "legal_basis": "Art. 5 Abs. 1 lit. e DSGVO (Speicherbegrenzung)",
+    },
+    "cleaning_note": {
+        "purpose": _("Reinigungsaufträge an die EDG"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "partner_note": {
+        "purpose": _("Erläuterung auffälliger Partner-Kennzahlen"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW (nur Aggregate)",
+    },
+    "staff_account": {
+        "purpose": _("Anmeldung, Rollen und Zurechnung der Arbeit von Beschäftigten"),
+        "legal_basis": "§ 18 DSG NRW (Beschäftigtendaten)",
+    },
+    "signed_in_device": {
+        "purpose": _("Angemeldete Geräte anzeigen und aus der Ferne abmelden (verlorenes Telefon)"),
+        "legal_basis": "Art. 32 DSGVO (Sicherheit der Verarbeitung), § 18 DSG NRW",
+    },
+    "api_client_contact": {
+        "purpose": _("Erreichbarkeit der Betreiber angebundener Open311-Anwendungen"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
+    "audit": {
+        "purpose": _("Nachweis, wer welchen Datensatz wann geändert hat"),
+        "legal_basis": "Art. 5 Abs. 2, Art. 32 DSGVO; DSG NRW Teil 3 (Protokollierung)",
+    },
+    "access_log": {
+        "purpose": _("Nachweis, wer welche nicht öffentlichen Daten wann gelesen hat"),
+        "legal_basis": "Art. 32 DSGVO; DSG NRW Teil 3 (Protokollierung)",
+    },
+    "login_attempts": {
+        "purpose": _("Schutz der Anmeldung vor Ausprobieren von Passwörtern"),
+        "legal_basis": "Art. 32 DSGVO; Art. 6 Abs. 1 lit. e DSGVO",
+    },
 }
 
 # --- Citizen reports (Bürgermeldungen, Open311) -------------------------------------------

@@ -104,8 +104,13 @@ def test_value_outside_process_limits_needs_confirmation(series: Any, submitter:
         submit(series, submitter, period, 400)
     assert exc.value.limits.upper < 400
     assert "außerhalb der Prozessgrenzen" in exc.value.messages[0]
-    stored = submit(series, submitter, period, 400, confirm=True, note="Sonderöffnung")
-    assert stored.confirmed_outside_limits
+    with pytest.raises(ValidationError) as missing_reason:
+        submit(series, submitter, period, 400, confirm=True)
+    assert "reason" in missing_reason.value.message_dict
+    stored = submit(
+        series, submitter, period, 400, confirm=True, reason="hours_changed", note="Sonderöffnung"
+    )
+    assert stored.confirmed_outside_limits and stored.reason == "hours_changed"
     assert (
         submit(series, submitter, period + timedelta(weeks=1), 101).confirmed_outside_limits
         is False
@@ -237,7 +242,10 @@ def test_api_asks_to_confirm_implausible_values(client: Client, series: Any, tok
     assert problem["type"].endswith("#implausible")
     assert problem["values"][0]["lower_limit"] > 5
     assert PartnerValue.objects.filter(period_start=date(2025, 5, 12)).count() == 0
-    confirmed = api(client, {"values": [body], "confirm": True}, token)
+    without_reason = api(client, {"values": [body], "confirm": True}, token)
+    assert without_reason.status_code == 400
+    assert "Grund" in without_reason.json()["errors"][0]["detail"]
+    confirmed = api(client, {"values": [{**body, "reason": "closure"}], "confirm": True}, token)
     assert confirmed.status_code == 201
     assert confirmed.json()["values"][0]["confirmed_outside_limits"] is True
 

@@ -30,6 +30,8 @@ import json, django
 django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.factories import AreaFactory, square, user_with_role
 from tests.patrols.factories import catalogue
 catalogue()
@@ -42,6 +44,9 @@ for role, name in ROLES:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # Signed in with the second factor, as the field app is after its sign-in.
+    device = TOTPDevice.objects.create(user=user, name="Authenticator-App", confirmed=True)
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     out[name] = session.session_key
 print(json.dumps(out))

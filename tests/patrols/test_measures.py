@@ -164,3 +164,27 @@ def test_cleaning_request_needs_a_kind(api: Api, obs: dict[str, Any]) -> None:
 def test_unknown_measure_type(api: Api, obs: dict[str, Any]) -> None:
     answer = api.sync([record("measure", measure(obs["id"], "zauberei"))]).json()["results"][0]
     assert answer["status"] == 422 and answer["errors"][0]["field"] == "measure_type"
+
+
+def test_cleaning_text_names_things_not_people(api: Api, obs: dict[str, Any]) -> None:
+    about_people = measure(
+        obs["id"],
+        "t-cleaning",
+        cleaning_kind="drug_waste",
+        cleaning_what="Spritzen neben dem Klienten, wirkte high",
+    )
+    answer = api.sync([record("measure", about_people)]).json()["results"][0]
+    assert answer["status"] == 422
+    assert answer["errors"][0]["field"] == "cleaning_what"
+    assert "„Klienten“, „high“" in answer["errors"][0]["message"]
+    assert not CleaningTask.objects.exists() and not Measure.objects.exists()
+    with_phone = measure(
+        obs["id"],
+        "t-cleaning",
+        cleaning_kind="bulky",
+        cleaning_what="Matratze, Hausmeister 0231 123456",
+    )
+    stored = api.sync([record("measure", with_phone)]).json()["results"][0]
+    assert stored["status"] == 201
+    task = CleaningTask.objects.get(pk=stored["cleaning_task"])
+    assert task.what == "Matratze, Hausmeister [entfernt]" == task.measure.cleaning_what

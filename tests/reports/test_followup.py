@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone, translation
@@ -179,3 +180,28 @@ def test_status_mails_speak_the_language_the_report_was_made_in(
 )
 def test_unknown_languages_fall_back_to_german(code: str, expected: str) -> None:
     assert reporter_language(code) == expected
+
+
+def test_reporters_words_are_masked_staff_notes_refused(
+    client: Client, report: Report, edg: Any
+) -> None:
+    _fix(report, edg, now=timezone.now() - timedelta(days=1))
+    client.post(
+        _url(report),
+        {"action": "reopen", "note": "Der Klient von Herrn Meier liegt wieder da, HIV-positiv"},
+    )
+    entry = report.updates.latest("id")
+    assert entry.internal_note == (
+        "Rückmeldung der meldenden Person: Der [entfernt] von Herrn [entfernt] liegt wieder da, "
+        "[entfernt]-positiv"
+    )
+    with pytest.raises(ValidationError) as exc:
+        report_transition(
+            report=report,
+            to_status=S.IN_PROGRESS,
+            actor=edg,
+            internal_note="Mann vor Ort wirkte alkoholisiert",
+        )
+    assert "„alkoholisiert“" in exc.value.message_dict["internal_note"][0]
+    report.refresh_from_db()
+    assert report.status == S.REOPENED

@@ -90,6 +90,18 @@ def make_recommendation(
     return rec
 
 
+def record_evaluation_evidence(rec: Recommendation) -> None:
+    """What "evaluiert" needs (test setup): a recorded reason why no evaluation is possible."""
+    from stadtlage.evaluation.models import Evaluation, EvaluationStatus
+
+    Evaluation.objects.create(
+        title=f"Keine Evaluation: {rec.title}",
+        recommendation=rec,
+        status=EvaluationStatus.NOT_POSSIBLE,
+        not_possible_reason="Keine ortsbezogene Zielgröße vorhanden.",
+    )
+
+
 @pytest.fixture
 def group(db: Any) -> WorkingGroup:
     return WorkingGroupFactory(slug="belaestigungen-bekaempfen", name="Belästigungen bekämpfen")

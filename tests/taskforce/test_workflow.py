@@ -17,7 +17,12 @@ from stadtlage.taskforce.models import (
 )
 from stadtlage.taskforce.services import recommendation_transition
 from stadtlage.taskforce.workflow import TRANSITION_MAP, TRANSITIONS, Actor, transition
-from tests.taskforce.conftest import make_person, make_recommendation, today
+from tests.taskforce.conftest import (
+    make_person,
+    make_recommendation,
+    record_evaluation_evidence,
+    today,
+)
 
 S = RecommendationState
 PAIRS = list(itertools.product(S.values, S.values))
@@ -64,6 +69,8 @@ def test_every_pair_of_states_against_the_map(
     source: str, target: str, group: Any, everyone: Any
 ) -> None:
     rec = make_recommendation(group, state=source, milestones_done=True)
+    if source == S.COMPLETED:
+        record_evaluation_evidence(rec)
     edge = transition(source, target)
     if edge is None:
         with pytest.raises(TransitionError) as refused:
@@ -178,6 +185,8 @@ def test_only_the_named_actors_take_an_edge(
     source: str, target: str, allowed: str, refused: str, group: Any, people: Any
 ) -> None:
     rec = make_recommendation(group, state=source)
+    if source == S.COMPLETED:
+        record_evaluation_evidence(rec)
     inputs = _inputs()
     with pytest.raises(NotAllowed) as denied:
         recommendation_transition(

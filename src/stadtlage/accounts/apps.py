@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Konten und Rollen")
 
     def ready(self) -> None:
-        from stadtlage.accounts import signals  # noqa: F401  (login audit receivers)
+        from stadtlage.accounts import signals  # noqa: F401  (login audit and device receivers)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from stadtlage.audit.personal import DataCategory, DataSubject, PersonalFields, personal
 
 
 class Role(models.TextChoices):
@@ -90,3 +94,59 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} ({self.organisation.short_name})"
+
+
+class SignInMethod(models.TextChoices):
+    PASSWORD = "password", _("Passwort")
+    SSO = "sso", _("Single Sign-on")
+
+
+class SignOutReason(models.TextChoices):
+    LOGOUT = "logout", _("abgemeldet")
+    REVOKED = "revoked", _("aus der Ferne abgemeldet")
+
+
+class SignedInDevice(models.Model):
+    """One signed-in session of a person on one device (browser or installed field app).
+
+    The session carries the row's id; `accounts.middleware.SignedInDeviceMiddleware` ends a
+    session whose row was ended, so a lost phone can be signed out from elsewhere, whatever the
+    session engine. Only a coarse device label is kept (no full user agent, no address)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("Person"), on_delete=models.CASCADE, related_name="signed_in_devices"
+    )
+    label = models.CharField(_("Gerät"), max_length=80)
+    method = models.CharField(
+        _("Anmeldung über"), max_length=10, choices=SignInMethod.choices, default="password"
+    )
+    signed_in_at = models.DateTimeField(_("angemeldet seit"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("zuletzt aktiv"))
+    ended_at = models.DateTimeField(_("beendet"), null=True, blank=True, db_index=True)
+    ended_reason = models.CharField(
+        _("beendet durch"), max_length=10, choices=SignOutReason.choices, blank=True
+    )
+    ended_by = models.ForeignKey(
+        User,
+        verbose_name=_("beendet von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "label": personal(DataCategory.ONLINE_IDENTIFIER, DataSubject.STAFF),
+    }
+
+    class Meta:
+        verbose_name = _("angemeldetes Gerät")
+        verbose_name_plural = _("angemeldete Geräte")
+        ordering = ["-last_seen_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.label}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

@@ -109,3 +109,29 @@ def readable_domains(user: Any) -> frozenset[str]:
 
 def can_read_domain(user: Any, domain: str) -> bool:
     return domain in readable_domains(user)
+
+
+# Roles whose phones a shift lead may sign out remotely (lost phone of the field app).
+REMOTE_SIGN_OUT_ROLES = frozenset({R.KOD_OFFICER, R.POLICE_OFFICER, R.SHIFT_LEAD})
+
+
+def can_sign_out_others(user: Any) -> bool:
+    """Shift leads (their organisation's field staff) and administrators (everyone)."""
+    return is_staff_user(user) and user.has_role(R.SHIFT_LEAD, R.ADMIN)
+
+
+def can_sign_out_devices_of(user: Any, person: Any) -> bool:
+    if not can_sign_out_others(user):
+        return False
+    if user.has_role(R.ADMIN):
+        return True
+    lead_orgs = {
+        org
+        for role, org in user.memberships.filter(is_active=True).values_list(
+            "role", "organisation_id"
+        )
+        if role == R.SHIFT_LEAD
+    }
+    return person.memberships.filter(
+        is_active=True, role__in=REMOTE_SIGN_OUT_ROLES, organisation_id__in=lead_orgs
+    ).exists()

@@ -1,4 +1,4 @@
-"""Audit receivers for Django's authentication signals (logging only, no business logic)."""
+"""Receivers of Django's authentication signals: the audit trail and the signed-in device."""
 
 from __future__ import annotations
 
@@ -7,19 +7,24 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from stadtlage.accounts.services import signed_in_device_end_own, signed_in_device_start
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 
 
 @receiver(user_logged_in)
-def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(actor=user, action=Action.LOGIN, obj=user, request=request)
+    if request is not None and hasattr(request, "session"):
+        signed_in_device_start(request=request, user=user)
 
 
 @receiver(user_logged_out)
-def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
         audit_record(actor=user, action=Action.LOGOUT, obj=user, request=request)
+    if request is not None and hasattr(request, "session"):
+        signed_in_device_end_own(request=request)
 
 
 @receiver(user_login_failed)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from stadtlage.accounts.models import Membership, Role, User
+from stadtlage.accounts.twofactor import enrol_demo_device
 from stadtlage.demo import catalogue as cat
 from stadtlage.organisations.models import Organisation
 from stadtlage.taskforce.models import WorkingGroup
@@ -96,6 +98,20 @@ def pool_accounts(size: int = POOL_SIZE) -> tuple[DemoAccount, ...]:
     return tuple(accounts)
 
 
+def needs_second_factor(account: DemoAccount) -> bool:
+    return account.superuser or account.role in settings.TWO_FACTOR_ROLES
+
+
+def enrol_demo_second_factors() -> int:
+    """Demo accounts that need a second factor get an authenticator with a published secret;
+    in demo mode the second-factor page shows its current code. Idempotent."""
+    usernames = [a.username for a in (*DEMO_ACCOUNTS, *pool_accounts()) if needs_second_factor(a)]
+    users = list(User.objects.filter(username__in=usernames))
+    for user in users:
+        enrol_demo_device(user)
+    return len(users)
+
+
 def role_label(role: str) -> str:
     return str(Role(role).label)
 
@@ -139,4 +155,5 @@ def create_demo_accounts(*, pool_size: int = POOL_SIZE) -> list[tuple[str, str, 
             Membership.objects.get_or_create(
                 user=user, organisation=organisation, role=account.role, working_group=None
             )
+    enrol_demo_second_factors()
     return demo_logins()

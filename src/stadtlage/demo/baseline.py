@@ -161,6 +161,7 @@ def _service_categories(
                 "responsible": orgs[spec.responsible],
                 "sla_hours": spec.sla_hours,
                 "keywords": spec.keywords,
+                "person_related": spec.person_related,
                 "order": order * 10,
             },
             code=spec.code,

@@ -16,4 +16,9 @@ def logins_table(logins: Sequence[tuple[str, str, str]]) -> str:
         lines.append(("  " + "  ".join(cells)).rstrip())
         if number == 0:
             lines.append("  " + "  ".join("-" * width for width in widths))
+    lines.append(
+        "Zweiter Faktor (Streife, Schichtleitung, Analyse, Administration, Datenschutz): "
+        "im Demo-Betrieb zeigt die Seite „Zweiter Faktor“ den aktuellen Code des Demo-Kontos an; "
+        "„stadtlage demo_logins --totp“ gibt die Schlüssel für eine echte Authenticator-App aus."
+    )
     return "\n".join(lines)

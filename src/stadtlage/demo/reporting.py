@@ -35,6 +35,7 @@ class ServiceCategorySpec:
     sla_hours: int
     informed: tuple[str, ...] = ()
     keywords: str = ""
+    person_related: bool = False  # published only generalised (DOMAIN.md §8)
 
 
 SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
@@ -61,6 +62,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         24,
         (STREETWORK,),
         "Zelt, Matratze, Schlafplatz, Lager",
+        person_related=True,
     ),
     ServiceCategorySpec(
         "aggressive-begging",
@@ -71,6 +73,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         KOD,
         24,
         keywords="Betteln, bedrängen, verfolgen",
+        person_related=True,
     ),
     ServiceCategorySpec(
         "harassment",
@@ -81,6 +84,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         KOD,
         24,
         keywords="Pöbeln, anpöbeln, Belästigung",
+        person_related=True,
     ),
     ServiceCategorySpec(
         "litter",
@@ -103,6 +107,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         24,
         (STREETWORK,),
         "Drogen, Crack, Konsum",
+        person_related=True,
     ),
     ServiceCategorySpec(
         "broken-lighting",

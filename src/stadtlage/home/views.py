@@ -9,7 +9,10 @@ from stadtlage.accounts.permissions import is_staff_user
 from stadtlage.audit.services import audit_access
 from stadtlage.home.panels import panels_for
 from stadtlage.places.models import Area
+from stadtlage.public import disclosure
+from stadtlage.public.policy import current as disclosure_policy
 from stadtlage.reports.models import OPEN_STATES, Report
+from stadtlage.reports.selectors import PUBLIC_SOURCES
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -26,8 +29,10 @@ def start(request: HttpRequest) -> HttpResponse:
                 )
         items = [{"panel": panel, **panel.build(request.user)} for panel in panels]
         return render(request, "home/start.html", {"panels": items})
+    open_reports = Report.objects.filter(status__in=OPEN_STATES, source__in=PUBLIC_SOURCES).count()
     context = {
-        "open_reports": Report.objects.filter(status__in=OPEN_STATES).count(),
+        # a public figure: small counts are shown as "< 5" (stadtlage.public.disclosure)
+        "open_reports": disclosure.single(open_reports, disclosure_policy().min_count),
         "areas": Area.objects.filter(is_active=True, kind="focus").count(),
     }
     return render(request, "home/public.html", context)

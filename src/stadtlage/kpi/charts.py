@@ -303,3 +303,104 @@ def icon_svg(key: str, label: str, size: int = 28) -> str:
         f' font-family="system-ui, sans-serif" font-size="11" font-weight="700">'
         f"{escape(text)}</text></svg>"
     )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series of a line chart (e.g. target, buffer, control of an evaluation)."""
+
+    name: str
+    values: Sequence[float | None]
+    colour: str
+    dash: str = ""  # stroke-dasharray: lines differ by pattern as well as colour
+    css: str = ""
+
+
+def lines_chart_svg(
+    labels: Sequence[str],
+    lines: Sequence[Line],
+    *,
+    title: str,
+    description: str,
+    chart_id: str,
+    marker_index: int | None = None,
+    marker_label: str = "",
+    width: int = 720,
+    height: int = 260,
+) -> str:
+    """Several series over the same periods, a legend, and a dashed marker before
+    ``marker_index`` (e.g. the start of a measure). Same conventions as ``spc_chart_svg``."""
+    n = len(labels)
+    left, right, top, bottom = 56, 16, 30, 40
+    pw, ph = width - left - right, height - top - bottom
+    pool = [v for line in lines for v in (_num(x) for x in line.values) if v is not None]
+    lo, hi = (min([*pool, 0.0]), max(pool)) if pool else (0.0, 1.0)
+    if hi - lo < 1e-12:
+        hi = lo + 1.0
+    hi += (hi - lo) * 0.08
+
+    def x(i: int) -> float:
+        return left + (pw * i / (n - 1) if n > 1 else pw / 2)
+
+    def y(v: float) -> float:
+        return top + ph * (1 - (v - lo) / (hi - lo))
+
+    cid = escape(chart_id, quote=True)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="lines-chart" viewBox="0 0 {width}'
+        f' {height}" width="100%" role="img" aria-labelledby="{cid}-title {cid}-desc"'
+        ' font-family="system-ui, sans-serif" font-size="12">',
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(description)}</desc>',
+    ]
+    for t in _nice_ticks(lo, hi, 5):
+        ty = _fmt(y(t))
+        out.append(
+            f'<line x1="{left}" x2="{left + pw}" y1="{ty}" y2="{ty}" stroke="{GRID}"'
+            ' aria-hidden="true"/>'
+            f'<text x="{left - 4}" y="{ty}" text-anchor="end" dominant-baseline="middle"'
+            f' fill="{INK}" aria-hidden="true">{escape(format_value(t))}</text>'
+        )
+    step = max(1, math.ceil(n / 8)) if n else 1
+    for i in range(0, n, step):
+        out.append(
+            f'<text x="{_fmt(x(i))}" y="{height - bottom + 16}" text-anchor="middle"'
+            f' fill="{INK}" aria-hidden="true">{escape(labels[i])}</text>'
+        )
+    if marker_index is not None and 0 < marker_index < n:
+        mx = _fmt((x(marker_index - 1) + x(marker_index)) / 2)
+        out.append(
+            f'<g class="marker"><line x1="{mx}" x2="{mx}" y1="{top}" y2="{top + ph}"'
+            f' stroke="{BREAK}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            f'<text x="{mx}" y="{top - 4}" text-anchor="middle" fill="{BREAK}"'
+            f' font-weight="600">{escape(marker_label)}</text></g>'
+        )
+    legend_x = left
+    for line in lines:
+        values = [_num(v) for v in line.values]
+        css = escape(line.css or "line", quote=True)
+        dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
+        points = " ".join(
+            f"{_fmt(x(i))},{_fmt(y(v))}" for i, v in enumerate(values) if v is not None
+        )
+        out.append(
+            f'<polyline class="{css}" points="{points}" fill="none" stroke="{line.colour}"'
+            f' stroke-width="1.8"{dash}><title>{escape(line.name)}</title></polyline>'
+        )
+        for i, v in enumerate(values):
+            if v is None:
+                continue
+            out.append(
+                f'<circle class="{css}" cx="{_fmt(x(i))}" cy="{_fmt(y(v))}" r="2.2"'
+                f' fill="{line.colour}"><title>{escape(line.name)}, {escape(labels[i])}:'
+                f" {escape(format_value(v))}</title></circle>"
+            )
+        out.append(
+            f'<g aria-hidden="true"><line x1="{legend_x}" x2="{legend_x + 18}" y1="10" y2="10"'
+            f' stroke="{line.colour}" stroke-width="2"{dash}/>'
+            f'<text x="{legend_x + 22}" y="10" dominant-baseline="middle" fill="{INK}">'
+            f"{escape(line.name)}</text></g>"
+        )
+        legend_x += 30 + 7 * len(line.name)
+    out.append("</svg>")
+    return "".join(out)

@@ -2,7 +2,8 @@
 
 ``queries.segment_numbers`` fetches one aggregated query per definition segment (``GROUP BY``
 local period start); the statistics are the pure functions in ``series.py`` and ``spc.py``.
-Pages render from ``IndicatorSeries`` and never aggregate raw rows.
+Pages render from ``IndicatorSeries`` and never aggregate raw rows. A period sealed before its
+records were deleted (``SealedPeriod``, see ``kpi.retention``) keeps its sealed figures.
 """
 
 from __future__ import annotations
@@ -103,6 +104,9 @@ def build_series(
     period = current.period
     last = P.last_complete_period(today, period)
     first_day, last_record, last_update = _first_period(versions, coverage)
+    sealed = {s.period_start: s for s in indicator.sealed_periods.all()}
+    if sealed:
+        first_day = min(first_day or min(sealed), min(sealed))
     periods: list[date] = []
     if first_day is not None and first_day <= last:
         periods = P.period_range(first_day, last, period)[-MAX_PERIODS[period] :]
@@ -127,9 +131,19 @@ def build_series(
     stale_after = None
     if last_record is not None and current.source != Source.PARTNER:
         stale_after = P.period_start(timezone.localtime(last_record, tz()).date(), period)
+    if current.source != Source.PARTNER and any(s.value is not None for s in sealed.values()):
+        # Records of sealed periods may be gone: the data reached at least the last of them.
+        last_sealed = max(p for p, s in sealed.items() if s.value is not None)
+        stale_after = max(stale_after or last_sealed, last_sealed)
     for i, p in enumerate(periods):
         if stale_after is not None and p > stale_after:  # the source has no data yet
             values[i] = nums[i] = dens[i] = None
+        if p in sealed:  # closed period whose records may be deleted: as it was published
+            values[i], nums[i], dens[i] = (
+                sealed[p].value,
+                sealed[p].numerator,
+                sealed[p].denominator,
+            )
     return _payload(
         indicator,
         current=current,
@@ -299,6 +313,7 @@ def recompute_all(
             .prefetch_related(
                 Prefetch("versions", queryset=IndicatorVersion.objects.prefetch_related("areas")),
                 "goals",
+                "sealed_periods",
             )
         )
     return [indicator_recompute(i, today=today, coverage=coverage) for i in indicators]

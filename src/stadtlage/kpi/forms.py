@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from stadtlage.accounts.models import User
@@ -16,6 +17,7 @@ from stadtlage.kpi.models import (
     Exposure,
     Indicator,
     IndicatorVersion,
+    PartnerReason,
     PartnerSeries,
     Period,
     Quantity,
@@ -224,7 +226,20 @@ class PartnerValueForm(forms.Form):
         required=False,
         help_text=_("System oder Verfahren, z. B. „PKS“ oder „Zählanlage“."),
     )
-    note = forms.CharField(label=_("Bemerkung"), max_length=300, required=False)
+    reason = forms.ChoiceField(
+        label=_("Grund für einen auffälligen Wert"),
+        choices=[("", _("– kein besonderer Grund –")), *PartnerReason.choices],
+        required=False,
+        help_text=_("Pflicht, wenn der Wert außerhalb der Prozessgrenzen liegt."),
+    )
+    note = forms.CharField(
+        label=_("Bemerkung"),
+        required=False,
+        help_text=_(
+            "Kurz und ohne Angaben zu einzelnen Personen oder zur Gesundheit; wird vor der "
+            "Weitergabe vom Lagezentrum geprüft."
+        ),
+    )
     confirm = forms.BooleanField(
         label=_("Ich habe den Wert geprüft: er stimmt trotz der Abweichung."), required=False
     )
@@ -232,13 +247,14 @@ class PartnerValueForm(forms.Form):
     def __init__(self, *args: Any, series_queryset: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["series"].queryset = series_queryset  # type: ignore[attr-defined]
+        self.fields["note"].widget.attrs["maxlength"] = settings.PARTNER_NOTE_MAX_CHARS
 
 
 class PartnerUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV-Datei"),
         help_text=_(
-            "Spalten: code;zeitraum;wert (optional bemerkung;quelle). Zeitraum als Datum "
+            "Spalten: code;zeitraum;wert (optional grund;bemerkung;quelle). Zeitraum als Datum "
             "(2025-02-10 oder 10.02.2025) oder ISO-Woche (2025-W07). Mit Semikolon getrennt "
             "gilt das deutsche Dezimalkomma."
         ),

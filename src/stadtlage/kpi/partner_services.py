@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,8 +23,16 @@ from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.kpi import periods as P
 from stadtlage.kpi import permissions, spc
-from stadtlage.kpi.models import PartnerApiToken, PartnerSeries, PartnerValue, SubmissionChannel
+from stadtlage.kpi.models import (
+    NoteReview,
+    PartnerApiToken,
+    PartnerReason,
+    PartnerSeries,
+    PartnerValue,
+    SubmissionChannel,
+)
 from stadtlage.kpi.partner_wire import Submission
+from stadtlage.privacy.screening import clean_short_text
 
 #: Fewer current values than this: no plausibility check yet.
 MIN_POINTS_FOR_LIMITS = 8
@@ -103,6 +112,35 @@ def _validate(series: PartnerSeries, period_start: date, value: float, today: da
         raise ValidationError(errors)
 
 
+def clean_partner_texts(
+    *, reason: str, note: str, source_system: str, outside_limits: bool
+) -> tuple[str, str]:
+    """The screened note and source (``privacy.screening``); a reason code is required for a
+    value outside the process limits and a note for "other". Raises ``ValidationError``."""
+    errors: dict[str, list[str]] = {}
+    if reason and reason not in PartnerReason.values:
+        errors["reason"] = [_("Unbekannter Grund „%(code)s“.") % {"code": reason}]
+    elif outside_limits and not reason:
+        errors["reason"] = [
+            _("Für einen Wert außerhalb der Prozessgrenzen bitte einen Grund wählen.")
+        ]
+    texts = {"note": "", "source_system": ""}
+    limits = {"note": settings.PARTNER_NOTE_MAX_CHARS, "source_system": 120}
+    labels = {"note": _("Bemerkung"), "source_system": _("Quelle")}
+    for name, raw in (("note", note), ("source_system", source_system)):
+        try:
+            texts[name] = clean_short_text(
+                raw, field=name, label=labels[name], max_length=limits[name]
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if reason == PartnerReason.OTHER and not texts["note"] and "note" not in errors:
+        errors["note"] = [_("Bei „Sonstiges“ bitte den Grund kurz erläutern.")]
+    if errors:
+        raise ValidationError(errors)
+    return texts["note"], texts["source_system"]
+
+
 def partner_value_submit(
     *,
     series: PartnerSeries,
@@ -112,6 +150,7 @@ def partner_value_submit(
     actor: Any,
     note: str = "",
     source_system: str = "",
+    reason: str = "",
     confirm: bool = False,
     submitted_at: datetime | None = None,
     recompute: bool = True,
@@ -119,7 +158,8 @@ def partner_value_submit(
     """Store a value for one period; a second value for the same period is a new revision.
 
     Re-sending the current value unchanged is a no-op (idempotent API retries). Raises
-    ``PermissionDenied``, ``ValidationError`` or ``ImplausibleValue``.
+    ``PermissionDenied``, ``ValidationError`` or ``ImplausibleValue``. A note is screened and
+    waits for review before others see it (``partner_note_review``).
     """
     if not permissions.can_submit_partner_value(actor, series):
         raise PermissionDenied
@@ -135,12 +175,19 @@ def partner_value_submit(
                 series=series, period_start=period_start, value=value, limits=limits
             )
         outside = True
+    note, source_system = clean_partner_texts(
+        reason=reason, note=note, source_system=source_system, outside_limits=outside
+    )
     with transaction.atomic():
         PartnerSeries.objects.select_for_update().get(pk=series.pk)
         current = PartnerValue.objects.filter(
             series=series, period_start=period_start, is_current=True
         ).first()
-        if current is not None and current.value == value and current.note == note.strip():
+        if (
+            current is not None
+            and (current.value, current.note, current.reason) == (value, note, reason)
+            and current.source_system == source_system
+        ):
             return current
         revision = 1
         before = None
@@ -164,8 +211,10 @@ def partner_value_submit(
             submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
             submitted_at=now,
             channel=channel,
-            note=note.strip()[:300],
-            source_system=source_system.strip()[:120],
+            reason=reason,
+            note=note,
+            note_review=NoteReview.PENDING if note else "",
+            source_system=source_system,
             confirmed_outside_limits=outside,
         )
         new.full_clean(exclude=["submitted_by"])
@@ -233,12 +282,23 @@ def partner_values_submit_many(
             errors.extend(f"{_('Zeile')} {sub.row}: {m}" for m in exc.messages)
             continue
         limits = partner_limits(series, exclude=sub.period_start)
-        if limits is not None and not limits.lower <= sub.value <= limits.upper and not confirm:
+        outside = limits is not None and not limits.lower <= sub.value <= limits.upper
+        if outside and not confirm:
+            assert limits is not None
             implausible.append(
                 ImplausibleValue(
                     series=series, period_start=sub.period_start, value=sub.value, limits=limits
                 )
             )
+        try:
+            clean_partner_texts(
+                reason=sub.reason,
+                note=sub.note,
+                source_system=sub.source_system,
+                outside_limits=outside and confirm,
+            )
+        except ValidationError as exc:
+            errors.extend(f"{_('Zeile')} {sub.row}: {m}" for m in exc.messages)
     if errors:
         raise ValidationError(errors)
     if implausible:
@@ -255,6 +315,7 @@ def partner_values_submit_many(
                     actor=actor,
                     note=sub.note,
                     source_system=sub.source_system,
+                    reason=sub.reason,
                     confirm=confirm,
                     recompute=False,
                 )
@@ -262,6 +323,34 @@ def partner_values_submit_many(
         for series_id in {v.series_id for v in stored}:
             _recompute_after_commit(series_id)
     return BatchResult(stored, [])
+
+
+def partner_note_review(*, value: PartnerValue, approve: bool, actor: Any) -> PartnerValue:
+    """Release a partner's note to the other readers of the series, or reject it (the note
+    is deleted). Only reviewers (``permissions.can_review_partner_notes``)."""
+    if not permissions.can_review_partner_notes(actor, value.series):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = PartnerValue.objects.select_for_update().get(pk=value.pk)
+        if locked.note_review != NoteReview.PENDING:
+            raise ValidationError({"note": _("Diese Bemerkung wartet nicht auf Prüfung.")})
+        before = {"note": locked.note, "note_review": locked.note_review}
+        if not approve:
+            locked.note = ""
+        locked.note_review = NoteReview.APPROVED if approve else ""
+        locked.note_reviewed_by = actor
+        locked.note_reviewed_at = timezone.now()
+        locked.save(update_fields=["note", "note_review", "note_reviewed_by", "note_reviewed_at"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=locked,
+            before=before,
+            after={"note": locked.note, "note_review": locked.note_review},
+            data_domain=value.series.organisation.data_domain,
+            note="Bemerkung freigegeben" if approve else "Bemerkung abgelehnt und gelöscht",
+        )
+    return locked
 
 
 # --------------------------------------------------------------------------- API tokens

@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section, can_access_section
 from stadtlage.kpi import partner_services, partner_wire, permissions, selectors
 from stadtlage.kpi.forms import PartnerUploadForm, PartnerValueForm
-from stadtlage.kpi.models import PartnerSeries, SubmissionChannel
+from stadtlage.kpi.models import NoteReview, PartnerSeries, PartnerValue, SubmissionChannel
 
 
 def _series_rows(queryset: Any) -> list[dict[str, Any]]:
@@ -56,6 +57,7 @@ def _submit_form(request: HttpRequest, form: PartnerValueForm) -> tuple[bool, An
             actor=request.user,
             note=data.get("note") or "",
             source_system=data.get("source_system") or "",
+            reason=data.get("reason") or "",
             confirm=bool(data.get("confirm")),
         )
     except partner_services.ImplausibleValue as exc:
@@ -102,12 +104,19 @@ def partner_series_detail(request: HttpRequest, code: str) -> HttpResponse:
         stored, implausible = _submit_form(request, form)
         if stored:
             return redirect("kpi:partner_series", code=series.code)
+    history = selectors.partner_history(series)
+    reviewer = permissions.can_review_partner_notes(request.user, series)
+    for value in history:
+        value.visible_note = (  # type: ignore[attr-defined]
+            value.note if permissions.can_read_partner_note(request.user, value) else ""
+        )
+        value.awaits_review = reviewer and value.note_review == NoteReview.PENDING  # type: ignore[attr-defined]
     return render(
         request,
         "kpi/partner_series.html",
         {
             "series": series,
-            "history": selectors.partner_history(series),
+            "history": history,
             "missing": selectors.partner_missing_periods(series),
             "limits": partner_services.partner_limits(series),
             "form": form,
@@ -115,6 +124,35 @@ def partner_series_detail(request: HttpRequest, code: str) -> HttpResponse:
             "indicators": selectors.indicators_using_partner_series(series.pk),
         },
     )
+
+
+@section_required(Section.PARTNER_FIGURES)
+@require_POST
+def partner_note_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Release or reject a partner's note (reviewers of the Lagezentrum)."""
+    value = get_object_or_404(
+        PartnerValue.objects.select_related("series__organisation"),
+        pk=pk,
+        series__in=permissions.partner_series_for(request.user),
+    )
+    decision = request.POST.get("decision", "")
+    if decision not in {"approve", "reject"}:
+        messages.error(request, _("Bitte „freigeben“ oder „ablehnen“ wählen."))
+        return redirect("kpi:partner_series", code=value.series.code)
+    try:
+        partner_services.partner_note_review(
+            value=value, approve=decision == "approve", actor=request.user
+        )
+    except PermissionDenied:
+        messages.error(request, _("Bemerkungen prüft das Lagezentrum (Analyse)."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Bemerkung freigegeben.") if decision == "approve" else _("Bemerkung gelöscht."),
+        )
+    return redirect("kpi:partner_series", code=value.series.code)
 
 
 @section_required(Section.PARTNER_FIGURES)
@@ -225,7 +263,7 @@ def partner_api_values(request: HttpRequest) -> HttpResponse:
         if found is None:
             return problem(request, "not-found", _("Unbekannte oder nicht freigegebene Kennzahl."))
         values = [
-            partner_wire.to_json(v)
+            partner_wire.to_json(v, show_note=permissions.can_read_partner_note(user, v))
             for v in selectors.partner_history(found)
             if v.is_current or request.GET.get("history") == "1"
         ]

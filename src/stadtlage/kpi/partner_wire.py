@@ -23,6 +23,7 @@ HEADERS = {
     "period_start": ("period_start", "zeitraum", "beginn", "period"),
     "value": ("value", "wert"),
     "note": ("note", "bemerkung"),
+    "reason": ("reason", "grund"),
     "source_system": ("source", "source_system", "quelle"),
 }
 
@@ -42,6 +43,7 @@ class Submission:
     value: float
     note: str = ""
     source_system: str = ""
+    reason: str = ""  # a ``PartnerReason`` code; checked by the service
     row: int = 0  # line in the CSV file or index in the JSON list
 
 
@@ -122,8 +124,9 @@ def _row(row: list[str], columns: dict[str, int], line: int, *, decimal_comma: b
         series=cell("series"),
         period_start=parse_period(cell("period_start")),
         value=parse_number(cell("value"), decimal_comma=decimal_comma),
-        note=cell("note")[:300],
-        source_system=cell("source_system")[:120],
+        note=cell("note"),
+        source_system=cell("source_system"),
+        reason=cell("reason").lower(),
         row=line,
     )
 
@@ -132,7 +135,8 @@ def parse_json(payload: Any) -> tuple[list[Submission], bool]:
     """``{"values": [...], "confirm": bool}`` or a single value object → (submissions, confirm).
 
     A value object: ``{"series": "kick-consumption", "period_start": "2025-02-10",
-    "value": 812, "note": "...", "source": "..."}``.
+    "value": 812, "reason": "event", "note": "...", "source": "..."}`` (reason and note are
+    optional; the service screens the note and checks the reason code).
     """
     if not isinstance(payload, dict):
         raise WireError([(0, _("Erwartet wird ein JSON-Objekt."))])
@@ -171,20 +175,23 @@ def _item(item: Any, index: int) -> Submission:
     if not isinstance(series, str) or not isinstance(period, str):
         raise TypeError
     note, source = item.get("note", ""), item.get("source", "")
-    if not isinstance(note, str) or not isinstance(source, str):
+    reason = item.get("reason", "")
+    if not all(isinstance(text, str) for text in (note, source, reason)):
         raise TypeError
     return Submission(
         series=series.strip(),
         period_start=parse_period(period),
         value=float(value),
-        note=note[:300],
-        source_system=source[:120],
+        note=note,
+        source_system=source,
+        reason=reason.strip().lower(),
         row=index,
     )
 
 
-def to_json(value: Any) -> dict[str, Any]:
-    """A stored ``PartnerValue`` as the API returns it."""
+def to_json(value: Any, *, show_note: bool = True) -> dict[str, Any]:
+    """A stored ``PartnerValue`` as the API returns it; a note not yet released to the reader
+    is left out (``note_review`` says that one waits)."""
     return {
         "series": value.series.code,
         "period_start": value.period_start.isoformat(),
@@ -195,7 +202,9 @@ def to_json(value: Any) -> dict[str, Any]:
         "submitted_by": value.submitted_by.get_username() if value.submitted_by else None,
         "channel": value.channel,
         "source": value.source_system,
-        "note": value.note,
+        "reason": value.reason,
+        "note": value.note if show_note else "",
+        "note_review": value.note_review,
         "confirmed_outside_limits": value.confirmed_outside_limits,
     }
 

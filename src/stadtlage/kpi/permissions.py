@@ -57,6 +57,16 @@ def can_manage_goals(user: Any, indicator: Indicator) -> bool:
     )
 
 
+def can_propose_public(user: Any, indicator: Indicator) -> bool:
+    """Proposing a figure for the public Lagebild: analysts."""
+    return can_view_figures(user) and user.has_role(R.ANALYST)
+
+
+def can_confirm_public(user: Any, indicator: Indicator) -> bool:
+    """Confirming (a second person) or withdrawing: analysts and the Sonderstab lead."""
+    return can_view_figures(user) and user.has_role(R.ANALYST, R.TASKFORCE_LEAD)
+
+
 def can_export_figures(user: Any) -> bool:
     return can_view_figures(user)
 
@@ -87,3 +97,19 @@ def can_submit_partner_value(user: Any, series: PartnerSeries) -> bool:
     if not can_access_section(user, Section.PARTNER_FIGURES) or not series.is_active:
         return False
     return user.has_role(R.ANALYST) or series.organisation_id in _organisation_ids(user)
+
+
+def can_review_partner_notes(user: Any, series: PartnerSeries) -> bool:
+    """The Lagezentrum's analysts release partners' notes to the other readers."""
+    return can_access_section(user, Section.PARTNER_FIGURES) and user.has_role(R.ANALYST)
+
+
+def can_read_partner_note(user: Any, value: Any) -> bool:
+    """A note is visible to its submitter and the reviewers, and to others once released."""
+    if not value.note:
+        return False
+    if value.note_review == "approved":
+        return True
+    return value.submitted_by_id == getattr(user, "pk", None) or can_review_partner_notes(
+        user, value.series
+    )

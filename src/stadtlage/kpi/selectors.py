@@ -74,6 +74,8 @@ def indicator_with_history(code: str) -> Indicator:
             "current_version__partner_series__organisation",
             "current_version__exposure_series",
             "current_version__paired_indicator__current_version",
+            "public_proposed_by",
+            "public_confirmed_by",
         )
         .prefetch_related(
             Prefetch("versions", queryset=versions.order_by("-number")),

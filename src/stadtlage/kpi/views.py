@@ -94,6 +94,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_goals": can_goals,
             "goal_form": GoalForm() if can_goals else None,
             "milestone_form": MilestoneForm() if can_goals else None,
+            "can_propose_public": permissions.can_propose_public(request.user, indicator),
+            "can_confirm_public": permissions.can_confirm_public(request.user, indicator),
         },
     )
 

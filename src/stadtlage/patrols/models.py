@@ -344,6 +344,10 @@ class SyncConflict(models.Model):
     submitted_data = models.JSONField(_("gesendete Fassung"))
     submitted_hash = models.CharField(max_length=64)
     stored_hash = models.CharField(max_length=64, blank=True)
+    # Photos: the submitted image, already stripped of metadata, so it can be reviewed and applied.
+    submitted_file = models.FileField(
+        _("gesendetes Foto"), upload_to="patrols/conflicts/%Y/%m/", blank=True
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("gesendet von"),

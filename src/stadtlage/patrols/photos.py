@@ -91,7 +91,7 @@ def photo_attach(
     digest = hashlib.sha256(raw).hexdigest()
     existing = ObservationPhoto.objects.filter(uuid=photo_id).first()
     if existing is not None:
-        return _repeat(existing, digest, photo_id, observation_id, actor)
+        return _repeat(existing, raw, digest, photo_id, observation_id, actor)
     observation = (
         Observation.objects.filter(uuid=observation_id)
         .values("pk", "data_domain", "patrol_id", "recorded_by_id")
@@ -134,27 +134,74 @@ def photo_attach(
     except IntegrityError:
         photo.image.delete(save=False)
         existing = ObservationPhoto.objects.get(uuid=photo_id)
-        return _repeat(existing, digest, photo_id, observation_id, actor)
+        return _repeat(existing, raw, digest, photo_id, observation_id, actor)
     return 201, photo, None
 
 
 def _repeat(
     existing: ObservationPhoto,
+    raw: bytes,
     digest: str,
     photo_id: uuid.UUID,
     observation_id: uuid.UUID,
     actor: Any,
 ) -> tuple[int, ObservationPhoto | None, int | None]:
+    """Same bytes again: the same answer. Other bytes: a conflict that keeps the new image
+    (cleaned like any upload) for the shift lead to compare and, if right, apply."""
     if existing.content_hash == digest:
         return 200, existing, None
-    conflict, _ = SyncConflict.objects.get_or_create(
+    known = SyncConflict.objects.filter(
+        record_kind=RecordKind.PHOTO, record_uuid=photo_id, submitted_hash=digest
+    ).first()
+    if known is not None:
+        return 409, None, known.pk
+    image = clean_image(raw)  # an unreadable file is refused, not kept as a version
+    conflict = SyncConflict(
         record_kind=RecordKind.PHOTO,
         record_uuid=photo_id,
         submitted_hash=digest,
-        defaults={
-            "submitted_data": {"observation": str(observation_id), "sha256": digest},
-            "stored_hash": existing.content_hash,
-            "submitted_by": actor,
+        submitted_data={
+            "observation": str(observation_id),
+            "sha256": digest,
+            "width": image.width,
+            "height": image.height,
         },
+        stored_hash=existing.content_hash,
+        submitted_by=actor,
     )
+    conflict.submitted_file.save(
+        f"{photo_id}-{digest[:12]}.jpg", ContentFile(image.jpeg), save=False
+    )
+    try:
+        with transaction.atomic():
+            conflict.save()
+    except IntegrityError:  # the same version arrived twice at once
+        conflict.submitted_file.delete(save=False)
+        conflict = SyncConflict.objects.get(
+            record_kind=RecordKind.PHOTO, record_uuid=photo_id, submitted_hash=digest
+        )
     return 409, None, conflict.pk
+
+
+def photo_apply_conflict(*, conflict: SyncConflict) -> tuple[ObservationPhoto, dict[str, Any]]:
+    """Replace a stored photo by the version kept in a conflict. Returns (photo, before)."""
+    stored = ObservationPhoto.objects.select_for_update().get(uuid=conflict.record_uuid)
+    if not conflict.submitted_file:
+        raise PhotoRefused(
+            422,
+            "Die gesendete Fassung des Fotos liegt nicht vor.",
+            [FieldError("photo", "Die gesendete Fassung des Fotos liegt nicht vor.")],
+        )
+    with conflict.submitted_file.open("rb") as handle:
+        jpeg = handle.read()
+    with Image.open(io.BytesIO(jpeg)) as img:
+        width, height = img.size
+    before = {"bytes": stored.size_bytes, "width": stored.width, "height": stored.height}
+    old_name = stored.image.name
+    stored.image.save(f"{stored.uuid}.jpg", ContentFile(jpeg), save=False)
+    stored.width, stored.height, stored.size_bytes = width, height, len(jpeg)
+    stored.content_hash = conflict.submitted_hash
+    stored.save()
+    storage = stored.image.storage
+    transaction.on_commit(lambda: storage.delete(old_name))
+    return stored, before

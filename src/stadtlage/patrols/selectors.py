@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from shapely.geometry import shape
 
 from stadtlage.accounts.permissions import readable_domains
@@ -19,8 +20,10 @@ from stadtlage.patrols.models import (
     MeasureType,
     Observation,
     ObservationCategory,
+    ObservationPhoto,
     Patrol,
     PatrolStatus,
+    PositionSample,
     PresenceInterval,
     SyncConflict,
 )
@@ -165,6 +168,95 @@ def conflicts_for(user: Any, *, open_only: bool = True) -> QuerySet[SyncConflict
     return qs.none()
 
 
+# Stored value of a wire field, for the side-by-side view of a conflict.
+_STORED_VALUE: dict[str, Any] = {
+    "category": lambda r: r.category.code,
+    "measure_type": lambda r: r.measure_type.code,
+    "patrol": lambda r: str(r.patrol.uuid) if r.patrol_id else "",
+    "observation": lambda r: str(r.observation.uuid),
+    "area": lambda r: r.area.slug,
+    "place": lambda r: r.place_name,
+}
+FIELD_LABELS = {
+    "category": _("Art der Feststellung"),
+    "persons_count": _("Anzahl Personen"),
+    "occurred_at": _("Zeitpunkt"),
+    "location_source": _("Ortsangabe"),
+    "lat": _("Breite"),
+    "lon": _("Länge"),
+    "accuracy_m": _("Genauigkeit (m)"),
+    "place": _("Ort"),
+    "patrol": _("Streife"),
+    "observation": _("Feststellung"),
+    "measure_type": _("Maßnahme"),
+    "amount_eur": _("Verwarnungsgeld (€)"),
+    "case_number": _("Aktenzeichen"),
+    "referral_service": _("Vermittlung an"),
+    "cleaning_kind": _("Reinigung: Art"),
+    "cleaning_what": _("Reinigung: was"),
+    "syringes_count": _("gefundene Spritzen"),
+    "area": _("Gebiet"),
+    "started_at": _("Beginn"),
+    "ended_at": _("Ende"),
+    "at": _("Zeitpunkt"),
+    "status": _("Status"),
+}
+_CONFLICT_MODELS: dict[str, Any] = {
+    "observation": Observation,
+    "measure": Measure,
+    "presence": PresenceInterval,
+    "position": PositionSample,
+    "photo": ObservationPhoto,
+}
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    field: str
+    label: str
+    stored: str
+    submitted: str
+
+    @property
+    def differs(self) -> bool:
+        return self.stored != self.submitted
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M:%S")
+    if isinstance(value, str) and (moment := wire.parse_datetime(value)) is not None:
+        return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M:%S")
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+    return str(value)
+
+
+def conflict_rows(conflict: SyncConflict) -> list[ConflictRow]:
+    """Stored and submitted version of a conflict, field by field (photos: shown as images)."""
+    if conflict.record_kind == "photo":
+        return []
+    model = _CONFLICT_MODELS.get(conflict.record_kind)
+    stored = model.objects.filter(uuid=conflict.record_uuid).first() if model else None
+    rows = []
+    for name, submitted in sorted(conflict.submitted_data.items()):
+        value: Any = None
+        if stored is not None:
+            getter = _STORED_VALUE.get(name)
+            value = getter(stored) if getter else getattr(stored, name, None)
+        label = str(FIELD_LABELS.get(name, name))
+        rows.append(ConflictRow(name, label, _shown(value), _shown(submitted)))
+    return rows
+
+
+def stored_photo(conflict: SyncConflict) -> ObservationPhoto | None:
+    if conflict.record_kind != "photo":
+        return None
+    return ObservationPhoto.objects.filter(uuid=conflict.record_uuid).first()
+
+
 def catalogue_for(user: Any) -> dict[str, Any]:
     """What the field app needs offline: catalogues, places, limits, the user's patrols."""
     areas = []
@@ -181,7 +273,7 @@ def catalogue_for(user: Any) -> dict[str, Any]:
         )
     today = timezone.localdate()
     patrols = [
-        patrol_wire(p)
+        patrol_wire(p) | {"member": any(m.pk == user.pk for m in p.members.all())}
         for p in patrols_visible_to(user)
         .filter(
             Q(status=PatrolStatus.ACTIVE)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from stadtlage.accounts.models import Membership, Role, User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.organisations.models import DataDomain
 from stadtlage.patrols import permissions, presence, retention
 from stadtlage.patrols.models import (
     ConflictStatus,
@@ -36,6 +37,7 @@ from stadtlage.patrols.models import (
 from stadtlage.patrols.wire import FUTURE_TOLERANCE
 from stadtlage.places.models import Area
 from stadtlage.places.selectors import area_index
+from stadtlage.privacy.screening import clean_short_text
 
 # The one transition map of the patrol workflow; `patrol_transition` enforces it.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -137,6 +139,7 @@ def patrol_transition(
     note: str = "",
 ) -> PatrolEvent:
     """Move a patrol along TRANSITIONS; records the event and the audit row, derives presence."""
+    note = clean_short_text(note, field="note", label="Bemerkung", max_length=200)
     now = timezone.now()
     at = at or now
     with transaction.atomic():
@@ -171,7 +174,7 @@ def patrol_transition(
             to_status=to_status,
             at=at,
             actor=actor,
-            note=note[:200],
+            note=note,
             content_hash=content_hash,
         )
         audit_record(
@@ -196,7 +199,9 @@ def presence_rebuild_for(*, patrol_ids: Iterable[int]) -> int:
     """Derive GPS presence intervals of finished patrols from their kept tracks."""
     created = 0
     index = area_index()
-    for patrol in Patrol.objects.filter(pk__in=list(patrol_ids)):
+    patrol_ids = list(patrol_ids)
+    _hotspot_dosage_rebuild(patrol_ids)
+    for patrol in Patrol.objects.filter(pk__in=patrol_ids):
         samples = [
             presence.Sample(at, lat, lon, acc)
             for at, lat, lon, acc in PositionSample.objects.filter(patrol=patrol).values_list(
@@ -223,6 +228,14 @@ def presence_rebuild_for(*, patrol_ids: Iterable[int]) -> int:
         )
         created += len(intervals)
     return created
+
+
+def _hotspot_dosage_rebuild(patrol_ids: list[int]) -> None:
+    """Time at the hot spots of patrol plans, from the same tracks (docs/hotspots.md)."""
+    from stadtlage.hotspots import dosage
+
+    dosage.track_visits_rebuild_for(patrol_ids=patrol_ids)
+    dosage.stops_refresh(patrol_ids=patrol_ids)
 
 
 # --- One record through the sync protocol -----------------------------------------------
@@ -281,6 +294,8 @@ APPLICABLE = {
             "syringes_count",
         ),
     ),
+    RecordKind.PRESENCE: (PresenceInterval, ("area_id", "started_at", "ended_at", "minutes")),
+    RecordKind.POSITION: (PositionSample, ("at", "lat", "lon", "accuracy_m")),
 }
 
 
@@ -311,8 +326,23 @@ def conflict_resolve(*, conflict: SyncConflict, resolution: str, actor: Any) -> 
 
 
 def _apply_submitted(conflict: SyncConflict, actor: Any) -> None:
-    from stadtlage.patrols import validation, wire
+    from stadtlage.patrols import photos, validation, wire
 
+    if conflict.record_kind == RecordKind.PHOTO:
+        try:
+            photo, before = photos.photo_apply_conflict(conflict=conflict)
+        except photos.PhotoRefused as exc:
+            raise ValidationError({"resolution": [exc.detail]}) from exc
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=photo,
+            before=before,
+            after={"bytes": photo.size_bytes, "width": photo.width, "height": photo.height},
+            data_domain=photo.observation.data_domain,
+            note=f"Sync-Konflikt {conflict.pk}: neues Foto übernommen",
+        )
+        return
     if conflict.record_kind not in APPLICABLE:
         raise ValidationError(
             {"resolution": ["Für diese Art kann nur die gespeicherte Fassung bleiben."]}
@@ -334,13 +364,16 @@ def _apply_submitted(conflict: SyncConflict, actor: Any) -> None:
     if record.errors:
         raise ValidationError({e.field: [e.message] for e in record.errors})
     ctx = validation.SyncContext.load(submitter, [record])
+    checks: dict[type, Any] = {
+        wire.ObservationIn: validation.check_observation,
+        wire.MeasureIn: validation.check_measure,
+        wire.PresenceIn: validation.check_presence,
+        wire.PositionIn: validation.check_position,
+    }
     try:
         if isinstance(record.parsed, wire.MeasureIn):
             ctx.load_observations({record.parsed.observation})
-            fresh: Any = validation.check_measure(ctx, record.parsed, conflict.record_uuid)
-        else:
-            assert isinstance(record.parsed, wire.ObservationIn)
-            fresh = validation.check_observation(ctx, record.parsed, conflict.record_uuid)
+        fresh: Any = checks[type(record.parsed)](ctx, record.parsed, conflict.record_uuid)
     except validation.RecordRefused as exc:
         raise ValidationError({e.field: [e.message] for e in exc.errors}) from exc
     stored: Any = model._default_manager.select_for_update().get(uuid=conflict.record_uuid)
@@ -351,12 +384,14 @@ def _apply_submitted(conflict: SyncConflict, actor: Any) -> None:
     stored.save()
     if isinstance(stored, Observation):
         stored.areas.set(area_index().areas_for_point(stored.lat, stored.lon))
+    if isinstance(stored, PositionSample) and stored.patrol.status == PatrolStatus.FINISHED:
+        presence_rebuild_for(patrol_ids=[stored.patrol_id])
     audit_record(
         actor=actor,
         action=Action.UPDATE,
         obj=stored,
         before=before,
         after=snapshot(stored),
-        data_domain=stored.data_domain,
+        data_domain=getattr(stored, "data_domain", DataDomain.CITY_OPERATIONS),
         note=f"Sync-Konflikt {conflict.pk}: neue Fassung übernommen",
     )

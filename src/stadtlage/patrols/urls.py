@@ -9,6 +9,7 @@ urlpatterns = [
     path("schicht/neu/", views.patrol_create_view, name="patrol_create"),
     path("konflikte/", views.conflict_list, name="conflicts"),
     path("konflikte/<int:conflict_id>/", views.conflict_resolve_view, name="conflict_resolve"),
+    path("konflikte/<int:conflict_id>/foto.jpg", views.conflict_photo, name="conflict_photo"),
     path("<uuid:patrol_id>/status/", views.patrol_transition_view, name="patrol_transition"),
     path("<uuid:patrol_id>/bericht/", views.shift_report_view, name="shift_report"),
     path("fotos/<uuid:photo_id>.jpg", views.photo_file, name="photo"),

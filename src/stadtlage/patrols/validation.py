@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from shapely.geometry import shape
 
 from stadtlage.accounts.models import Role
@@ -26,6 +28,7 @@ from stadtlage.patrols.models import (
     Observation,
     ObservationCategory,
     Patrol,
+    PatrolStatus,
     PositionSample,
     PresenceInterval,
     PresenceSource,
@@ -40,9 +43,11 @@ from stadtlage.patrols.wire import (
     WireRecord,
 )
 from stadtlage.places.models import Area
+from stadtlage.privacy.screening import clean_short_text
 
 # OWiG § 56: a Verwarnungsgeld is 5 to 55 euros, whatever a catalogue says.
 OWIG_MIN_EUR = 5
+CLEANING_WHAT_MAX = 200  # as the field app's input and the wire format
 OWIG_MAX_EUR = 55
 # A Bußgeldstelle case number: letters, digits and separators, with at least one digit; no names.
 CASE_NUMBER_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9./\- ]{2,39}$")
@@ -96,6 +101,9 @@ class SyncContext:
     patrols: dict[uuid.UUID, PatrolInfo]
     observations: dict[uuid.UUID, ObservationRef] = field(default_factory=dict)
     _cleaning_org: Organisation | None = None
+    # Observations without a patrol: their time span, and the sender's patrols within it.
+    _unassigned_span: tuple[datetime, datetime] | None = None
+    _on_duty: list[tuple[datetime, datetime | None]] | None = None
 
     @classmethod
     def load(cls, actor: Any, records: list[WireRecord]) -> SyncContext:
@@ -129,7 +137,15 @@ class SyncContext:
             for area in Area.objects.filter(slug__in=place_slugs, is_active=True):
                 point = shape(area.geometry).representative_point()
                 places[area.slug] = PlaceInfo(area.pk, area.name, point.y, point.x)
-        return cls(actor, categories, measure_types, places, patrols)
+        unassigned = [
+            r.parsed.occurred_at
+            for r in records
+            if isinstance(r.parsed, ObservationIn) and r.parsed.patrol is None
+        ]
+        ctx = cls(actor, categories, measure_types, places, patrols)
+        if unassigned:
+            ctx._unassigned_span = (min(unassigned), max(unassigned))
+        return ctx
 
     def load_observations(self, ids: set[uuid.UUID]) -> None:
         missing = ids - set(self.observations)
@@ -160,6 +176,33 @@ class SyncContext:
             self._cleaning_org = utilities[0] if len(utilities) == 1 else None
         return self._cleaning_org
 
+    def on_patrol_at(self, moment: datetime) -> bool:
+        """Was the sender on a started patrol (as a member) at `moment`?
+
+        Such a record must name its patrol: an app that lost the choice (issue 10) must not
+        file the observation as one without a patrol.
+        """
+        if self._on_duty is None:
+            actor_id = getattr(self.actor, "pk", None)
+            first, last = self._unassigned_span or (moment, moment)
+            self._on_duty = (
+                [
+                    (start, end)
+                    for start, end in Patrol.objects.filter(
+                        members=actor_id, started_at__isnull=False, started_at__lte=last
+                    )
+                    .exclude(status=PatrolStatus.PLANNED)
+                    .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first))
+                    .values_list("started_at", "ended_at")
+                    if start is not None
+                ]
+                if actor_id is not None
+                else []
+            )
+        return any(
+            start <= moment and (end is None or moment <= end) for start, end in self._on_duty
+        )
+
     def patrol_for(self, ref: uuid.UUID | None) -> PatrolInfo | None:
         if ref is None:
             return None
@@ -184,6 +227,12 @@ def check_observation(ctx: SyncContext, data: ObservationIn, record_id: uuid.UUI
             "persons_count", "Für diese Feststellungsart wird keine Personenzahl erfasst."
         )
     patrol = ctx.patrol_for(data.patrol)
+    if patrol is None and ctx.on_patrol_at(data.occurred_at):
+        raise _invalid(
+            "patrol",
+            "Sie waren zu diesem Zeitpunkt auf Streife: bitte die Streife angeben "
+            "(in der App „Meine Streife“ wählen).",
+        )
     lat, lon, place_name = data.lat, data.lon, ""
     if data.location_source == LocationSource.PLACE:
         place = ctx.places.get(data.place)
@@ -268,6 +317,16 @@ def _check_details(data: MeasureIn, mtype: MeasureType) -> None:
         raise _invalid("cleaning_kind", "Diese Maßnahme erzeugt keinen Reinigungsauftrag.")
 
 
+def _cleaning_what(text: str) -> str:
+    """What the crew is to remove: things, not people (DOMAIN.md §4); contact data masked."""
+    try:
+        return clean_short_text(
+            text, field="cleaning_what", label="Reinigung: was", max_length=CLEANING_WHAT_MAX
+        )
+    except ValidationError as exc:
+        raise _invalid("cleaning_what", exc.message_dict["cleaning_what"][0]) from exc
+
+
 def check_measure(ctx: SyncContext, data: MeasureIn, record_id: uuid.UUID) -> Measure:
     mtype = ctx.measure_types.get(data.measure_type)
     if mtype is None:
@@ -303,7 +362,7 @@ def check_measure(ctx: SyncContext, data: MeasureIn, record_id: uuid.UUID) -> Me
         case_number=data.case_number,
         referral_service=data.referral_service,
         cleaning_kind=data.cleaning_kind,
-        cleaning_what=data.cleaning_what,
+        cleaning_what=_cleaning_what(data.cleaning_what),
         syringes_count=data.syringes_count,
         recorded_by=ctx.actor,
         data_domain=permissions.recording_domain(ctx.actor),

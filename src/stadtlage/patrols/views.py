@@ -37,7 +37,10 @@ SHELL_ASSETS = (
     "field/ui.js",
     "field/store.js",
     "field/sync.js",
+    "field/patrol.js",
+    "field/outbox.js",
     "field/app.js",
+    "hotspots/field-plan.js",
     "field/manifest.webmanifest",
     "field/icon.svg",
     "vendor/leaflet/leaflet.js",
@@ -228,11 +231,19 @@ def shift_report_view(request: HttpRequest, patrol_id: str) -> HttpResponse:
 @section_required(Section.FIELD)
 def conflict_list(request: HttpRequest) -> HttpResponse:
     conflicts = selectors.conflicts_for(request.user, open_only=False)[:200]
+    items = [
+        {
+            "conflict": c,
+            "rows": selectors.conflict_rows(c),
+            "stored_photo": selectors.stored_photo(c),
+        }
+        for c in conflicts
+    ]
     return render(
         request,
         "patrols/conflicts.html",
         {
-            "conflicts": conflicts,
+            "items": items,
             "can_resolve": permissions.can_resolve_conflict(request.user),
             "form": ConflictResolveForm(),
         },
@@ -258,6 +269,23 @@ def conflict_resolve_view(request: HttpRequest, conflict_id: int) -> HttpRespons
     else:
         messages.success(request, _("Konflikt geklärt."))
     return redirect("patrols:conflicts")
+
+
+@section_required(Section.FIELD)
+def conflict_photo(request: HttpRequest, conflict_id: int) -> HttpResponse:
+    """The submitted version of a photo kept in a conflict (metadata already stripped)."""
+    conflict = selectors.conflicts_for(request.user, open_only=False).filter(pk=conflict_id).first()
+    if conflict is None or not conflict.submitted_file:
+        raise Http404
+    audit_access(
+        request,
+        object_type="patrols.syncconflict",
+        object_id=conflict.pk,
+        data_domain="city_operations",
+        note="gesendetes Foto (Konflikt)",
+    )
+    with conflict.submitted_file.open("rb") as handle:
+        return HttpResponse(handle.read(), content_type="image/jpeg")
 
 
 @section_required(Section.FIELD)

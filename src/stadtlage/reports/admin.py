@@ -50,8 +50,17 @@ class CategoryRouteInline(admin.TabularInline):
 
 @admin.register(ServiceCategory)
 class ServiceCategoryAdmin(AuditedModelAdmin):
-    list_display = ("name", "code", "group", "responsible", "sla_hours", "is_active", "order")
-    list_filter = ("is_active", "group", "responsible")
+    list_display = (
+        "name",
+        "code",
+        "group",
+        "responsible",
+        "sla_hours",
+        "person_related",
+        "is_active",
+        "order",
+    )
+    list_filter = ("is_active", "person_related", "group", "responsible")
     list_editable = ("sla_hours", "is_active", "order")
     search_fields = ("name", "code", "keywords")
     fieldsets = (
@@ -60,6 +69,7 @@ class ServiceCategoryAdmin(AuditedModelAdmin):
             _("Weiterleitung"),
             {"fields": ("responsible", "informed", "sla_hours", "working_group", "is_active")},
         ),
+        (_("Veröffentlichung"), {"fields": ("person_related",)}),
     )
     filter_horizontal = ("informed",)
     inlines = [CategoryRouteInline, ServiceAttributeInline]

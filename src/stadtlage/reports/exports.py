@@ -1,7 +1,9 @@
 """Public reports as CSV and GeoJSON: only the public fields of `selectors.PublicReport`
 (never the reporter's e-mail, internal notes, assignees or answers to the questions).
 "beschreibung" is the moderated public text (`Report.public_description`), never the
-citizen's original description.
+citizen's original description. Reports of person-related categories arrive generalised
+(`selectors.generalise`): "verallgemeinert" is "ja", the point is the centre of the grid cell
+named in "rasterzelle", the times are dates (YYYY-MM-DD) and there is no address or photo.
 
 Pure functions that yield text chunks, so views can stream exports of any size.
 CSV follows German Excel conventions (semicolon, UTF-8 with BOM); cells a spreadsheet would
@@ -19,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from stadtlage.reports.models import ReportStatus
-from stadtlage.reports.selectors import PublicReport
+from stadtlage.reports.selectors import MapPoint, PublicReport
 
 COLUMNS = (
     "nummer",
@@ -38,12 +40,17 @@ COLUMNS = (
     "laenge",
     "duplikat_von",
     "foto",
+    "verallgemeinert",
+    "rasterzelle",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _iso(moment: Any) -> str:
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+def _iso(moment: Any, *, day: bool = False) -> str:
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    return local.date().isoformat() if day else local.isoformat(timespec="seconds")
 
 
 def _cell(value: Any) -> Any:
@@ -62,14 +69,16 @@ def properties(report: PublicReport) -> dict[str, Any]:
         "kategorie": report.service_name,
         "beschreibung": report.description,
         "zustaendig": report.agency_responsible,
-        "gemeldet": _iso(report.requested_at),
-        "aktualisiert": _iso(report.updated_at),
-        "reaktion_bis": _iso(report.expected_at),
+        "gemeldet": _iso(report.requested_at, day=report.generalised),
+        "aktualisiert": _iso(report.updated_at, day=report.generalised),
+        "reaktion_bis": _iso(report.expected_at, day=report.generalised),
         "adresse": report.address,
         "breite": report.lat,
         "laenge": report.lon,
         "duplikat_von": report.duplicate_of_id,
         "foto": report.media_url,
+        "verallgemeinert": report.generalised,
+        "rasterzelle": report.cell,
     }
 
 
@@ -88,6 +97,7 @@ def csv_chunks(reports: Iterable[PublicReport]) -> Iterator[str]:
     for index, report in enumerate(reports, start=1):
         row = properties(report)
         row["offen"] = "ja" if report.is_open else "nein"
+        row["verallgemeinert"] = "ja" if report.generalised else "nein"
         row["breite"] = f"{report.lat:.6f}".replace(".", ",")
         row["laenge"] = f"{report.lon:.6f}".replace(".", ",")
         writer.writerow([_cell(row[column]) for column in COLUMNS])
@@ -102,6 +112,21 @@ def feature(report: PublicReport) -> dict[str, Any]:
         "id": report.id,
         "geometry": {"type": "Point", "coordinates": [report.lon, report.lat]},
         "properties": properties(report),
+    }
+
+
+def map_feature(point: MapPoint) -> dict[str, Any]:
+    """A point of the public map: only what the marker and its popup show."""
+    return {
+        "type": "Feature",
+        "id": point.id,
+        "geometry": {"type": "Point", "coordinates": [round(point.lon, 6), round(point.lat, 6)]},
+        "properties": {
+            "kategorie": point.service_name,
+            "status_bezeichnung": point.status_label,
+            "offen": point.is_open,
+            "verallgemeinert": point.generalised,
+        },
     }
 
 

@@ -332,8 +332,11 @@ class TransitionForm(forms.Form):
     internal_note = forms.CharField(
         label=_("Interne Notiz"),
         required=False,
-        help_text=_("Nur für die Bearbeitung sichtbar. Keine Gesundheitsangaben über Personen."),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Nur für die Bearbeitung sichtbar, höchstens 500 Zeichen. Keine Angaben zu "
+            "einzelnen Personen oder zur Gesundheit."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
     )
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -358,7 +361,9 @@ class ForwardForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": DESCRIPTION_MAX}),
     )
     internal_note = forms.CharField(
-        label=_("Interne Notiz"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Interne Notiz"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
     )
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:

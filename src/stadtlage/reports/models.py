@@ -38,6 +38,16 @@ class ServiceCategory(models.Model):
     keywords = models.CharField(_("Stichworte"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    person_related = models.BooleanField(
+        _("personenbezogen"),
+        default=False,
+        help_text=_(
+            "Meldungen betreffen Menschen (z. B. Drogenkonsum, Lagern, aggressives Betteln, "
+            "Belästigung). Öffentlich nur verallgemeinert: Rasterzelle statt Punkt, Tag statt "
+            "Uhrzeit, keine Adresse, keine Fotos, Beschreibung erst nach Prüfung. Intern bleiben "
+            "die genauen Angaben sichtbar."
+        ),
+    )
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 
     class Meta:

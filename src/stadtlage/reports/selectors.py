@@ -5,6 +5,11 @@ caller cannot reach the reporter's e-mail, internal notes or attributes even by 
 Reports entered by patrols (source "field") are operational records and never public.
 The public text of a report is `Report.public_description` (masked at creation, moderated in
 the work queue); the citizen's original `description` is never read here.
+
+Reports of person-related categories (`ServiceCategory.person_related`) leave this module only
+generalised by `stadtlage.public.disclosure` (grid cell, day, no address, no photo, description
+only after review), whoever renders them: pages, map, CSV, GeoJSON, Open311. `exact=True` is
+for internal pages of staff who may see the exact record anyway.
 """
 
 from __future__ import annotations
@@ -12,14 +17,17 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from stadtlage.places.geo import distance_m
+from stadtlage.public import disclosure
+from stadtlage.public.policy import current as disclosure_policy
 from stadtlage.reports.links import photo_url
 from stadtlage.reports.models import (
     OPEN_STATES,
@@ -36,10 +44,23 @@ from stadtlage.reports.models import (
 
 PUBLIC_SOURCES = frozenset({ReportSource.WEB, ReportSource.OPEN311, ReportSource.PHONE})
 DEFAULT_LIMIT = 1000
+_PERSON_RELATED = "report__category__person_related"
+
+
+class _Status:
+    status: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    @property
+    def status_label(self) -> str:
+        return str(ReportStatus(self.status).label)
 
 
 @dataclass(frozen=True)
-class PublicReport:
+class PublicReport(_Status):
     """A report as the public sees it. `description` is the moderated public text
     (`Report.public_description`), empty when descriptions are withheld."""
 
@@ -59,27 +80,19 @@ class PublicReport:
     duplicate_of_id: int | None
     media_url: str = ""
     address_id: str = ""  # key in the address register when the point came from it
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATES
-
-    @property
-    def status_label(self) -> str:
-        return str(ReportStatus(self.status).label)
+    # Person-related: point = centre of `cell`, times = the day (disclosure module).
+    generalised: bool = False
+    cell: str = ""
 
 
 @dataclass(frozen=True)
-class PublicUpdate:
+class PublicUpdate(_Status):
     id: int
     report_id: int
     status: str
     at: datetime
     description: str
-
-    @property
-    def status_label(self) -> str:
-        return str(ReportStatus(self.status).label)
+    generalised: bool = False  # `at` is the day (person-related category)
 
 
 def _public_queryset() -> QuerySet[Report]:
@@ -111,19 +124,21 @@ _FIELDS = (
     "duplicate_of_id",
     "address_key",
     "description_reviewed_at",
+    "category__person_related",
 )
 
 
-def _to_public(row: dict[str, Any], *, with_description: bool) -> PublicReport:
+def _to_public(row: dict[str, Any], *, with_description: bool, exact: bool) -> PublicReport:
     photo = row["first_photo"]
-    return PublicReport(
+    reviewed = bool(row["description_reviewed_at"])
+    report = PublicReport(
         id=row["id"],
         status=row["status"],
         status_notes=row["status_notes"] or "",
         service_code=row["category__code"],
         service_name=row["category__name"],
         description=row["public_description"]
-        if with_description and (row["description_reviewed_at"] or not review_required())
+        if with_description and (reviewed or not review_required())
         else "",
         agency_responsible=row["responsible__name"],
         requested_at=row["submitted_at"],
@@ -136,9 +151,34 @@ def _to_public(row: dict[str, Any], *, with_description: bool) -> PublicReport:
         media_url=photo_url(photo) if photo else "",
         address_id=row["address_key"],
     )
+    if row["category__person_related"] and not exact:
+        return generalise(report, reviewed=reviewed)
+    return report
 
 
-def _rows(queryset: QuerySet[Report]) -> list[PublicReport]:
+def generalise(report: PublicReport, *, reviewed: bool) -> PublicReport:
+    """A person-related report as the public may see it (DOMAIN.md §8): the centre of its grid
+    cell, times to the day, no address and no photo, the description only after review."""
+    policy = disclosure_policy()
+    point = disclosure.generalise_point(report.lat, report.lon, policy.cell_m)
+    zone = timezone.get_default_timezone()
+    return replace(
+        report,
+        lat=point.lat,
+        lon=point.lon,
+        cell=point.cell,
+        generalised=True,
+        requested_at=disclosure.to_day(report.requested_at, zone),
+        updated_at=disclosure.to_day(report.updated_at, zone),
+        expected_at=disclosure.to_day(report.expected_at, zone),
+        description=report.description if reviewed else "",
+        address="",
+        address_id="",
+        media_url="",
+    )
+
+
+def _raw_rows(queryset: QuerySet[Report]) -> list[dict[str, Any]]:
     """One query: the reports with their category, organisation, latest public note and first
     approved photo (Open311 `media_url`)."""
     latest_note = (
@@ -151,11 +191,19 @@ def _rows(queryset: QuerySet[Report]) -> list[PublicReport]:
         .order_by("uploaded_at", "id")
         .values("uuid")[:1]
     )
-    rows = queryset.annotate(
-        status_notes=Subquery(latest_note), first_photo=Subquery(first_photo)
-    ).values(*_FIELDS, "status_notes", "first_photo")
+    return list(
+        queryset.annotate(
+            status_notes=Subquery(latest_note), first_photo=Subquery(first_photo)
+        ).values(*_FIELDS, "status_notes", "first_photo")
+    )
+
+
+def _rows(queryset: QuerySet[Report], *, exact: bool = False) -> list[PublicReport]:
     with_description = _descriptions_public()
-    return [_to_public(row, with_description=with_description) for row in rows]
+    return [
+        _to_public(row, with_description=with_description, exact=exact)
+        for row in _raw_rows(queryset)
+    ]
 
 
 def _filtered(
@@ -203,6 +251,17 @@ def public_reports(
     return _rows(queryset)
 
 
+def _newest_after(queryset: QuerySet[Report], last: dict[str, Any] | None) -> QuerySet[Report]:
+    """Newest first, after the row `last` (keyset paging on the stored values, never on
+    generalised ones)."""
+    if last is not None:
+        queryset = queryset.filter(
+            Q(submitted_at__lt=last["submitted_at"])
+            | Q(submitted_at=last["submitted_at"], id__lt=last["id"])
+        )
+    return queryset.order_by("-submitted_at", "-id")
+
+
 def iter_public_reports(
     *,
     service_codes: Iterable[str] | None = None,
@@ -213,23 +272,83 @@ def iter_public_reports(
 ) -> Iterator[PublicReport]:
     """Every matching public report, newest first, in chunks (keyset paging, for exports)."""
     queryset = _filtered(service_codes=service_codes, statuses=statuses, start=start, end=end)
-    last: PublicReport | None = None
+    with_description = _descriptions_public()
+    last: dict[str, Any] | None = None
     while True:
-        page = queryset
-        if last is not None:
-            page = page.filter(
-                Q(submitted_at__lt=last.requested_at)
-                | Q(submitted_at=last.requested_at, id__lt=last.id)
-            )
-        rows = _rows(page.order_by("-submitted_at", "-id")[:chunk])
-        yield from rows
+        rows = _raw_rows(_newest_after(queryset, last)[:chunk])
+        for row in rows:
+            yield _to_public(row, with_description=with_description, exact=False)
         if len(rows) < chunk:
             return
         last = rows[-1]
 
 
-def public_report(*, report_id: int) -> PublicReport | None:
-    found = _rows(_public_queryset().filter(pk=report_id))
+@dataclass(frozen=True)
+class MapPoint(_Status):
+    """A report on the public map: as little as the map needs, generalised like the rest."""
+
+    id: int
+    status: str
+    service_name: str
+    lat: float
+    lon: float
+    generalised: bool
+
+
+BBox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+
+
+def public_map_points(
+    *,
+    bbox: BBox,
+    service_codes: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> tuple[list[MapPoint], bool]:
+    """The newest `limit` public reports whose *published* point lies in `bbox`, and whether
+    there were more.
+
+    Whether a person-related report is in the box is decided by its generalised point, never
+    the exact one (a tiny box must not locate it): the query searches a box grown by half a cell
+    diagonal, and the published points are filtered afterwards.
+    """
+    min_lon, min_lat, max_lon, max_lat = bbox
+    cell_m = disclosure_policy().cell_m
+    margin_lat = cell_m / 111_320
+    margin_lon = cell_m / (111_320 * max(math.cos(math.radians(min_lat)), 0.1))
+    queryset = _filtered(
+        service_codes=service_codes, statuses=statuses, start=start, end=end
+    ).filter(
+        lat__range=(min_lat - margin_lat, max_lat + margin_lat),
+        lon__range=(min_lon - margin_lon, max_lon + margin_lon),
+    )
+    fields = ("id", "status", "category__name", "category__person_related", "lat", "lon")
+    points: list[MapPoint] = []
+    last: dict[str, Any] | None = None
+    chunk = max(limit + 1, 500)
+    while len(points) <= limit:
+        page = _newest_after(queryset, last)
+        rows = list(page.values(*fields, "submitted_at")[:chunk])
+        for row in rows:
+            lat, lon, generalised = row["lat"], row["lon"], bool(row["category__person_related"])
+            if generalised:
+                point = disclosure.generalise_point(lat, lon, cell_m)
+                lat, lon = point.lat, point.lon
+            if min_lat <= lat <= max_lat and min_lon <= lon <= max_lon:
+                points.append(
+                    MapPoint(row["id"], row["status"], row["category__name"], lat, lon, generalised)
+                )
+        if len(rows) < chunk:
+            break
+        last = rows[-1]
+    return points[:limit], len(points) > limit
+
+
+def public_report(*, report_id: int, exact: bool = False) -> PublicReport | None:
+    """One public report; `exact=True` only for staff pages (no generalisation)."""
+    found = _rows(_public_queryset().filter(pk=report_id), exact=exact)
     return found[0] if found else None
 
 
@@ -253,18 +372,27 @@ def public_updates(
             internal_only=False,
         )
         .order_by("at", "id")
-        .values("id", "report_id", "to_status", "at", "public_note")[offset : offset + limit]
+        .values(*_UPDATE_FIELDS)[offset : offset + limit]
     )
-    return [
-        PublicUpdate(
-            id=row["id"],
-            report_id=row["report_id"],
-            status=row["to_status"],
-            at=row["at"],
-            description=row["public_note"],
-        )
-        for row in rows
-    ]
+    return [_to_public_update(row) for row in rows]
+
+
+_UPDATE_FIELDS = ("id", "report_id", "to_status", "at", "public_note", _PERSON_RELATED)
+
+
+def _to_public_update(row: dict[str, Any], *, exact: bool = False) -> PublicUpdate:
+    generalised = bool(row[_PERSON_RELATED]) and not exact
+    at = row["at"]
+    if generalised:
+        at = disclosure.to_day(at, timezone.get_default_timezone())
+    return PublicUpdate(
+        id=row["id"],
+        report_id=row["report_id"],
+        status=row["to_status"],
+        at=at,
+        description=row["public_note"],
+        generalised=generalised,
+    )
 
 
 # --- public pages: suggestions, timeline, photos ------------------------------------------
@@ -307,8 +435,13 @@ def nearby_open_reports(
     """Open public reports of the category within `radius_m`, nearest first (two queries)."""
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return []
-    dlat = radius_m / 111_320
-    dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.1))
+    # Person-related reports are compared by their generalised point, never the exact one: the
+    # search box grows by half a cell diagonal and the distance is measured to the cell centre.
+    search_m = radius_m
+    if ServiceCategory.objects.filter(code=category_code, person_related=True).exists():
+        search_m += disclosure_policy().cell_m / math.sqrt(2)
+    dlat = search_m / 111_320
+    dlon = search_m / (111_320 * max(math.cos(math.radians(lat)), 0.1))
     candidates = (
         _public_queryset()
         .filter(
@@ -335,28 +468,36 @@ def public_report_by_uuid(*, report_uuid: uuid.UUID) -> PublicReport | None:
     return found[0] if found else None
 
 
-def public_timeline(*, report_id: int) -> list[PublicUpdate]:
-    """A public report's history for everyone: states and public notes, no names."""
+def public_timeline(*, report_id: int, exact: bool = False) -> list[PublicUpdate]:
+    """A public report's history for everyone: states and public notes, no names; for
+    person-related categories to the day (`exact=True` only for staff pages)."""
     rows = (
         ReportUpdate.objects.filter(report_id=report_id, internal_only=False)
         .order_by("at", "id")
-        .values("id", "report_id", "to_status", "at", "public_note")
+        .values(*_UPDATE_FIELDS)
     )
-    return [
-        PublicUpdate(
-            id=row["id"],
-            report_id=row["report_id"],
-            status=row["to_status"],
-            at=row["at"],
-            description=row["public_note"],
-        )
-        for row in rows
-    ]
+    return [_to_public_update(row, exact=exact) for row in rows]
 
 
 def approved_photo_ids(*, report_id: int) -> list[uuid.UUID]:
+    """Approved photos of a report (staff pages; the public sees `public_photo_ids`)."""
     return list(
         ReportPhoto.objects.filter(report_id=report_id, state=PhotoState.APPROVED)
+        .order_by("uploaded_at", "id")
+        .values_list("uuid", flat=True)
+    )
+
+
+def public_photo_ids(*, report_id: int) -> list[uuid.UUID]:
+    """Approved photos the public may see: none for person-related categories (a photo shows
+    the exact place)."""
+    return list(
+        ReportPhoto.objects.filter(
+            report_id=report_id,
+            state=PhotoState.APPROVED,
+            report__source__in=PUBLIC_SOURCES,
+            report__category__person_related=False,
+        )
         .order_by("uploaded_at", "id")
         .values_list("uuid", flat=True)
     )
@@ -365,7 +506,7 @@ def approved_photo_ids(*, report_id: int) -> list[uuid.UUID]:
 def photo_for_serving(*, photo_uuid: uuid.UUID) -> ReportPhoto | None:
     """The photo with its report (for the permission check); None if its file is gone."""
     return (
-        ReportPhoto.objects.select_related("report")
+        ReportPhoto.objects.select_related("report__category")
         .filter(uuid=photo_uuid)
         .exclude(image="")
         .first()
@@ -373,7 +514,11 @@ def photo_for_serving(*, photo_uuid: uuid.UUID) -> ReportPhoto | None:
 
 
 def is_public_photo(photo: ReportPhoto) -> bool:
-    return photo.state == PhotoState.APPROVED and photo.report.source in PUBLIC_SOURCES
+    return (
+        photo.state == PhotoState.APPROVED
+        and photo.report.source in PUBLIC_SOURCES
+        and not photo.report.category.person_related
+    )
 
 
 # --- the service catalogue (categories and their questions) ---------------------------------

@@ -27,6 +27,7 @@ from stadtlage.organisations.models import Organisation
 from stadtlage.places.gazetteer import Located
 from stadtlage.places.geo import in_dortmund
 from stadtlage.places.selectors import areas_for_point
+from stadtlage.privacy.screening import clean_short_text, mask_sensitive
 from stadtlage.reports import notifications
 from stadtlage.reports.models import (
     OPEN_STATES,
@@ -82,6 +83,8 @@ __all__ = [
 ]
 
 _plain_text = plain_text
+# Internal notes are working notes, not case files (DOMAIN.md §4): short and screened.
+INTERNAL_NOTE_MAX = 500
 
 
 def _audit_snapshot(report: Report) -> dict[str, Any]:
@@ -302,7 +305,15 @@ def _apply_transition(
     public_note = _plain_text(
         public_note, field="public_note", label="Öffentliche Notiz", maximum=DESCRIPTION_MAX
     )
-    internal_note = internal_note.strip()
+    if by_reporter:  # words of the public: masked, not refused (report_reopen_by_reporter)
+        internal_note = internal_note.strip()
+    else:
+        internal_note = clean_short_text(
+            internal_note,
+            field="internal_note",
+            label="Interne Notiz",
+            max_length=INTERNAL_NOTE_MAX,
+        )
     now = now or timezone.now()
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
@@ -428,9 +439,12 @@ def report_reopen_by_reporter(
 ) -> Report:
     """The reporter says a "fixed" report is not fixed (signed e-mail link, no account).
 
-    Their words go into the internal note only: they may describe people.
+    Their words go into the internal note only, masked (``privacy.screening``): they may
+    describe people.
     """
-    note = _plain_text(note, field="note", label="Ihre Angaben", maximum=DESCRIPTION_MAX)
+    note = mask_sensitive(
+        _plain_text(note, field="note", label="Ihre Angaben", maximum=DESCRIPTION_MAX)
+    )
     return _apply_transition(
         report=report,
         to_status=ReportStatus.REOPENED,

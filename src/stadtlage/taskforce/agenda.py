@@ -20,6 +20,7 @@ from typing import Final
 
 from django.utils import timezone
 
+from stadtlage.evaluation.selectors import post_windows_ended
 from stadtlage.kpi import periods as kpi_periods
 from stadtlage.kpi.models import Indicator
 from stadtlage.taskforce import selectors
@@ -151,6 +152,22 @@ def milestones_due(meeting_day: date) -> list[Proposal]:
     return out
 
 
+def evaluations_due(since: datetime, until: datetime) -> list[Proposal]:
+    """Evaluations whose post window ended since the last meeting: time to compute and read."""
+    tz = timezone.get_current_timezone()
+    first, stop = since.astimezone(tz).date(), until.astimezone(tz).date()
+    return [
+        Proposal(
+            AgendaKind.RECOMMENDATION if w.recommendation_id else AgendaKind.OTHER,
+            f"Evaluation auswerten: {w.title}",
+            f"Nachzeitraum endete am {_d(w.post_end)} (Design Version {w.version})",
+            f"evaluation:{w.evaluation_id}:{w.version}",
+            recommendation_id=w.recommendation_id,
+        )
+        for w in post_windows_ended(first, stop)
+    ]
+
+
 def open_action_items(meeting: Meeting) -> list[Proposal]:
     return [
         Proposal(
@@ -174,5 +191,6 @@ def propose(meeting: Meeting) -> list[Proposal]:
         *signals_since(since, until),
         *waiting_recommendations(),
         *milestones_due(meeting_day),
+        *evaluations_due(since, until),
         *open_action_items(meeting),
     ]

@@ -138,6 +138,16 @@ def can_update_milestones(user: Any, rec: Recommendation) -> bool:
     return is_taskforce_lead(user) or is_group_member(user, rec.working_group_id)
 
 
+def can_draft_public_summary(user: Any, rec: Recommendation) -> bool:
+    """The public summary (any state): the Sonderstab lead and the lead of the group."""
+    return is_taskforce_lead(user) or is_group_lead(user, rec.working_group_id)
+
+
+def can_approve_public_summary(user: Any, rec: Recommendation) -> bool:
+    """Publishing it is the board's decision (the recommendation must be decided)."""
+    return is_board_member(user) and rec.state in TRACKED_STATES
+
+
 def can_take(user: Any, rec: Recommendation, edge: Transition) -> bool:
     return any(acts_as(user, actor, rec) for actor in edge.actors)
 

@@ -20,6 +20,7 @@ from typing import Any, Final
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from stadtlage.evaluation import display as evaluation_display
 from stadtlage.kpi import display as kpi_display
 from stadtlage.kpi import periods as kpi_periods
 from stadtlage.kpi.models import Indicator
@@ -274,6 +275,8 @@ def build_document(
     statuses = by_status(recs)
     progress(55, gettext_noop("Maßnahmen, Meilensteine und Risiken"))
     tracking = measures_and_milestones(tracked, period_start, ref)
+    progress(70, gettext_noop("Wirkung der Maßnahmen"))
+    evaluations = evaluation_display.report_entries(period_end)
     summary = {
         "decisions": len(decisions),
         "in_implementation": sum(1 for r in recs if r.state == S.IN_IMPLEMENTATION),
@@ -304,5 +307,6 @@ def build_document(
         "decisions": decisions,
         "by_status": statuses,
         **tracking,
+        "evaluations": evaluations,
         "next": next_proposals(recs),
     }

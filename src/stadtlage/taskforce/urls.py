@@ -19,6 +19,12 @@ urlpatterns = [
     path("empfehlungen/<int:pk>/", R.recommendation_detail, name="recommendation_detail"),
     path("empfehlungen/<int:pk>/bearbeiten/", R.recommendation_edit, name="recommendation_edit"),
     path("empfehlungen/<int:pk>/status/", R.recommendation_transition, name="transition"),
+    path("empfehlungen/<int:pk>/oeffentlich/", R.public_summary, name="public_summary"),
+    path(
+        "empfehlungen/<int:pk>/oeffentlich/freigeben/",
+        R.public_summary_approve,
+        name="public_summary_approve",
+    ),
     path("empfehlungen/<int:pk>/kennzahlen/", R.indicator_add, name="indicator_add"),
     path(
         "empfehlungen/<int:pk>/kennzahlen/<int:link_id>/entfernen/",

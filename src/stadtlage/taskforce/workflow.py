@@ -74,6 +74,23 @@ def missing_for_completion(rec: Recommendation) -> list[str]:
     ]
 
 
+def missing_for_evaluation(rec: Recommendation) -> list[str]:
+    """ "Evaluiert" needs a completed evaluation or a recorded reason why none is possible."""
+    # The evaluation app builds on the Sonderstab; asked here at call time, not import time.
+    from stadtlage.evaluation.selectors import evaluation_evidence
+
+    if evaluation_evidence(rec.pk) is None:
+        return [
+            str(
+                _(
+                    "eine abgeschlossene Evaluation der Wirkung oder eine begründete Feststellung, "
+                    "dass keine möglich ist (Seite „Evaluationen“)"
+                )
+            )
+        ]
+    return []
+
+
 @dataclass(frozen=True)
 class Transition:
     source: str
@@ -177,7 +194,14 @@ TRANSITIONS: Final[tuple[Transition, ...]] = (
         A.TASKFORCE_LEAD,
         guard=missing_for_completion,
     ),
-    _t(S.COMPLETED, S.EVALUATED, _("Wirkung bewerten"), A.TASKFORCE_LEAD, evaluation=True),
+    _t(
+        S.COMPLETED,
+        S.EVALUATED,
+        _("Wirkung bewerten"),
+        A.TASKFORCE_LEAD,
+        guard=missing_for_evaluation,
+        evaluation=True,
+    ),
 )
 
 TRANSITION_MAP: Final[dict[tuple[str, str], Transition]] = {

@@ -2,7 +2,8 @@
 
 * ``partner``: aggregated figures submitted by partner organisations (revisions, provenance).
 * ``indicator``: indicator definitions as versioned data, goals and milestones.
-* ``series``: the computed series per indicator (a cache the dashboards render from).
+* ``series``: the computed series per indicator (a cache the dashboards render from) and the
+  sealed closed periods that outlive their deleted raw records.
 """
 
 from stadtlage.kpi.models.indicator import (
@@ -18,13 +19,15 @@ from stadtlage.kpi.models.indicator import (
     Source,
 )
 from stadtlage.kpi.models.partner import (
+    NoteReview,
     PartnerApiToken,
+    PartnerReason,
     PartnerSeries,
     PartnerValue,
     Period,
     SubmissionChannel,
 )
-from stadtlage.kpi.models.series import IndicatorSeries
+from stadtlage.kpi.models.series import IndicatorSeries, SealedPeriod
 
 __all__ = [
     "Aggregation",
@@ -36,11 +39,14 @@ __all__ = [
     "IndicatorSeries",
     "IndicatorVersion",
     "Milestone",
+    "NoteReview",
     "PartnerApiToken",
+    "PartnerReason",
     "PartnerSeries",
     "PartnerValue",
     "Period",
     "Quantity",
+    "SealedPeriod",
     "Source",
     "SubmissionChannel",
 ]

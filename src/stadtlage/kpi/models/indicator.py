@@ -78,6 +78,35 @@ class Indicator(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Public only when an analyst proposes it and a second person confirms (four-eyes rule;
+    # stadtlage.kpi.publication). Written by services only, each step audited.
+    public_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Veröffentlichung vorgeschlagen von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    public_proposed_at = models.DateTimeField(
+        _("Veröffentlichung vorgeschlagen am"), null=True, blank=True, editable=False
+    )
+    public_note = models.CharField(
+        _("Begründung der Veröffentlichung"), max_length=300, blank=True, editable=False
+    )
+    public_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Veröffentlichung bestätigt von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    public_confirmed_at = models.DateTimeField(
+        _("öffentlich seit"), null=True, blank=True, editable=False, db_index=True
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -86,6 +115,10 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.current_version.name if self.current_version else self.code
+
+    @property
+    def is_public(self) -> bool:
+        return self.public_confirmed_at is not None
 
 
 class IndicatorVersion(models.Model):

@@ -6,9 +6,13 @@ is a new revision, the earlier revision stays (``is_current=False``).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from stadtlage.audit.personal import DataCategory, DataSubject, PersonalFields, personal
 
 
 class Period(models.TextChoices):
@@ -63,6 +67,27 @@ class SubmissionChannel(models.TextChoices):
     DEMO = "demo", _("Demo-Daten")
 
 
+class PartnerReason(models.TextChoices):
+    """Why a value is unusual: the structured channel instead of free text (DOMAIN.md §4)."""
+
+    EVENT = "event", _("Veranstaltung oder Großereignis")
+    HOURS_CHANGED = "hours_changed", _("geänderte Öffnungs- oder Einsatzzeiten")
+    CLOSURE = "closure", _("Schließung, Umbau oder Ausfall des Angebots")
+    STAFFING = "staffing", _("Personalengpass")
+    COUNTING_CHANGED = "counting_changed", _("geänderte Zählweise oder Erhebung")
+    SYSTEM_OUTAGE = "system_outage", _("Ausfall des Erfassungssystems")
+    WEATHER = "weather", _("Witterung")
+    LATE_ENTRY = "late_entry", _("Nachmeldung oder Korrektur")
+    OTHER = "other", _("Sonstiges (siehe Bemerkung)")
+
+
+class NoteReview(models.TextChoices):
+    """A note is shown to others only once the Lagezentrum has reviewed it."""
+
+    PENDING = "pending", _("wartet auf Prüfung")
+    APPROVED = "approved", _("freigegeben")
+
+
 class PartnerValue(models.Model):
     """One revision of one period's value. Corrections add a revision; nothing is overwritten."""
 
@@ -76,7 +101,21 @@ class PartnerValue(models.Model):
     )
     submitted_at = models.DateTimeField(_("gemeldet am"))
     channel = models.CharField(_("Weg"), max_length=10, choices=SubmissionChannel.choices)
+    reason = models.CharField(_("Grund"), max_length=20, choices=PartnerReason.choices, blank=True)
+    # Short, screened and redacted (`privacy.screening`); others see it once reviewed.
     note = models.CharField(_("Bemerkung"), max_length=300, blank=True)
+    note_review = models.CharField(
+        _("Prüfung der Bemerkung"), max_length=10, choices=NoteReview.choices, blank=True
+    )
+    note_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Bemerkung geprüft von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note_reviewed_at = models.DateTimeField(_("Bemerkung geprüft am"), null=True, blank=True)
     source_system = models.CharField(
         _("Quelle"),
         max_length=120,
@@ -101,6 +140,10 @@ class PartnerValue(models.Model):
                 name="one_current_partner_value",
             ),
         ]
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "note": personal(DataCategory.FREE_TEXT, DataSubject.THIRD_PARTY),
+    }
 
     def __str__(self) -> str:
         return f"{self.series} {self.period_start:%d.%m.%Y} = {self.value:g} (Rev. {self.revision})"

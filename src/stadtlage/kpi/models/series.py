@@ -34,3 +34,36 @@ class IndicatorSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} V{self.version_number}"
+
+
+class SealedPeriod(models.Model):
+    """The figures of one closed period of an indicator, kept when the raw records behind it
+    are deleted after their retention period (DOMAIN.md §4).
+
+    Written only by ``stadtlage.kpi.retention`` right before `stadtlage purge` deletes rows;
+    ``compute.build_series`` takes a sealed period as it is instead of aggregating, so figures
+    already published do not change when the records go.
+    """
+
+    indicator = models.ForeignKey(
+        "kpi.Indicator", on_delete=models.CASCADE, related_name="sealed_periods"
+    )
+    period_start = models.DateField(_("Beginn des Zeitraums"))
+    version_number = models.PositiveIntegerField(_("Definitionsversion"))
+    value = models.FloatField(_("Wert"), null=True, blank=True)
+    numerator = models.FloatField(_("Zähler"), null=True, blank=True)
+    denominator = models.FloatField(_("Nenner"), null=True, blank=True)
+    sealed_at = models.DateTimeField(_("festgeschrieben am"))
+
+    class Meta:
+        ordering = ["indicator", "period_start"]
+        verbose_name = _("festgeschriebener Zeitraum")
+        verbose_name_plural = _("festgeschriebene Zeiträume")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_start"], name="kpi_sealed_period_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_start:%d.%m.%Y} = {self.value}"

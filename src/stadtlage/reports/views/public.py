@@ -4,8 +4,10 @@ photos. No login. Thin: parse, call selectors/services, render.
 
 from __future__ import annotations
 
+import json
+import math
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,11 +22,16 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from stadtlage.places.geo import DORTMUND_BBOX
+from stadtlage.public import cache as public_cache
+from stadtlage.public import disclosure
+from stadtlage.public.policy import current as disclosure_policy
 from stadtlage.reports import exports, selectors
 from stadtlage.reports.followup import confirmation_add
 from stadtlage.reports.forms import PublicFilterForm, ReportForm
@@ -39,7 +46,11 @@ from stadtlage.reports.views.common import (
 )
 
 PAGE_SIZE = 50
-MAP_LIMIT = 1000
+MAX_PAGE = 1000  # deeper pages: narrow the filter or use the export
+MAP_LIMIT = 2000
+BBOX_STEP = 0.01  # degrees; map sections are snapped outward to this grid
+EXPORT_DEFAULT_DAYS = 90
+EXPORT_MAX_DAYS = 366
 
 
 def _categories() -> list[ServiceCategory]:
@@ -178,12 +189,24 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         raise Http404
     context = {
         "report": report,
+        "cell": _cell_corners(report),
         "timeline": selectors.public_timeline(report_id=report_id),
-        "photos": selectors.approved_photo_ids(report_id=report_id),
+        "photos": selectors.public_photo_ids(report_id=report_id),
         "confirmations": selectors.confirmation_counts([report_id]).get(report_id, 0),
         "map": map_settings(),
     }
     return render(request, "reports/detail.html", context)
+
+
+def _cell_corners(report: selectors.PublicReport) -> str:
+    """The grid cell of a generalised report as JSON [[lat, lon], …] for the map ("" if exact)."""
+    if not report.generalised:
+        return ""
+    cell_m = disclosure_policy().cell_m
+    cell = disclosure.grid_cell(report.lat, report.lon, cell_m)
+    return json.dumps(
+        [[round(lat, 6), round(lon, 6)] for lat, lon in disclosure.cell_corners(cell, cell_m)]
+    )
 
 
 @require_GET
@@ -202,6 +225,15 @@ def photo(request: HttpRequest, photo_uuid: uuid.UUID) -> FileResponse:
 
 
 # --- list, map, exports ---------------------------------------------------------------------
+#
+# The public list is paginated; the map answers for a section of the city (bounded, cached under
+# the data version); exports cover at most EXPORT_MAX_DAYS, default the last EXPORT_DEFAULT_DAYS,
+# and are built once per data version into a file (``stadtlage.public.cache``). Anonymous
+# clients may make only a limited number of answers per hour that are not in the cache.
+
+
+class BadFilter(ValueError):
+    """A filter value the public endpoints refuse; the message names the field (German)."""
 
 
 def _filters(request: HttpRequest) -> tuple[PublicFilterForm, dict[str, Any]]:
@@ -217,6 +249,17 @@ def _filters(request: HttpRequest) -> tuple[PublicFilterForm, dict[str, Any]]:
     return form, query
 
 
+def _strict_filters(request: HttpRequest) -> dict[str, Any]:
+    """Filters of the data endpoints: a bad value is an error, never silently ignored."""
+    form, query = _filters(request)
+    if form.is_bound and not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        raise BadFilter(f"{field} ({label}): {text}" if label else text)
+    return query
+
+
 def _day_start(day: date, *, end: bool = False) -> datetime:
     moment = datetime.combine(day, time.max if end else time.min)
     return timezone.make_aware(moment)
@@ -224,7 +267,7 @@ def _day_start(day: date, *, end: bool = False) -> datetime:
 
 def _page(request: HttpRequest) -> int:
     try:
-        return max(1, min(int(request.GET.get("seite", "1")), 10_000))
+        return max(1, min(int(request.GET.get("seite", "1")), MAX_PAGE))
     except ValueError:
         return 1
 
@@ -242,8 +285,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "rows": [(r, counts.get(r.id, 0)) for r in shown],
         "page": page,
-        "has_next": len(reports) > PAGE_SIZE,
+        "has_next": len(reports) > PAGE_SIZE and page < MAX_PAGE,
         "query": params.urlencode(),
+        "export_days": EXPORT_DEFAULT_DAYS,
+        "export_max_days": EXPORT_MAX_DAYS,
     }
     return render(request, "reports/list.html", context)
 
@@ -259,36 +304,171 @@ def report_map(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def map_geojson(request: HttpRequest) -> JsonResponse:
-    """The newest MAP_LIMIT matching reports for the public map."""
-    _form, query = _filters(request)
-    reports = selectors.public_reports(**query, limit=MAP_LIMIT)
-    data = {"type": "FeatureCollection", "features": [exports.feature(r) for r in reports]}
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-
-
-def _export_name(extension: str) -> str:
-    return f"buergermeldungen-{timezone.localdate():%Y-%m-%d}.{extension}"
-
-
-@require_GET
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    _form, query = _filters(request)
-    response = StreamingHttpResponse(
-        exports.csv_chunks(selectors.iter_public_reports(**query)),
-        content_type="text/csv; charset=utf-8",
+def _json_error(field: str, message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse(
+        {"fehler": {"feld": field, "meldung": message}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name("csv")}"'
+
+
+def _bbox(raw: str | None) -> selectors.BBox:
+    """The map section, snapped outward to a grid of BBOX_STEP degrees (so that clients share
+    cached answers) and clipped to Dortmund. Missing: all of Dortmund."""
+    d_min_lon, d_min_lat, d_max_lon, d_max_lat = DORTMUND_BBOX
+    if not raw:
+        return DORTMUND_BBOX
+    parts = raw.split(",")
+    try:
+        if len(parts) != 4 or not all(p.strip().isascii() for p in parts):
+            raise ValueError
+        min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
+    except ValueError:
+        raise BadFilter(
+            _("bbox: vier Zahlen „West,Süd,Ost,Nord“ in Grad (WGS84) erwartet.")
+        ) from None
+    if not all(map(math.isfinite, (min_lon, min_lat, max_lon, max_lat))) or not (
+        min_lon < max_lon and min_lat < max_lat
+    ):
+        raise BadFilter(_("bbox: West muss kleiner als Ost und Süd kleiner als Nord sein."))
+
+    def down(v: float) -> float:
+        return round(math.floor(v / BBOX_STEP) * BBOX_STEP, 6)
+
+    def up(v: float) -> float:
+        return round(math.ceil(v / BBOX_STEP) * BBOX_STEP, 6)
+
+    box = (
+        max(down(min_lon), d_min_lon),
+        max(down(min_lat), d_min_lat),
+        min(up(max_lon), d_max_lon),
+        min(up(max_lat), d_max_lat),
+    )
+    if box[0] >= box[2] or box[1] >= box[3]:
+        raise BadFilter(_("bbox: Der Kartenausschnitt liegt außerhalb von Dortmund."))
+    return box
+
+
+def _canonical(query: dict[str, Any]) -> list[str]:
+    return [
+        ",".join(query.get("service_codes") or []),
+        ",".join(query.get("statuses") or []),
+        query["start"].isoformat() if query.get("start") else "",
+        query["end"].isoformat() if query.get("end") else "",
+    ]
+
+
+def _too_many(kind: str) -> str:
+    return _(
+        "Zu viele aufwendige Anfragen (%(kind)s) von Ihrem Anschluss in der letzten Stunde. "
+        "Bitte später erneut versuchen – häufig abgerufene Daten kommen ohne Wartezeit."
+    ) % {"kind": kind}
+
+
+@require_GET
+def map_geojson(request: HttpRequest) -> HttpResponseBase:
+    """The newest MAP_LIMIT matching reports in the map section (`bbox`), open ones last so
+    that they are drawn on top; person-related ones generalised. Cached under the data version."""
+    try:
+        query = _strict_filters(request)
+        bbox = _bbox(request.GET.get("bbox"))
+    except BadFilter as exc:
+        return _json_error("bbox" if str(exc).startswith("bbox") else "filter", str(exc))
+    key, body = public_cache.cached_bytes("map", [*_canonical(query), repr(bbox)])
+    if body is None:
+        limit = int(getattr(settings, "PUBLIC_MAP_LIMIT_PER_HOUR", 600))
+        if not public_cache.build_allowed(request, "map", limit):
+            refused = _json_error("", _too_many(_("Kartenausschnitte")), status=429)
+            refused["Retry-After"] = "3600"
+            return refused
+        points, truncated = selectors.public_map_points(bbox=bbox, **query, limit=MAP_LIMIT)
+        points.sort(key=lambda p: p.is_open)  # closed first: open reports are drawn on top
+        data = {
+            "type": "FeatureCollection",
+            "bbox": list(bbox),
+            "limit": MAP_LIMIT,
+            "truncated": truncated,
+            "features": [exports.map_feature(p) for p in points],
+        }
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        public_cache.store_bytes(key, body)
+    response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={public_cache.cache_seconds()}"
+    return response
+
+
+def _export_window(query: dict[str, Any]) -> dict[str, Any]:
+    """Exports cover at most EXPORT_MAX_DAYS; without dates the last EXPORT_DEFAULT_DAYS."""
+    today_end = _day_start(timezone.localdate(), end=True)
+    start, end = query.get("start"), query.get("end")
+    if start is None and end is None:
+        end = today_end
+        start = _day_start(timezone.localdate() - timedelta(days=EXPORT_DEFAULT_DAYS - 1))
+    elif start is None:
+        start = _day_start(timezone.localdate(end) - timedelta(days=EXPORT_DEFAULT_DAYS - 1))
+    elif end is None:
+        end = min(
+            today_end,
+            _day_start(timezone.localdate(start) + timedelta(days=EXPORT_MAX_DAYS - 1), end=True),
+        )
+    if (timezone.localdate(end) - timezone.localdate(start)).days + 1 > EXPORT_MAX_DAYS:
+        raise BadFilter(
+            _(
+                "bis: Ein Export umfasst höchstens %(days)d Tage; "
+                "bitte „gemeldet ab“ und „bis“ enger wählen."
+            )
+            % {"days": EXPORT_MAX_DAYS}
+        )
+    return {**query, "start": start, "end": end}
+
+
+def _export_name(extension: str, query: dict[str, Any]) -> str:
+    first, last = timezone.localdate(query["start"]), timezone.localdate(query["end"])
+    return f"buergermeldungen-{first:%Y-%m-%d}-bis-{last:%Y-%m-%d}.{extension}"
+
+
+def _export(
+    request: HttpRequest, extension: str, content_type: str, chunks: Any
+) -> HttpResponseBase:
+    try:
+        query = _export_window(_strict_filters(request))
+    except BadFilter as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    name = _export_name(extension, query)
+    if public_cache.cache_seconds() <= 0:
+        response: HttpResponseBase = StreamingHttpResponse(
+            chunks(selectors.iter_public_reports(**query)), content_type=content_type
+        )
+    else:
+        key = public_cache.key_for(f"export-{extension}", _canonical(query))
+        path = public_cache.cached_file(key, f".{extension}")
+        if path is None:
+            limit = int(getattr(settings, "PUBLIC_EXPORT_LIMIT_PER_HOUR", 30))
+            if not public_cache.build_allowed(request, "export", limit):
+                response = HttpResponse(
+                    _too_many(_("Exporte")), status=429, content_type="text/plain; charset=utf-8"
+                )
+                response["Retry-After"] = "3600"
+                return response
+
+            def write(out: Any) -> None:
+                for chunk in chunks(selectors.iter_public_reports(**query)):
+                    out.write(chunk.encode("utf-8"))
+
+            path = public_cache.build_file(key, f".{extension}", write)
+        response = FileResponse(path.open("rb"), content_type=content_type)
+        response["Cache-Control"] = f"public, max-age={public_cache.cache_seconds()}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @require_GET
-def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
-    _form, query = _filters(request)
-    response = StreamingHttpResponse(
-        exports.geojson_chunks(selectors.iter_public_reports(**query)),
-        content_type="application/geo+json; charset=utf-8",
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    return _export(request, "csv", "text/csv; charset=utf-8", exports.csv_chunks)
+
+
+@require_GET
+def export_geojson(request: HttpRequest) -> HttpResponseBase:
+    return _export(
+        request, "geojson", "application/geo+json; charset=utf-8", exports.geojson_chunks
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name("geojson")}"'
-    return response

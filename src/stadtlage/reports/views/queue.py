@@ -197,7 +197,8 @@ def _informed_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     """Read-only: a report the user's organisation is informed about. The public fields
     (moderated description, approved photos, public timeline), status and response time."""
     report = q.informed_report(user=request.user, report_id=report_id)
-    public = selectors.public_report(report_id=report_id) if report else None
+    # Staff of an informed organisation see the exact record (no public generalisation).
+    public = selectors.public_report(report_id=report_id, exact=True) if report else None
     if report is None or public is None:
         raise Http404
     audit_access(
@@ -211,7 +212,7 @@ def _informed_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "report": report,
         "public": public,
         "sla": q.sla_state(report=report, now=timezone.now()),
-        "timeline": selectors.public_timeline(report_id=report.pk),
+        "timeline": selectors.public_timeline(report_id=report.pk, exact=True),
         "photos": selectors.approved_photo_ids(report_id=report.pk),
         "answers": q.answers(report),
         "informed_view": INFORMED_VIEW,

@@ -1,9 +1,10 @@
-/* The field app (PWA): record observations, measures, check-ins and the patrol's status
-   offline-first. Everything is saved to IndexedDB first (FieldStore), then sent by FieldSync. */
+/* The field app (PWA): record observations and measures offline-first, correct or withdraw
+   them while they are still on the phone. Everything is saved to IndexedDB first (FieldStore),
+   then sent by FieldSync; the patrol panel is FieldPatrol, the outbox list FieldOutbox. */
 (function () {
   "use strict";
   var root = document.getElementById("field-app");
-  if (!root || !window.FieldStore || !window.FieldSync || !window.FieldUI) { return; }
+  if (!root || !window.FieldStore || !window.FieldSync || !window.FieldUI || !window.FieldPatrol || !window.FieldOutbox) { return; }
   var cfg = root.dataset;
   var userId = Number(cfg.userId);
   var S = window.FieldSync.STATUS;
@@ -12,7 +13,7 @@
   var ACCURACY_FLAG_M = 200;
   var FUTURE_MS = 5 * 60 * 1000;
   var KIND_LABELS = { observation: "Feststellung", measure: "Maßnahme", presence: "Check-in",
-    position: "Standortpunkt", patrol_status: "Streife" };
+    position: "Standortpunkt", patrol_status: "Streife", photo: "Foto" };
   var STATUS_TEXT = {};
   STATUS_TEXT[S.PENDING] = "wartet auf Versand";
   STATUS_TEXT[S.WAITING] = "wartet auf die Feststellung";
@@ -27,11 +28,13 @@
   var fix = null;         // current location {lat, lon, accuracy, source}
   var pickMap = null;
   var pickMarker = null;
-  var trackWatch = null;
-  var lastSampleAt = 0;
+  var patrol = null;      // FieldPatrol.Panel
+  var editing = { observation: null, measure: null };  // records being corrected
+  var outboxRows = [];
+  var confirming = null;  // { id, dependents } of a withdrawal waiting for the second click
 
   var uuid4 = U.uuid4, inDortmund = U.inDortmund, localInputValue = U.localInputValue;
-  var fill = U.fill, showErrors = U.showErrors;
+  var fill = U.fill, showErrors = U.showErrors, notify = U.notify;
 
   /* --- catalogue ----------------------------------------------------------------------- */
   function loadCatalogue() {
@@ -56,117 +59,16 @@
     fill($("checkin-area"), places, "– Gebiet wählen –");
     var allowed = catalogue.measure_types.filter(function (m) { return m.allowed; });
     fill($("measure-type"), allowed.map(function (m) { return [m.code, m.name]; }), "– bitte wählen –");
-    return renderPatrols();
-  }
-
-  /* --- patrol, check-in, track ----------------------------------------------------------- */
-  function patrolStates() { return store.getMeta("patrolStates").then(function (v) { return v || {}; }); }
-
-  function renderPatrols() {
-    return patrolStates().then(function (states) {
-      var select = $("patrol-select");
-      var current = select.value || "";
-      fill(select, catalogue.patrols.map(function (p) {
-        var status = effectiveStatus(p, states);
-        var time = p.planned_start.slice(11, 16) + "–" + p.planned_end.slice(11, 16);
-        return [p.id, time + " " + (p.is_joint ? "gemeinsame Streife" : "Streife") + " (" + statusLabel(status) + ")"];
-      }), "– ohne Streife –");
-      select.value = current;
-      var chosen = select.value;
-      var status = chosen ? effectiveStatus(patrolById(chosen), states) : "";
-      $("patrol-start").disabled = status !== "planned";
-      $("patrol-finish").disabled = status !== "active";
-      $("patrol-state").textContent = chosen ? "Status: " + statusLabel(status) : "Keine Streife gewählt.";
-      updateTracking(status === "active");
-    });
-  }
-
-  /* The phone may know a later state than the server (queued offline) or an earlier one
-     (the lead ended the patrol): the later one in the workflow wins. */
-  function effectiveStatus(patrol, states) {
-    var rank = { planned: 0, active: 1, finished: 2 };
-    var local = states[patrol.id];
-    return local && rank[local] > rank[patrol.status] ? local : patrol.status;
-  }
-
-  function patrolById(id) {
-    return catalogue.patrols.filter(function (p) { return p.id === id; })[0] || {};
-  }
-
-  function statusLabel(s) {
-    return { planned: "geplant", active: "unterwegs", finished: "beendet" }[s] || s || "";
+    return patrol.setPatrols(catalogue.patrols);
   }
 
   function queue(kind, data, photos) {
-    var record = { id: uuid4(), kind: kind, data: data, user: userId, status: S.PENDING, createdAt: new Date().toISOString() };
+    var record = { id: uuid4(), kind: kind, data: data, user: userId, status: S.PENDING, rev: 0, createdAt: new Date().toISOString() };
     return store.addRecord(record, photos).then(function () {
       refresh();
       sync.sync(false);
       return record;
     });
-  }
-
-  function setPatrolStatus(status) {
-    var patrol = $("patrol-select").value;
-    if (!patrol) { return; }
-    return queue("patrol_status", { patrol: patrol, status: status, at: new Date().toISOString() })
-      .then(patrolStates)
-      .then(function (states) { states[patrol] = status; return store.setMeta("patrolStates", states); })
-      .then(function () {
-        if (status === "finished") { return checkout(); }
-      })
-      .then(renderPatrols);
-  }
-
-  function renderCheckin() {
-    return store.getMeta("checkin").then(function (c) {
-      $("checkin-state").textContent = c ? "Eingecheckt: " + c.name + " seit " + c.started_at.slice(11, 16) + " UTC" : "Nicht eingecheckt.";
-      $("checkin").disabled = !!c;
-      $("checkout").disabled = !c;
-    });
-  }
-
-  function checkin() {
-    var patrol = $("patrol-select").value;
-    var area = $("checkin-area").value;
-    var box = $("checkin-errors");
-    var errors = [];
-    if (!patrol) { errors.push({ field: "patrol", message: "Bitte zuerst die Streife wählen." }); }
-    if (!area) { errors.push({ field: "area", message: "Bitte ein Gebiet wählen." }); }
-    showErrors(box, errors);
-    if (errors.length) { return; }
-    var name = $("checkin-area").selectedOptions[0].textContent;
-    return store.setMeta("checkin", { patrol: patrol, area: area, name: name, started_at: new Date().toISOString() }).then(renderCheckin);
-  }
-
-  function checkout() {
-    return store.getMeta("checkin").then(function (c) {
-      if (!c) { return; }
-      return queue("presence", { patrol: c.patrol, area: c.area, started_at: c.started_at, ended_at: new Date().toISOString() })
-        .then(function () { return store.setMeta("checkin", null); });
-    }).then(renderCheckin);
-  }
-
-  function updateTracking(active) {
-    var consent = $("track-consent").checked;
-    var want = active && consent && "geolocation" in navigator;
-    if (want && trackWatch === null) {
-      trackWatch = navigator.geolocation.watchPosition(function (pos) {
-        var interval = Number(cfg.trackIntervalMs || 60000);
-        if (Date.now() - lastSampleAt < interval) { return; }
-        lastSampleAt = Date.now();
-        var c = pos.coords;
-        if (!inDortmund(c.latitude, c.longitude)) { return; }
-        queue("position", { patrol: $("patrol-select").value, at: new Date(pos.timestamp).toISOString(),
-          lat: c.latitude, lon: c.longitude, accuracy_m: Math.round(c.accuracy) });
-      }, function () { $("track-state").textContent = "Standort nicht verfügbar – Präsenz bitte per Check-in erfassen."; },
-      { enableHighAccuracy: true, maximumAge: 30000 });
-      $("track-state").textContent = "Standort wird während der Streife erfasst.";
-    } else if (!want && trackWatch !== null) {
-      navigator.geolocation.clearWatch(trackWatch);
-      trackWatch = null;
-      $("track-state").textContent = "";
-    }
   }
 
   /* --- location ---------------------------------------------------------------------------- */
@@ -226,7 +128,7 @@
   }
 
   /* --- observation ----------------------------------------------------------------------- */
-  function readObservation() {
+  function readObservation(original) {
     var errors = [];
     var data = { category: $("obs-category").value, persons_count: Number($("obs-persons").value || 0) };
     if (!data.category) { errors.push({ field: "category", message: "Bitte die Art wählen." }); }
@@ -253,8 +155,11 @@
       data.place = $("obs-place").value;
       if (!data.place) { errors.push({ field: "place", message: "Bitte einen Ort wählen." }); }
     }
-    var patrol = $("patrol-select").value;
-    if (patrol) { data.patrol = patrol; }
+    // Never store an observation without the patrol the officer is on (issue 10).
+    // A correction keeps the patrol the record was made on.
+    var chosen = original && original.data.patrol ? original.data.patrol : patrol.chosen();
+    var missing = patrol.requiredError();
+    if (chosen) { data.patrol = chosen; } else if (missing) { errors.push(missing); }
     return { data: data, errors: errors };
   }
 
@@ -272,7 +177,9 @@
 
   function saveObservation(event) {
     event.preventDefault();
-    var read = readObservation();
+    if (root.dataset.state !== "ready") { return; }
+    var target = editing.observation;
+    var read = readObservation(target);
     var box = $("obs-errors");
     var files = Array.prototype.slice.call($("obs-photos").files || []);
     Promise.all(files.map(shrink)).then(function (blobs) {
@@ -281,20 +188,60 @@
       }
       showErrors(box, read.errors);
       if (read.errors.length) { return; }
-      var id = uuid4();
+      var id = target ? target.id : uuid4();
       var photos = blobs.map(function (blob) {
         return { id: uuid4(), observation: id, blob: blob, type: "image/jpeg", user: userId, status: S.PENDING };
       });
-      var record = { id: id, kind: "observation", data: read.data, user: userId, status: S.PENDING, createdAt: new Date().toISOString() };
-      return store.addRecord(record, photos).then(function () {
-        $("obs-saved").textContent = "Gespeichert (" + (catalogueName(read.data.category)) + "). Wird gesendet, sobald Netz da ist.";
-        $("obs-persons").value = "0";
-        $("obs-photos").value = "";
-        $("obs-time").value = localInputValue(new Date());
+      var saved = target
+        ? store.correctRecord(id, function () { return read.data; }, photos)
+        : store.addRecord({ id: id, kind: "observation", data: read.data, user: userId, status: S.PENDING, rev: 0, createdAt: new Date().toISOString() }, photos);
+      return saved.then(function () {
+        notify($("obs-saved"), (target ? "Korrigiert (" : "Gespeichert (") + catalogueName(read.data.category) + "). Wird gesendet, sobald Netz da ist.", "ok");
+        resetObservationForm();
         refresh().then(function () { $("measure-observation").value = id; });
         sync.sync(false);
+      }, function (err) {
+        notify($("obs-saved"), err.message, "error");
+        resetObservationForm();
+        refresh();
       });
     });
+  }
+
+  function resetObservationForm() {
+    editing.observation = null;
+    $("obs-editing").hidden = true;
+    $("obs-persons").value = "0";
+    $("obs-photos").value = "";
+    $("obs-time").value = localInputValue(new Date());
+  }
+
+  /* Loads a record still in the outbox into the observation form. */
+  function editObservation(record) {
+    var d = record.data;
+    editing.observation = record;
+    $("obs-category").value = d.category;
+    $("obs-persons").value = String(d.persons_count || 0);
+    $("obs-time").value = localInputValue(new Date(d.occurred_at));
+    setMode(d.location_source);
+    if (d.location_source === "place") {
+      $("obs-place").value = d.place;
+    } else if (d.location_source === "pin") {
+      ensureMap();
+      if (pickMap) {
+        var ll = L.latLng(d.lat, d.lon);
+        if (pickMarker) { pickMarker.setLatLng(ll); } else { pickMarker = L.marker(ll).addTo(pickMap); }
+        pickMap.setView(ll);
+      }
+    } else {
+      fix = { lat: d.lat, lon: d.lon, accuracy: d.accuracy_m };
+      $("location-status").textContent = "Ort wie gespeichert (± " + d.accuracy_m + " m) – „Standort bestimmen“ ersetzt ihn.";
+    }
+    $("obs-editing-text").textContent = "Sie korrigieren: " + describe(record) + ".";
+    $("obs-editing").hidden = false;
+    showErrors($("obs-errors"), []);
+    $("obs-heading").scrollIntoView();
+    $("obs-category").focus();
   }
 
   function catalogueName(code) {
@@ -321,10 +268,12 @@
 
   function saveMeasure(event) {
     event.preventDefault();
+    if (root.dataset.state !== "ready") { return; }
     var m = measureType();
+    var target = editing.measure;
     var errors = [];
     var data = { observation: $("measure-observation").value, measure_type: m ? m.code : "",
-      occurred_at: new Date().toISOString(), persons_count: Number($("m-persons").value || 1) };
+      occurred_at: target ? target.data.occurred_at : new Date().toISOString(), persons_count: Number($("m-persons").value || 1) };
     if (!data.observation) { errors.push({ field: "observation", message: "Bitte die Feststellung wählen." }); }
     if (!m) { errors.push({ field: "measure_type", message: "Bitte die Maßnahme wählen." }); }
     if (m && m.requires_amount) {
@@ -341,11 +290,44 @@
     }
     showErrors($("measure-errors"), errors);
     if (errors.length) { return; }
-    queue("measure", data).then(function () {
-      $("measure-saved").textContent = "Maßnahme gespeichert.";
-      $("measure-form").reset();
-      renderMeasureFields();
+    var saved = target ? store.correctRecord(target.id, function () { return data; }).then(function () {
+      refresh();
+      sync.sync(false);
+    }) : queue("measure", data);
+    saved.then(function () {
+      notify($("measure-saved"), target ? "Maßnahme korrigiert." : "Maßnahme gespeichert.", "ok");
+      resetMeasureForm();
+    }, function (err) {
+      notify($("measure-saved"), err.message, "error");
+      resetMeasureForm();
+      refresh();
     });
+  }
+
+  function resetMeasureForm() {
+    editing.measure = null;
+    $("measure-editing").hidden = true;
+    $("measure-form").reset();
+    renderMeasureFields();
+  }
+
+  function editMeasure(record) {
+    var d = record.data;
+    editing.measure = record;
+    $("measure-observation").value = d.observation;
+    $("measure-type").value = d.measure_type;
+    renderMeasureFields();
+    $("m-persons").value = String(d.persons_count);
+    if (d.amount_eur !== undefined) { $("m-amount").value = String(d.amount_eur); }
+    if (d.case_number !== undefined) { $("m-case").value = d.case_number; }
+    if (d.referral_service !== undefined) { $("m-referral").value = d.referral_service; }
+    if (d.cleaning_kind !== undefined) { $("m-cleaning-kind").value = d.cleaning_kind; }
+    if (d.cleaning_what !== undefined) { $("m-cleaning-what").value = d.cleaning_what; }
+    $("measure-editing-text").textContent = "Sie korrigieren: " + describe(record) + ".";
+    $("measure-editing").hidden = false;
+    showErrors($("measure-errors"), []);
+    $("measure-heading").scrollIntoView();
+    $("measure-type").focus();
   }
 
   /* --- outbox view -------------------------------------------------------------------------- */
@@ -359,7 +341,14 @@
       return (m ? m.name : r.data.measure_type);
     }
     if (r.kind === "patrol_status") { return r.data.status === "active" ? "Beginn" : "Ende"; }
-    if (r.kind === "presence") { return r.data.area; }
+    if (r.kind === "presence") {
+      var area = catalogue.areas.filter(function (a) { return a.slug === r.data.area; })[0];
+      return area ? area.name : r.data.area;
+    }
+    if (r.kind === "photo") {
+      var obs = outboxRows.filter(function (x) { return x.id === r.observation; })[0];
+      return obs ? "zu " + describe(obs) : "";
+    }
     return "";
   }
 
@@ -369,8 +358,10 @@
       var photos = both[1].filter(function (p) { return p.user === userId; });
       var unsent = rows.filter(function (r) { return r.status === S.PENDING || r.status === S.WAITING; }).length +
         photos.filter(function (p) { return p.status === S.PENDING; }).length;
-      var conflicts = rows.filter(function (r) { return r.status === S.CONFLICT; }).length;
-      var refused = rows.filter(function (r) { return r.status === S.REFUSED; }).length;
+      var conflicts = rows.filter(function (r) { return r.status === S.CONFLICT; }).length +
+        photos.filter(function (p) { return p.status === S.CONFLICT; }).length;
+      var refused = rows.filter(function (r) { return r.status === S.REFUSED; }).length +
+        photos.filter(function (p) { return p.status === S.REFUSED; }).length;
       $("unsent-count").textContent = String(unsent);
       root.dataset.unsent = String(unsent);
       $("conflict-count").textContent = String(conflicts);
@@ -382,37 +373,52 @@
         sync.state === "retry" ? "Senden fehlgeschlagen (" + sync.lastError + "), neuer Versuch folgt." :
         sync.state === "sending" ? "Wird gesendet …" : unsent ? "" : "Alles gesendet.";
       $("sync-message").textContent = state;
-      var list = $("outbox-list");
-      list.textContent = "";
-      var obsOptions = [];
+      $("sync-message").classList.toggle("notice-error", !offline && (sync.state === "auth" || sync.state === "retry"));
+      outboxRows = rows;
       rows.sort(function (a, b) { return b.seq - a.seq; });
-      rows.filter(function (r) { return r.kind !== "position"; }).slice(0, 100).forEach(function (r) {
-        var li = document.createElement("li");
-        li.className = "record record-" + r.status;
-        li.dataset.id = r.id;
-        li.dataset.status = r.status;
-        var title = document.createElement("strong");
-        title.textContent = KIND_LABELS[r.kind] + ": " + describe(r);
-        var badge = document.createElement("span");
-        badge.className = "badge";
-        badge.textContent = STATUS_TEXT[r.status] + ((r.flags || []).indexOf("low_accuracy") >= 0 ? " · Ort ungenau" : "");
-        li.appendChild(title); li.appendChild(document.createTextNode(" ")); li.appendChild(badge);
-        if (r.error && r.status !== S.SENT) {
-          var p = document.createElement("p");
-          p.className = r.status === S.CONFLICT ? "conflict-detail" : "error";
-          p.textContent = r.error.detail + " " + (r.error.errors || []).map(function (e) {
-            return (LABELS[e.field] || e.field) + ": " + e.message;
-          }).join(" ");
-          li.appendChild(p);
-        }
-        list.appendChild(li);
-        if (r.kind === "observation") { obsOptions.push([r.id, describe(r)]); }
+      // Photos appear only when they need attention (conflict kept for review, or refused).
+      var photoIssues = photos.filter(function (p) { return p.status === S.CONFLICT || p.status === S.REFUSED; })
+        .map(function (p) { return { id: p.id, kind: "photo", status: p.status, error: p.error, observation: p.observation }; });
+      var shown = photoIssues.concat(rows.filter(function (r) { return r.kind !== "position"; }).slice(0, 100));
+      window.FieldOutbox.render($("outbox-list"), shown, {
+        kindLabels: KIND_LABELS, statusText: STATUS_TEXT, labels: LABELS, describe: describe,
+        busy: sync.state === "sending", confirming: confirming
       });
+      var obsOptions = rows.filter(function (r) { return r.kind === "observation"; }).map(function (r) { return [r.id, describe(r)]; });
       var sel = $("measure-observation");
       var keep = sel.value;
       fill(sel, obsOptions, "– Feststellung wählen –");
       sel.value = keep;
     });
+  }
+
+  function outboxAction(event) {
+    var b = event.target.closest("button[data-action]");
+    if (!b) { return; }
+    var record = outboxRows.filter(function (r) { return r.id === b.dataset.id; })[0];
+    if (!record) { return; }
+    var action = b.dataset.action;
+    if (action === "edit") {
+      if (record.kind === "observation") { editObservation(record); } else { editMeasure(record); }
+    } else if (action === "withdraw") {
+      var dependents = record.kind === "observation" ? outboxRows.filter(function (r) {
+        return r.kind === "measure" && r.data.observation === record.id && window.FieldOutbox.OPEN[r.status];
+      }).length : 0;
+      confirming = { id: record.id, dependents: dependents };
+      refresh();
+    } else if (action === "withdraw-cancel") {
+      confirming = null;
+      refresh();
+    } else if (action === "withdraw-confirm") {
+      confirming = null;
+      store.withdrawRecord(record.id).then(function (removed) {
+        if (editing.observation && removed.indexOf(editing.observation.id) >= 0) { resetObservationForm(); }
+        if (editing.measure && removed.indexOf(editing.measure.id) >= 0) { resetMeasureForm(); }
+        notify($("outbox-message"), KIND_LABELS[record.kind] + " zurückgezogen: " + describe(record) + ".", "ok");
+      }, function (err) {
+        notify($("outbox-message"), err.message, "error");
+      }).then(refresh);
+    }
   }
 
   function updateNetState() {
@@ -440,6 +446,11 @@
       backoffCapMs: Number(cfg.backoffCapMs || 60000), onChange: refresh
     });
     window.fieldSync = sync;  // for diagnostics in the browser console
+    patrol = new window.FieldPatrol.Panel({
+      store: store, userId: userId, queue: queue, trackIntervalMs: Number(cfg.trackIntervalMs || 60000)
+    });
+    patrol.bind();
+    U.watchActions(root);
     $("obs-time").value = localInputValue(new Date());
     $("observation-form").addEventListener("submit", saveObservation);
     $("measure-form").addEventListener("submit", saveMeasure);
@@ -449,19 +460,17 @@
       el.addEventListener("change", function () { setMode(el.value); });
     });
     $("send-now").addEventListener("click", function () { sync.sync(true); });
-    $("patrol-select").addEventListener("change", renderPatrols);
-    $("patrol-start").addEventListener("click", function () { setPatrolStatus("active"); });
-    $("patrol-finish").addEventListener("click", function () { setPatrolStatus("finished"); });
-    $("checkin").addEventListener("click", checkin);
-    $("checkout").addEventListener("click", checkout);
-    $("track-consent").addEventListener("change", renderPatrols);
+    $("outbox-list").addEventListener("click", outboxAction);
+    $("obs-edit-cancel").addEventListener("click", function () { resetObservationForm(); showErrors($("obs-errors"), []); });
+    $("measure-edit-cancel").addEventListener("click", function () { resetMeasureForm(); showErrors($("measure-errors"), []); });
     window.addEventListener("online", function () { updateNetState(); sync.sync(true); });
     window.addEventListener("offline", updateNetState);
     updateNetState();
     setMode("gps");
     renderMeasureFields();
     registerServiceWorker();
-    return loadCatalogue().then(applyCatalogue).then(renderCheckin).then(refresh).then(function () {
+    // The chosen patrol is restored before any record can be saved.
+    return patrol.load().then(loadCatalogue).then(applyCatalogue).then(refresh).then(function () {
       root.dataset.state = "ready";
       sync.sync(false);
       setInterval(function () { if (Number(root.dataset.unsent) > 0) { sync.sync(false); } }, 30000);
@@ -469,5 +478,6 @@
   }).catch(function (err) {
     root.dataset.state = "error";
     $("sync-message").textContent = "Lokaler Speicher nicht verfügbar: " + err;
+    $("sync-message").classList.add("notice-error");
   });
 })();

@@ -133,6 +133,16 @@
     var body = JSON.stringify({
       records: batch.map(function (r) { return { kind: r.kind, id: r.id, data: r.data }; })
     });
+    var ids = batch.map(function (r) { return r.id; });
+    // Remember that these versions left the phone: their answer may get lost on the way.
+    return this.store.updateEach("outbox", ids, function (row) {
+      if (row.tried && row.triedRev === (row.rev || 0)) { return null; }
+      return Object.assign(row, { tried: true, triedRev: row.rev || 0 });
+    }).then(function () { return self.post(todo, offset, batch, body); });
+  };
+
+  Sync.prototype.post = function (todo, offset, batch, body) {
+    var self = this;
     return this.fetchWithTimeout(this.api + "sync", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
@@ -167,15 +177,20 @@
     });
   };
 
+  /* Applies the answers to the rows as they are now: a row corrected while its older version
+     was on the way stays pending (the server answers the new version on the next pass, as a
+     conflict if it kept the old one); a withdrawn row stays gone. */
   Sync.prototype.applyResults = function (batch, results) {
     var byId = {};
     results.forEach(function (r) { if (r && typeof r.id === "string") { byId[r.id] = r; } });
+    var sentRev = {};
+    batch.forEach(function (record) { sentRev[record.id] = record.rev || 0; });
     var now = new Date().toISOString();
-    var changed = [];
-    batch.forEach(function (record) {
-      var answer = byId[record.id];
-      if (!answer) { return; }  // not echoed: stays pending
-      var updated = Object.assign({}, record, { attempts: (record.attempts || 0) + 1 });
+    var ids = batch.filter(function (r) { return byId[r.id]; }).map(function (r) { return r.id; });
+    return this.store.updateEach("outbox", ids, function (row) {
+      var answer = byId[row.id];
+      if ((row.rev || 0) !== sentRev[row.id]) { return null; }
+      var updated = Object.assign({}, row, { attempts: (row.attempts || 0) + 1 });
       if (answer.status === 200 || answer.status === 201) {
         updated.status = SENT;
         updated.sentAt = now;
@@ -192,9 +207,8 @@
         updated.status = REFUSED;
         updated.error = { detail: answer.detail, errors: answer.errors || [] };
       }
-      changed.push(updated);
+      return updated;
     });
-    return this.store.putAll("outbox", changed);
   };
 
   Sync.prototype.sendPhotos = function () {
@@ -231,17 +245,18 @@
           self.scheduleRetry("Keine gültige Antwort des Servers (" + response.status + ")");
           return false;
         }
-        var updated = Object.assign({}, photo);
-        if (response.status === 200 || response.status === 201) {
-          updated.status = SENT;
-          updated.blob = null;  // the server has it; free the phone's storage
-        } else if (response.status === 424) {
-          return true;
-        } else {
-          updated.status = response.status === 409 ? CONFLICT : REFUSED;
-          updated.error = { detail: json.detail, errors: json.errors || [] };
-        }
-        return self.store.put("photos", updated).then(function () { return true; });
+        if (response.status === 424) { return true; }
+        return self.store.updateEach("photos", [photo.id], function (row) {
+          var updated = Object.assign({}, row);
+          if (response.status === 200 || response.status === 201) {
+            updated.status = SENT;
+            updated.blob = null;  // the server has it; free the phone's storage
+          } else {
+            updated.status = response.status === 409 ? CONFLICT : REFUSED;
+            updated.error = { detail: json.detail, errors: json.errors || [] };
+          }
+          return updated;
+        }).then(function () { return true; });
       });
     }, function (err) {
       self.scheduleRetry(err && err.name === "AbortError" ? "Zeitüberschreitung" : "Keine Verbindung");

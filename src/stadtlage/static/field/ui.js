@@ -1,5 +1,6 @@
-/* Small helpers of the field app: ids, form controls, German field labels, the City's box.
-   Exposes window.FieldUI. */
+/* Small helpers of the field app: ids, form controls, German field labels, the City's box,
+   notices (success and error look different; success notices vanish when the next action
+   starts). Exposes window.FieldUI. */
 (function () {
   "use strict";
   var DORTMUND = { minLat: 51.41, maxLat: 51.60, minLon: 7.30, maxLon: 7.64 };
@@ -9,7 +10,7 @@
     patrol: "Streife", measure_type: "Maßnahme", observation: "Feststellung", amount_eur: "Verwarnungsgeld",
     case_number: "Aktenzeichen", referral_service: "Vermittlung an", cleaning_kind: "Reinigung",
     cleaning_what: "Was ist zu entfernen", id: "ID", photo: "Foto", status: "Status", at: "Zeitpunkt",
-    area: "Gebiet", ended_at: "Ende", started_at: "Beginn"
+    area: "Gebiet", ended_at: "Ende", started_at: "Beginn", record: "Datensatz"
   };
 
   function uuid4() {
@@ -55,8 +56,39 @@
     box.focus();
   }
 
+  /* A one-line notice: kind "ok" (green, polite) or "error" (red box, announced at once). */
+  function notify(el, text, kind) {
+    el.textContent = text || "";
+    el.hidden = !text;
+    el.classList.add("notice");
+    el.classList.toggle("notice-error", kind === "error");
+    el.classList.toggle("notice-ok", kind !== "error");
+    el.setAttribute("role", kind === "error" ? "alert" : "status");
+  }
+
+  /* Success notices belong to the action that produced them: clear them all when the
+     officer starts another one (a click on a button, a change in a form). */
+  function clearSuccessNotices(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll(".notice-ok"), function (el) {
+      el.textContent = "";
+      el.hidden = true;
+    });
+  }
+
+  function watchActions(root) {
+    var clear = function (event) {
+      var target = event.target;
+      if (event.type === "click" && !(target.closest && target.closest("button"))) { return; }
+      clearSuccessNotices(root);
+    };
+    root.addEventListener("click", clear, true);
+    root.addEventListener("input", clear, true);
+    root.addEventListener("change", clear, true);
+  }
+
   window.FieldUI = {
     LABELS: LABELS, uuid4: uuid4, inDortmund: inDortmund, localInputValue: localInputValue,
-    fill: fill, showErrors: showErrors
+    fill: fill, showErrors: showErrors, notify: notify, clearSuccessNotices: clearSuccessNotices,
+    watchActions: watchActions
   };
 })();

@@ -72,7 +72,13 @@
     var lat = Number(single.dataset.lat);
     var lon = Number(single.dataset.lon);
     var map = baseMap(single, [lat, lon], 17);
-    L.marker([lat, lon], { keyboard: false }).addTo(map);
+    if (single.dataset.cell) {
+      // A generalised (person-related) report: only its grid cell is public.
+      var cell = L.polygon(JSON.parse(single.dataset.cell), { color: "#1d4ed8", weight: 2, fillOpacity: 0.15, interactive: false }).addTo(map);
+      map.fitBounds(cell.getBounds(), { padding: [10, 10] });
+    } else {
+      L.marker([lat, lon], { keyboard: false, interactive: false }).addTo(map);
+    }
     single.dataset.state = "ready";
   }
 })();

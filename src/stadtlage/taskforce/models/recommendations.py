@@ -68,6 +68,33 @@ class Recommendation(models.Model):
         blank=True,
         help_text=_("Wird beim Abschluss der Evaluation festgehalten."),
     )
+    # What the public sees on /massnahmen/: a draft written by the Sonderstab, published only as
+    # approved by a member of the Verwaltungsvorstand (the approved text stays until the next
+    # approval, so editing the draft never changes the public page).
+    public_summary = models.TextField(
+        _("Öffentliche Zusammenfassung (Entwurf)"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "In einfacher Sprache, ohne interne Angaben: was beschlossen ist, was getan wird, "
+            "woran der Erfolg gemessen wird."
+        ),
+    )
+    public_summary_approved = models.TextField(
+        _("Öffentliche Zusammenfassung (freigegeben)"), blank=True, editable=False
+    )
+    public_summary_approved_at = models.DateTimeField(
+        _("freigegeben am"), null=True, blank=True, editable=False
+    )
+    public_summary_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("freigegeben von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("angelegt von"),

@@ -25,6 +25,10 @@ from stadtlage.taskforce.services.milestones import (
     milestone_save,
     milestone_set_status,
 )
+from stadtlage.taskforce.services.publication import (
+    recommendation_public_summary_approve,
+    recommendation_public_summary_draft,
+)
 from stadtlage.taskforce.services.recommendations import (
     indicator_link_remove,
     indicator_link_save,
@@ -67,6 +71,8 @@ __all__ = [
     "minutes_amend",
     "minutes_record",
     "recommendation_create",
+    "recommendation_public_summary_approve",
+    "recommendation_public_summary_draft",
     "recommendation_transition",
     "recommendation_update",
     "working_group_update",

@@ -127,8 +127,41 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "milestone_form": forms.MilestoneForm(recommendation=rec, auto_id="meilenstein-%s"),
         "is_tracked": rec.state in TRACKED_STATES,
         "readiness": missing_for_board(rec) if rec.state in EDITABLE_STATES else None,
+        "can_draft_summary": perm.can_draft_public_summary(user, rec),
+        "can_approve_summary": perm.can_approve_public_summary(user, rec),
     }
     return render(request, "taskforce/recommendation_detail.html", context)
+
+
+@TASKFORCE
+@require_POST
+def public_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _visible(request, pk)
+    attempt(
+        request,
+        lambda: services.recommendation_public_summary_draft(
+            recommendation=rec,
+            text=request.POST.get("public_summary", ""),
+            actor=request.user,
+            request=request,
+        ),
+        _("Entwurf der öffentlichen Zusammenfassung gespeichert."),
+    )
+    return redirect(rec_url(pk) + "#oeffentlich")
+
+
+@TASKFORCE
+@require_POST
+def public_summary_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _visible(request, pk)
+    attempt(
+        request,
+        lambda: services.recommendation_public_summary_approve(
+            recommendation=rec, actor=request.user, request=request
+        ),
+        _("Öffentliche Zusammenfassung freigegeben: sie steht jetzt auf der Seite „Maßnahmen“."),
+    )
+    return redirect(rec_url(pk) + "#oeffentlich")
 
 
 @TASKFORCE

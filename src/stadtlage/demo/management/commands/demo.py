@@ -12,11 +12,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
-from stadtlage.demo.accounts import create_demo_accounts
+from stadtlage.demo.accounts import create_demo_accounts, enrol_demo_second_factors
 from stadtlage.demo.baseline import load_baseline
 from stadtlage.demo.generator import DEFAULT_SEED, generate
 from stadtlage.demo.output import logins_table
 from stadtlage.demo.reset import clear_scenario
+from stadtlage.evaluation.seed import load_demo_evaluations
 from stadtlage.kpi.compute import recompute_all
 from stadtlage.kpi.seed import load_indicators
 from stadtlage.organisations.models import Organisation
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             raise CommandError("--events muss eine positive Zahl sein.")
         if options["if_empty"] and (Observation.objects.exists() or Organisation.objects.exists()):
             self.stdout.write("Es gibt bereits Daten – die Demo-Stadt wird nicht geladen.")
+            enrol_demo_second_factors()  # demo databases from before the second factor
             call_command("demo_logins", stdout=self.stdout)
             return
         if Observation.objects.exists():
@@ -111,6 +113,7 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
         indicators = load_indicators()
         taskforce = load_demo_taskforce(now=_scenario_now(options["until"]))
+        evaluations = load_demo_evaluations(now=_scenario_now(options["until"]))
         series = recompute_all()
         if options["until"] is None:  # the last completed week's report to the Oberbürgermeister
             call_command("ob_report", stdout=self.stdout)
@@ -125,6 +128,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Kennzahlen: {len(indicators.created)} angelegt, {len(series)} Zeitreihen berechnet; "
-            f"Sonderstab: {sum(taskforce.values())} Datensätze."
+            f"Sonderstab: {sum(taskforce.values())} Datensätze; Evaluationen: {evaluations}."
         )
         self.stdout.write(logins_table(logins))

@@ -4,16 +4,20 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts import twofactor
 from stadtlage.accounts.forms import LoginForm
+from stadtlage.accounts.middleware import second_factor_url
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 
 
 class LoginView(auth_views.LoginView):
+    """First step: password (or single sign-on). The second factor follows when required."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
@@ -22,6 +26,23 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["demo_mode"] = settings.DEMO_MODE
         return context
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        if twofactor.needs_second_factor_now(self.request):
+            return second_factor_url(self.request, url)
+        return url
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Signed in with the password but not yet with the second factor: continue there
+        # (redirect_authenticated_user would send the person back and forth).
+        if request.user.is_authenticated and twofactor.needs_second_factor_now(request):
+            return HttpResponseRedirect(second_factor_url(request, self.get_redirect_url() or "/"))
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
 
 
 def lockout(
@@ -46,6 +67,10 @@ def lockout(
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "lockout_message": message, "demo_mode": settings.DEMO_MODE},
+        {
+            "form": form,
+            "lockout_message": message,
+            "demo_mode": settings.DEMO_MODE,
+        },
         status=429,
     )

@@ -1,0 +1,132 @@
+"""Public answers that are expensive to build, cached under the data version.
+
+Every committed change to citizen reports, their timeline, photos or categories bumps the data
+version (``stadtlage.open311.cache``), so a cached answer is never served after a change in the
+process that made it; with a shared cache (Redis) nowhere. Without a shared cache, other processes
+see a change after at most ``PUBLIC_CACHE_SECONDS``.
+
+* Small answers (map sections) live in Django's cache (``cached_bytes``).
+* Exports can be megabytes: they are built once into a file under ``PUBLIC_CACHE_DIR`` and served
+  from there (``cached_file``). One process builds a file at a time (a file lock); concurrent
+  requests for the same file wait for it instead of building it again. At most
+  ``MAX_FILES`` files are kept, the oldest are deleted first.
+
+Building is what costs: anonymous clients may trigger only a limited number of builds per hour
+(``build_allowed``); answers from the cache are never limited.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from stadtlage.open311.cache import data_version
+from stadtlage.reports.views.common import throttled
+
+MAX_FILES = 64
+LOCK_WAIT_SECONDS = 60.0
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "PUBLIC_CACHE_SECONDS", 60))
+
+
+def key_for(namespace: str, parts: Iterable[str]) -> str:
+    """A bounded key of the request's canonical parameters under the current data version."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+    return f"{namespace}-{data_version()}-{digest}"
+
+
+def cached_bytes(namespace: str, parts: Iterable[str]) -> tuple[str, bytes | None]:
+    """(key, cached body or None)."""
+    key = key_for(namespace, parts)
+    if cache_seconds() <= 0:
+        return key, None
+    return key, cache.get(f"public:{key}")
+
+
+def store_bytes(key: str, body: bytes) -> None:
+    if cache_seconds() > 0:
+        cache.set(f"public:{key}", body, cache_seconds())
+
+
+def build_allowed(request: HttpRequest, scope: str, limit: int) -> bool:
+    """Anonymous clients may build `limit` answers of this kind per hour; staff always may."""
+    if getattr(request.user, "is_authenticated", False):
+        return True
+    return not throttled(request, f"public-{scope}", limit)
+
+
+def _directory() -> Path:
+    path = Path(getattr(settings, "PUBLIC_CACHE_DIR", Path(settings.VAR_DIR) / "cache" / "public"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _fresh(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime < cache_seconds()
+    except FileNotFoundError:
+        return False
+
+
+def cached_file(key: str, suffix: str) -> Path | None:
+    """The built file for `key` if it is there and young enough."""
+    if cache_seconds() <= 0:
+        return None
+    path = _directory() / f"{key}{suffix}"
+    return path if _fresh(path) else None
+
+
+def build_file(key: str, suffix: str, write: Callable[[IO[bytes]], None]) -> Path:
+    """Build the file for `key` with `write` (or take the one a concurrent request built)."""
+    directory = _directory()
+    path = directory / f"{key}{suffix}"
+    with (directory / f"{key}.lock").open("wb") as lock:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"export {key} is being built elsewhere") from None
+                time.sleep(0.05)
+        try:
+            if _fresh(path):
+                return path  # built while we waited
+            temporary = directory / f".{key}.{os.getpid()}.tmp"
+            try:
+                with temporary.open("wb") as out:
+                    write(out)
+                temporary.replace(path)
+            finally:
+                temporary.unlink(missing_ok=True)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    _prune(directory)
+    return path
+
+
+def _prune(directory: Path) -> None:
+    files = sorted(
+        (p for p in directory.iterdir() if not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime if p.exists() else 0,
+    )
+    data = [p for p in files if p.suffix != ".lock"]
+    for path in data[:-MAX_FILES]:
+        path.unlink(missing_ok=True)
+        path.with_suffix(".lock").unlink(missing_ok=True)
+    # locks of files that are gone
+    for lock in (p for p in files if p.suffix == ".lock"):
+        if not any(d.name.startswith(lock.stem) for d in data[-MAX_FILES:]):
+            lock.unlink(missing_ok=True)
