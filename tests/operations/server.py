@@ -9,12 +9,15 @@ TLS proxy: it sends `X-Forwarded-Proto: https` and keeps cookies itself (they ar
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import http.client
 import os
 import re
 import secrets
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -92,7 +95,9 @@ class Installation:
         self.env = production_env(self.workdir, self.database_url, **self.extra_env)
 
     def manage(self, *args: str, demo: bool = False, check: bool = True) -> Any:
-        env = dict(self.env, STADTLAGE_DEMO="1") if demo else self.env
+        env = dict(self.env)
+        if demo:  # the demo city is built in demo mode (never together with production)
+            env.update(STADTLAGE_DEMO="1", STADTLAGE_PRODUCTION="false")
         result = subprocess.run(
             [str(BIN / "stadtlage"), *args],
             env=env,
@@ -207,18 +212,38 @@ class HttpClient:
         }
         return self.request("POST", path, urlencode(data).encode(), headers)
 
-    def login(self, username: str, password: str = DEMO_PASSWORD) -> None:
-        status, _h, body = self.get("/konto/anmelden/")
-        assert status == 200, status
+    def _csrf(self, path: str) -> str:
+        status, _h, body = self.get(path)
+        assert status == 200, (path, status)
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-        assert token is not None
-        status, _headers, _b = self.post_form(
+        assert token is not None, path
+        return token.group(1).decode()
+
+    def login(self, username: str, password: str = DEMO_PASSWORD) -> None:
+        """Password, then (for roles that need it) the code of the demo account's TOTP app."""
+        token = self._csrf("/konto/anmelden/")
+        status, headers, body = self.post_form(
             "/konto/anmelden/",
-            {
-                "csrfmiddlewaretoken": token.group(1).decode(),
-                "username": username,
-                "password": password,
-            },
+            {"csrfmiddlewaretoken": token, "username": username, "password": password},
         )
-        assert status == 302, (status, _b[:500])
+        assert status == 302, (status, body[:500])
         assert "sessionid" in self.cookies
+        location = headers["location"]
+        if location.startswith("/konto/zweiter-faktor/"):
+            token = self._csrf(location)
+            status, headers, body = self.post_form(
+                location, {"csrfmiddlewaretoken": token, "code": demo_totp(username)}
+            )
+            assert status == 302, (status, body[:500])
+            assert not headers["location"].startswith("/konto/zweiter-faktor/")
+
+
+def demo_totp(username: str, at: float | None = None) -> str:
+    """The current code of a demo account's authenticator (RFC 6238: SHA-1, 30 s, 6 digits),
+    from the secret the demo city publishes (stadtlage.accounts.twofactor.demo_totp_key)."""
+    key = bytes.fromhex(hashlib.sha1(f"stadtlage-demo-totp:{username}".encode()).hexdigest())  # noqa: S324
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
+    return f"{code:06d}"

@@ -137,7 +137,7 @@ def test_jobs_list_command_shows_schedule_and_last_success() -> None:
 def test_purge_job_runs_the_retention_rules() -> None:
     result = jobs.run_job("purge")
     assert result.outcome == "ok"
-    assert "Protokoll der Änderungen" in result.summary
+    assert result.summary.startswith("Aufbewahrungsfristen angewendet; ")
 
 
 def test_meetings_plan_is_idempotent() -> None:

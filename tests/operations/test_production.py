@@ -103,11 +103,22 @@ def test_server_runs_gunicorn_and_the_worker(server: Server) -> None:
     assert "Starting worker" in log  # the django-tasks database worker
 
 
+@pytest.fixture(scope="module")
+def clients(server: Server) -> dict[str, HttpClient]:
+    """One signed-in client per demo account (a TOTP code is accepted only once)."""
+    return {}
+
+
 @pytest.mark.parametrize(("path", "username"), MAIN_PAGES)
-def test_main_pages_answer_in_production(server: Server, path: str, username: str | None) -> None:
+def test_main_pages_answer_in_production(
+    server: Server, clients: dict[str, HttpClient], path: str, username: str | None
+) -> None:
     client = HttpClient(server.port)
     if username:
-        client.login(username)
+        if username not in clients:
+            clients[username] = HttpClient(server.port)
+            clients[username].login(username)
+        client = clients[username]
     status, headers, body = client.get(path)
     assert status == 200, (path, status, body[:300])
     if headers["content-type"].startswith("text/html"):

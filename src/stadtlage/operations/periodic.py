@@ -32,7 +32,7 @@ def _command(name: str, *args: str) -> str:
     out = StringIO()
     call_command(name, *args, stdout=out, stderr=out)
     lines = [line.strip() for line in out.getvalue().splitlines() if line.strip()]
-    return "; ".join(lines) or "erledigt"
+    return "; ".join(line.rstrip(".") for line in lines) or "erledigt"
 
 
 def purge(ctx: JobContext) -> str:
