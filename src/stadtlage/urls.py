@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("stadtlage.home.urls")),
+    path("", include("stadtlage.public.urls")),
     path("konto/", include("stadtlage.accounts.urls")),
     path("konto/webauthn/", include("django_otp_webauthn.urls")),
     path("orte/", include("stadtlage.places.urls")),

@@ -11,6 +11,7 @@ from stadtlage.evaluation import services
 from stadtlage.taskforce import agenda
 from stadtlage.taskforce.errors import TransitionError
 from stadtlage.taskforce.models import Meeting, RecommendationState
+from stadtlage.taskforce.pdf import render_pdf
 from stadtlage.taskforce.reporting import build_document
 from stadtlage.taskforce.services import recommendation_transition
 from tests.evaluation.conftest import design_input, history
@@ -118,6 +119,20 @@ def test_the_report_to_the_mayor_shows_results(
     assert entry["headline"].startswith("Rückgang um 50 % gegenüber dem Kontrollgebiet")
     assert "95 %-Konfidenzintervall" in entry["headline"]
     assert any("nachträglich festgelegt" in w for w in entry["warnings"])
+    # the PDF (Typst) prints the section too; old documents without it still render
+    text = _pdf_text(render_pdf(doc))
+    assert "Wirkung der Maßnahmen (Evaluationen)" in text and "Wirkung am Ziel" in text
+    assert "Rückgang um 50 %" in text
+    del doc["evaluations"]
+    assert "Noch keine abgeschlossene Evaluation" in _pdf_text(render_pdf(doc))
+
+
+def _pdf_text(data: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
 
 
 def test_public_result_without_counts_and_with_small_counts_suppressed(

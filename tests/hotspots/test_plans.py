@@ -264,3 +264,52 @@ def test_stored_plans_keep_the_rules(client: Client, shift: dict[str, Any]) -> N
         plan.visits_per_hotspot,
     )
     assert check_plan(stored, spots, teams, Params(shift_minutes=360)) == []
+
+
+def test_shift_report_shows_planned_against_delivered(
+    client: Client, shift: dict[str, Any]
+) -> None:
+    plan = published_plan(client, shift)
+    patrol = shift["patrols"][0]
+    stop = PlanStop.objects.filter(patrol=patrol).order_by("sequence").first()
+    assert stop is not None
+    PresenceInterval.objects.create(
+        patrol=patrol,
+        area=stop.hotspot.area,
+        uuid=stop.checkin_uuid,
+        started_at=stop.arrive_at,
+        ended_at=stop.arrive_at + timedelta(minutes=7),
+        minutes=7,
+        source=PresenceSource.CHECKIN,
+    )
+    html = client.get(f"/streife/{patrol.uuid}/bericht/").content.decode()
+    assert "Dosis an Brennpunkten (Streifenplan)" in html
+    assert f'data-dosage="{stop.hotspot.name}"' in html
+    row = html.split(f'data-dosage="{stop.hotspot.name}"')[1].split("</tr>")[0]
+    assert "<td>7</td>" in row  # delivered minutes of the checked-in stop
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PUBLISHED
+
+
+def test_the_demo_has_a_published_plan_for_the_running_shift(
+    client: Client, hotspot_city: dict[str, Any]
+) -> None:
+    from stadtlage.demo.accounts import create_demo_accounts
+    from stadtlage.demo.baseline import load_baseline
+    from stadtlage.hotspots.seed import load_demo_plan
+
+    load_baseline()
+    create_demo_accounts()
+    plan = load_demo_plan(time_limit_s=1.0)
+    assert plan is not None and plan.status == PlanStatus.PUBLISHED
+    assert load_demo_plan(time_limit_s=1.0) is None  # once per shift
+    team = plan.patrols.get(members__username="kod")
+    assert set(team.members.values_list("username", flat=True)) == {"kod", "polizei"}
+    assert team.status == "planned" and team.is_joint
+    assert PlanStop.objects.filter(plan=plan, patrol=team).exists()
+    # The demo officer sees it in the field app's plan API and can start the patrol.
+    client.force_login(team.members.get(username="kod"))
+    stops = client.get("/brennpunkte/api/streifenplaene").json()["plans"][0]["stops"]
+    assert {s["patrol"] for s in stops} == {str(team.uuid)}
+    html = client.get("/streife/app/").content.decode()
+    assert 'id="plan-panel"' in html and "Streife beginnen" in html

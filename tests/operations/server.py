@@ -38,7 +38,9 @@ def production_env(workdir: Path, database_url: str, **extra: str) -> dict[str, 
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("PYTEST") and k not in {"STADTLAGE_DEMO", "DEBUG", "SECRET_KEY"}
+        if not k.startswith("PYTEST")
+        # the browser tests allow async-unsafe calls in the test process; production must not
+        and k not in {"STADTLAGE_DEMO", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         STADTLAGE_PRODUCTION="true",
@@ -95,9 +97,8 @@ class Installation:
         self.env = production_env(self.workdir, self.database_url, **self.extra_env)
 
     def manage(self, *args: str, demo: bool = False, check: bool = True) -> Any:
-        env = dict(self.env)
-        if demo:  # the demo city is built in demo mode (never together with production)
-            env.update(STADTLAGE_DEMO="1", STADTLAGE_PRODUCTION="false")
+        # Loading the demo city is a demo-mode command; production refuses demo mode.
+        env = dict(self.env, STADTLAGE_DEMO="1", STADTLAGE_PRODUCTION="false") if demo else self.env
         result = subprocess.run(
             [str(BIN / "stadtlage"), *args],
             env=env,

@@ -95,12 +95,12 @@ def server(installation: Installation) -> Iterator[Server]:
 
 
 def test_server_runs_gunicorn_and_the_worker(server: Server) -> None:
-    deadline = time.monotonic() + 20
+    assert "Starting gunicorn" in server.log()
+    # the django-tasks database worker boots next to gunicorn (slower on a loaded machine)
+    deadline = time.monotonic() + 60
     while "Starting worker" not in server.log() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    log = server.log()
-    assert "Starting gunicorn" in log
-    assert "Starting worker" in log  # the django-tasks database worker
+        time.sleep(0.5)
+    assert "Starting worker" in server.log()
 
 
 @pytest.fixture(scope="module")

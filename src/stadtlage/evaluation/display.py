@@ -42,6 +42,13 @@ def number(value: float | None, digits: int = 2) -> str:
     return format_value(value, digits=digits).replace("-", MINUS)
 
 
+def pvalue(p: float | None) -> str:
+    """p-values as people read them: "p = 0,034", or "p < 0,001"."""
+    if p is not None and math.isfinite(p) and p < 0.001:
+        return "p < " + number(0.001, 3)
+    return "p = " + number(p, 3)
+
+
 def pct(share: float, *, signed: bool = False, unit: bool = True) -> str:
     """0.37 → "37 %" (signed: "+37 %", "−12 %")."""
     value = round(share * 100)
@@ -152,9 +159,9 @@ def warning_text(w: dict[str, Any], outcome_name: str = "") -> str:
     if code == "pretrend":
         return _(
             "Die Trends vor der Maßnahme verliefen nicht parallel (Zielgebiet gegenüber "
-            "Kontrollgebiet %(change)s je Woche, p = %(p)s); das Ergebnis ist mit Vorsicht zu "
+            "Kontrollgebiet %(change)s je Woche, %(p)s); das Ergebnis ist mit Vorsicht zu "
             "lesen."
-        ) % {"change": pct(w["ratio"] - 1, signed=True), "p": number(w["p"], 3)}
+        ) % {"change": pct(w["ratio"] - 1, signed=True), "p": pvalue(w["p"])}
     if code == "zero_cells":
         return _(
             "Ein Gebiet hatte in einem Zeitraum keine Ereignisse; geschätzt mit der Korrektur "
@@ -214,23 +221,23 @@ def _details(o: dict[str, Any], data: dict[str, Any]) -> list[str]:
         out.append(
             _(
                 "Geschätzt aus den Wochenwerten (Poisson-Modell mit Wochen- und Gebietseffekten); "
-                "Überdispersion: Faktor %(scale)s, p = %(p)s."
+                "Überdispersion: Faktor %(scale)s, %(p)s."
             )
-            % {"scale": number(effect["scale"]), "p": number(effect["p"], 3)}
+            % {"scale": number(effect["scale"]), "p": pvalue(effect["p"])}
         )
     else:
         out.append(
-            _("Geschätzt aus den Summen vor und nach dem Beginn, p = %(p)s.")
-            % {"p": number(effect["p"], 3)}
+            _("Geschätzt aus den Summen vor und nach dem Beginn, %(p)s.")
+            % {"p": pvalue(effect["p"])}
         )
     pretrend = o.get("pretrend")
     if pretrend and pretrend["parallel"]:
         out.append(
             _(
                 "Die Trends vor der Maßnahme verliefen parallel (Unterschied %(change)s je Woche, "
-                "p = %(p)s)."
+                "%(p)s)."
             )
-            % {"change": pct(pretrend["ratio"] - 1, signed=True), "p": number(pretrend["p"], 2)}
+            % {"change": pct(pretrend["ratio"] - 1, signed=True), "p": pvalue(pretrend["p"])}
         )
     disp = o["displacement"]
     if disp.get("wdq") is not None and disp["reading"] != C.NOT_INTERPRETABLE:
@@ -245,12 +252,12 @@ def _details(o: dict[str, Any], data: dict[str, Any]) -> list[str]:
     template = (
         _(
             "WDD-Test (Wheeler & Ratcliffe) mit Umgebung: %(wdd)s Ereignisse je Woche "
-            "(95 %%-Konfidenzintervall %(low)s bis %(high)s; p = %(p)s)."
+            "(95 %%-Konfidenzintervall %(low)s bis %(high)s; %(p)s)."
         )
         if wdd["with_displacement"]
         else _(
             "WDD-Test (Wheeler & Ratcliffe), nur Ziel gegenüber Kontrolle: %(wdd)s Ereignisse je "
-            "Woche (95 %%-Konfidenzintervall %(low)s bis %(high)s; p = %(p)s)."
+            "Woche (95 %%-Konfidenzintervall %(low)s bis %(high)s; %(p)s)."
         )
     )
     out.append(
@@ -259,7 +266,7 @@ def _details(o: dict[str, Any], data: dict[str, Any]) -> list[str]:
             "wdd": number(wdd["wdd"], 1),
             "low": number(wdd["low"], 1),
             "high": number(wdd["high"], 1),
-            "p": number(wdd["p"], 3),
+            "p": pvalue(wdd["p"]),
         }
     )
     mde = o["mde"]["reduction"]
@@ -273,13 +280,13 @@ def _details(o: dict[str, Any], data: dict[str, Any]) -> list[str]:
     if rtm and not rtm["suspect"]:
         out.append(
             _(
-                "Vorzeitraum gegenüber den %(weeks)s Wochen davor: %(ratio)s-fach (p = %(p)s) – "
+                "Vorzeitraum gegenüber den %(weeks)s Wochen davor: %(ratio)s-fach (%(p)s) – "
                 "kein Hinweis auf Regression zur Mitte."
             )
             % {
                 "weeks": rtm["baseline_weeks"],
                 "ratio": number(rtm["ratio"]),
-                "p": number(rtm["p"], 2),
+                "p": pvalue(rtm["p"]),
             }
         )
     return out

@@ -401,6 +401,6 @@ def lines_chart_svg(
             f'<text x="{legend_x + 22}" y="10" dominant-baseline="middle" fill="{INK}">'
             f"{escape(line.name)}</text></g>"
         )
-        legend_x += 30 + 7 * len(line.name)
+        legend_x += 36 + 8 * len(line.name)
     out.append("</svg>")
     return "".join(out)

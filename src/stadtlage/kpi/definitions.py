@@ -166,6 +166,8 @@ def _validate_source(d: Definition, err: Any) -> None:
         err("quantity", _("Diese Größe gibt es in der gewählten Quelle nicht."))
     if d.source == Source.PRESENCE and d.category_codes:
         err("category_codes", _("Präsenzzeiten haben keine Kategorien."))
+    if d.source == Source.HOTSPOT_DOSAGE and d.category_codes:
+        err("category_codes", _("Halte der Streifenpläne haben keine Kategorien."))
 
 
 def _validate_aggregation(d: Definition, err: Any) -> None:

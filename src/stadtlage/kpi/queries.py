@@ -23,6 +23,7 @@ from django.db.models.functions import Round
 from django.utils import timezone
 
 from stadtlage.cleaning.models import CleaningTask
+from stadtlage.hotspots.models import PlanStatus, PlanStop
 from stadtlage.kpi import periods as P
 from stadtlage.kpi import series as S
 from stadtlage.kpi.models import (
@@ -123,6 +124,19 @@ def _sources() -> dict[str, SourceSpec]:
             quantities={Quantity.RECORDS: None, Quantity.SYRINGES: "syringes_count"},
             object_type="cleaning.cleaningtask",
             audit_field="kind",
+        ),
+        # Stops of published patrol plans (docs/hotspots.md): hours delivered at hot spots
+        # (check-ins and consented tracks) against hours planned, by planned arrival.
+        Source.HOTSPOT_DOSAGE: SourceSpec(
+            PlanStop,
+            "arrive_at",
+            area_filter=lambda ids: Q(hotspot__area_id__in=ids),
+            quantities={
+                Quantity.HOURS: "delivered_minutes",
+                Quantity.PLANNED_HOURS: "planned_minutes",
+                Quantity.RECORDS: None,
+            },
+            base_filter=Q(plan__status=PlanStatus.PUBLISHED),
         ),
     }
 
@@ -265,7 +279,8 @@ def _quantity_aggregate(spec: SourceSpec, quantity: str) -> tuple[Any, float]:
     column = spec.quantities.get(quantity)
     if column is None:
         return Count("pk"), 1.0
-    return Sum(column), (1 / 60 if quantity == Quantity.HOURS else 1.0)
+    hours = quantity in (Quantity.HOURS, Quantity.PLANNED_HOURS)
+    return Sum(column), (1 / 60 if hours else 1.0)
 
 
 def _grouped(qs: models.QuerySet[Any], **aggregates: Any) -> list[dict[str, Any]]:

@@ -99,6 +99,34 @@ SPECS: tuple[Spec, ...] = (
         quantity=Quantity.HOURS,
         hours=(18, 24),
     ),
+    Spec(
+        "brennpunkt-dosis",
+        "praesenz-verstaerken",
+        "Gelieferte Dosis an Brennpunkten",
+        "Stunden, die die Streifen an den Brennpunkten freigegebener Streifenpläne tatsächlich "
+        "vor Ort waren (Check-in des Halts oder Standort mit Einwilligung im Umkreis von 75 m, "
+        "überlappend einmal), je ISO-Woche der geplanten Ankunft. Gemessen wird die gelieferte, "
+        "nicht die geplante Dosis.",
+        "Std.",
+        S.HOTSPOT_DOSAGE,
+        A.SUM,
+        INC,
+        C.XMR,
+        quantity=Quantity.HOURS,
+    ),
+    Spec(
+        "brennpunkt-dosis-geplant",
+        "praesenz-verstaerken",
+        "Geplante Dosis an Brennpunkten",
+        "Summe der geplanten Aufenthalte (10–16 Minuten je Halt) freigegebener Streifenpläne, "
+        "je ISO-Woche, in Stunden – der Maßstab für die gelieferte Dosis.",
+        "Std.",
+        S.HOTSPOT_DOSAGE,
+        A.SUM,
+        NEU,
+        C.XMR,
+        quantity=Quantity.PLANNED_HOURS,
+    ),
     # Stadtbild verschönern
     Spec(
         "spritzen-meldungen",

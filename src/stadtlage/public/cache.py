@@ -23,7 +23,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,6 +32,7 @@ from django.http import HttpRequest
 from stadtlage.open311.cache import data_version
 from stadtlage.reports.views.common import throttled
 
+T = TypeVar("T")
 MAX_FILES = 64
 LOCK_WAIT_SECONDS = 60.0
 
@@ -57,6 +58,22 @@ def cached_bytes(namespace: str, parts: Iterable[str]) -> tuple[str, bytes | Non
 def store_bytes(key: str, body: bytes) -> None:
     if cache_seconds() > 0:
         cache.set(f"public:{key}", body, cache_seconds())
+
+
+def cached_value(namespace: str, parts: Iterable[str], build: Callable[[], T]) -> T:
+    """A page's data (not its HTML: pages carry per-visitor CSRF tokens) from the cache, built
+    when missing. Keyed by the data version of citizen reports; other changes (figures,
+    decisions) appear after at most ``PUBLIC_CACHE_SECONDS``."""
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return build()
+    key = f"public:{key_for(namespace, parts)}"
+    hit = cache.get(key)
+    if hit is not None:
+        return cast(T, hit)
+    value = build()
+    cache.set(key, value, seconds)
+    return value
 
 
 def build_allowed(request: HttpRequest, scope: str, limit: int) -> bool:

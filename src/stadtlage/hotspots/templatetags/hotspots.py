@@ -9,7 +9,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
-from stadtlage.hotspots import permissions
+from stadtlage.hotspots import dosage, permissions
 from stadtlage.hotspots.forms import default_window
 from stadtlage.hotspots.maps import GI_LABELS
 from stadtlage.hotspots.selectors import Source, working_group_categories
@@ -50,3 +50,9 @@ def hotspot_layer(context: dict[str, Any], working_group: Any = None) -> dict[st
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
+
+
+@register.inclusion_tag("hotspots/_patrol_dosage.html")
+def patrol_dosage(patrol: Any) -> dict[str, Any]:
+    """Planned against delivered minutes at the hot spots of the patrol's plans (shift report)."""
+    return {"rows": dosage.patrol_dosage(patrol)}

@@ -20,6 +20,7 @@ class Source(models.TextChoices):
     PRESENCE = "presence", _("Präsenzzeiten der Streifen")
     REPORTS = "reports", _("Bürgermeldungen")
     CLEANING = "cleaning", _("Reinigungsaufträge (EDG)")
+    HOTSPOT_DOSAGE = "hotspot_dosage", _("Halte der Streifenpläne an Brennpunkten")
     PARTNER = "partner", _("Partner-Kennzahl")
 
 
@@ -38,6 +39,7 @@ class Quantity(models.TextChoices):
     PERSONS = "persons", _("angetroffene Personen")
     SYRINGES = "syringes", _("gefundene Spritzen")
     HOURS = "hours", _("Stunden")
+    PLANNED_HOURS = "planned_hours", _("geplante Stunden")
     VALUE = "value", _("gemeldeter Wert")
 
 
