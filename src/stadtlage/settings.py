@@ -232,8 +232,6 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ALLOWED_ORIGINS or [
 # Single sign-on: identity providers are configured per organisation in the admin
 # (accounts.IdentityProvider); the HTTP timeout of calls to them in seconds.
 OIDC_HTTP_TIMEOUT = float(os.environ.get("OIDC_HTTP_TIMEOUT", "10"))
-if DEMO_MODE and env_bool("STADTLAGE_PRODUCTION", False):
-    raise ImproperlyConfigured("STADTLAGE_DEMO must be off when STADTLAGE_PRODUCTION is set.")
 
 # --- HTTPS behind the TLS proxy --------------------------------------------------------------
 # The proxy terminates TLS and tells Django the scheme in this header (it must overwrite a

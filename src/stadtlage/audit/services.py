@@ -13,7 +13,9 @@ from django.http import HttpRequest
 from stadtlage.audit.models import Action, AuditEvent
 
 
-def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ("password",)) -> dict[str, Any]:
+def snapshot(
+    obj: models.Model, *, exclude: tuple[str, ...] = ("password", "client_secret")
+) -> dict[str, Any]:
     """The concrete field values of a model instance as JSON-safe data."""
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
