@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "stadtlage.open311",
     "stadtlage.cleaning",
     "stadtlage.kpi",
+    "stadtlage.privacy",
     "stadtlage.evaluation",
     "stadtlage.public",
     "stadtlage.hotspots",
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Logs every read of a page classified as showing non-public records (audit.access).
+    "stadtlage.audit.access.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "stadtlage.urls"
