@@ -9,8 +9,16 @@ PORT ?= 8000
 # PostgreSQL used by `make test` when reachable (override with TEST_DATABASE_URL).
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/postgres
 CHROMIUM := /usr/bin/chromium
+# OpenID Connect test provider (node `oidc-provider`) for the single sign-on tests.
+OIDC_DIR := tests/oidc
+OIDC_STAMP := $(OIDC_DIR)/node_modules/.installed-stamp
+# Test-only npm tools (axe-core for the accessibility browser tests), installed into an ignored
+# folder; never served, never vendored.
+TEST_TOOLS := .test-tools
+AXE_VERSION := 4.10.3
+AXE := $(TEST_TOOLS)/node_modules/axe-core/axe.min.js
 
-.PHONY: install run serve test lint typecheck pytest pytest-sqlite pytest-postgres chromium messages clean
+.PHONY: install run serve test lint typecheck pytest pytest-sqlite pytest-postgres chromium axe oidc-provider messages clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 ($(PYTHON)) wird benötigt."; exit 1; }
@@ -42,6 +50,17 @@ chromium:
 	  else echo "Chromium fehlt: sudo apt-get install -y chromium"; exit 1; fi; \
 	fi
 
+# Installed from the lock file into tests/oidc/node_modules (ignored); never used in production.
+$(OIDC_STAMP): $(OIDC_DIR)/package.json $(OIDC_DIR)/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "Node.js und npm fehlen: sudo apt-get install -y nodejs npm"; exit 1; fi; \
+	fi
+	cd $(OIDC_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(OIDC_STAMP)
+
+oidc-provider: $(OIDC_STAMP)
+
 lint: install
 	$(BIN)/ruff check $(wildcard src tests bench)
 	$(BIN)/ruff format --check $(wildcard src tests bench)
@@ -49,10 +68,19 @@ lint: install
 typecheck: install
 	STADTLAGE_DEMO=1 $(BIN)/mypy
 
-pytest-sqlite: install chromium
+$(AXE):
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "npm fehlt (für axe-core in den Browsertests): sudo apt-get install -y npm"; exit 1; fi; \
+	fi
+	npm install --silent --no-audit --no-fund --no-save --prefix $(TEST_TOOLS) axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
+pytest-sqlite: install chromium axe oidc-provider
 	STADTLAGE_DEMO=1 DATABASE_URL= $(BIN)/pytest -q
 
-pytest-postgres: install chromium
+pytest-postgres: install chromium axe oidc-provider
 	@url="$${TEST_DATABASE_URL:-}"; \
 	if [ -z "$$url" ]; then \
 	  if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; \
@@ -69,4 +97,4 @@ messages: install
 	cd src/stadtlage && STADTLAGE_DEMO=1 ../../$(BIN)/stadtlage makemessages -l en --no-obsolete --add-location file && STADTLAGE_DEMO=1 ../../$(BIN)/stadtlage compilemessages
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TEST_TOOLS) $(OIDC_DIR)/node_modules .mypy_cache .ruff_cache .pytest_cache

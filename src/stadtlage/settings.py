@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "stadtlage.open311",
     "stadtlage.cleaning",
     "stadtlage.kpi",
+    "stadtlage.privacy",
     "stadtlage.evaluation",
     "stadtlage.public",
     "stadtlage.hotspots",
@@ -107,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Logs every read of a page classified as showing non-public records (audit.access).
+    "stadtlage.audit.access.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "stadtlage.urls"
@@ -230,8 +233,6 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ALLOWED_ORIGINS or [
 # Single sign-on: identity providers are configured per organisation in the admin
 # (accounts.IdentityProvider); the HTTP timeout of calls to them in seconds.
 OIDC_HTTP_TIMEOUT = float(os.environ.get("OIDC_HTTP_TIMEOUT", "10"))
-if DEMO_MODE and env_bool("STADTLAGE_PRODUCTION", False):
-    raise ImproperlyConfigured("STADTLAGE_DEMO must be off when STADTLAGE_PRODUCTION is set.")
 
 # --- HTTPS behind the TLS proxy --------------------------------------------------------------
 # The proxy terminates TLS and tells Django the scheme in this header (it must overwrite a

@@ -24,7 +24,6 @@ from tests.accounts.helpers import (
     password_step,
 )
 from tests.factories import UserFactory, user_with_role
-from tests.test_project import _import_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.two_factor]
 
@@ -231,6 +230,7 @@ SIGN_IN_STEPS = (
     "/konto/zweiter-faktor/",
     "/konto/zweiter-faktor/einrichten/",
     "/konto/webauthn/",
+    "/konto/sso/",
     "/i18n/",
     "/jsi18n/",
     "/sw.js",
@@ -280,14 +280,6 @@ def test_no_code_is_shown_for_accounts_enrolled_for_real(client: Client, setting
     app_for(user)
     password_step(client, user)
     assert "Demo-Betrieb: der aktuelle Code" not in client.get(SECOND_FACTOR).content.decode()
-
-
-def test_demo_mode_is_refused_in_production() -> None:
-    result = _import_settings(
-        {"SECRET_KEY": "x" * 50, "STADTLAGE_PRODUCTION": "true", "STADTLAGE_DEMO": "true"}
-    )
-    assert result.returncode != 0
-    assert "STADTLAGE_DEMO must be off" in result.stderr
 
 
 def test_the_last_second_factor_cannot_be_removed(client: Client) -> None:

@@ -78,6 +78,7 @@ def _exempt_prefixes() -> tuple[str, ...]:
     return (
         *(reverse(name) for name in names),
         "/konto/webauthn/",
+        "/konto/sso/",
         settings.STATIC_URL or "/static/",
     )
 

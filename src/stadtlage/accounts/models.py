@@ -150,3 +150,88 @@ class SignedInDevice(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class IdentityProvider(models.Model):
+    """An OpenID Connect provider through which members of some organisations sign in (single
+    sign-on). It proves who someone is; what they may do comes from their memberships here."""
+
+    slug = models.SlugField(_("Kürzel (in der Adresse)"), unique=True)
+    name = models.CharField(
+        _("Bezeichnung"),
+        max_length=100,
+        help_text=_("Steht auf der Anmeldeseite, z. B. „Dienstkonto Stadt Dortmund“."),
+    )
+    issuer = models.URLField(
+        _("Aussteller (Issuer)"),
+        help_text=_(
+            "Die Einstellungen werden von <Issuer>/.well-known/openid-configuration gelesen."
+        ),
+    )
+    client_id = models.CharField(_("Client-ID"), max_length=200)
+    client_secret = models.CharField(_("Client-Geheimnis"), max_length=500, blank=True)
+    scopes = models.CharField(_("Scopes"), max_length=200, default="openid profile email")
+    username_claim = models.CharField(
+        _("Claim mit dem Benutzernamen"),
+        max_length=60,
+        default="preferred_username",
+        help_text=_(
+            "Beim ersten Anmelden wird die Person über diesen Wert ihrem Konto in stadtlage "
+            "zugeordnet; danach über die unveränderliche Kennung (sub)."
+        ),
+    )
+    organisations = models.ManyToManyField(
+        "organisations.Organisation",
+        verbose_name=_("für Mitglieder von"),
+        related_name="identity_providers",
+        help_text=_("Nur Personen mit einer aktiven Mitgliedschaft hier können sich anmelden."),
+    )
+    trust_second_factor = models.BooleanField(
+        _("zweiten Faktor des Anmeldedienstes anerkennen"),
+        default=False,
+        help_text=_(
+            "Nur wenn der Dienst im ID-Token (amr) einen zweiten Faktor meldet; sonst fragt "
+            "stadtlage selbst danach."
+        ),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Anmeldedienst (OpenID Connect)")
+        verbose_name_plural = _("Anmeldedienste (OpenID Connect)")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExternalIdentity(models.Model):
+    """Which identity at which provider is which account (the provider's `sub`)."""
+
+    provider = models.ForeignKey(
+        IdentityProvider,
+        verbose_name=_("Anmeldedienst"),
+        on_delete=models.CASCADE,
+        related_name="identities",
+    )
+    subject = models.CharField(_("Kennung beim Anmeldedienst (sub)"), max_length=255)
+    user = models.ForeignKey(
+        User, verbose_name=_("Person"), on_delete=models.CASCADE, related_name="external_identities"
+    )
+    linked_at = models.DateTimeField(_("verknüpft am"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("zuletzt verwendet"), null=True, blank=True)
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "subject": personal(DataCategory.ONLINE_IDENTIFIER, DataSubject.STAFF),
+    }
+
+    class Meta:
+        verbose_name = _("Verknüpfung mit einem Anmeldedienst")
+        verbose_name_plural = _("Verknüpfungen mit Anmeldediensten")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="unique_external_subject"),
+            models.UniqueConstraint(fields=["provider", "user"], name="one_identity_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} – {self.user}"

@@ -2,7 +2,8 @@
 
 An account that is deactivated, has no active membership and was not used (last login, or
 creation if it never logged in) for ``RETENTION_DAYS["staff_account"]`` days is anonymised:
-name, e-mail address and password go, the user name becomes ``geloescht-<id>``. The row stays,
+name, e-mail address, password and links to single sign-on identities go, the user name
+becomes ``geloescht-<id>``. The row stays,
 so records keep pointing at "a deleted account" instead of losing who did something.
 """
 
@@ -13,7 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from stadtlage.accounts.models import Membership, SignedInDevice, User
+from stadtlage.accounts.models import ExternalIdentity, Membership, SignedInDevice, User
 from stadtlage.audit.retention import PurgeContext, RetentionRule, register
 
 ANONYMOUS_PREFIX = "geloescht-"
@@ -34,6 +35,7 @@ def _purge_accounts(ctx: PurgeContext) -> int:
         user.first_name = user.last_name = user.email = ""
         user.password = make_password(None)
         user.save(update_fields=["username", "first_name", "last_name", "email", "password"])
+        ExternalIdentity.objects.filter(user=user).delete()
         count += 1
     return count
 
@@ -49,6 +51,7 @@ register(
             "accounts.User.first_name",
             "accounts.User.last_name",
             "accounts.User.email",
+            "accounts.ExternalIdentity.subject",
         ),
     )
 )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from stadtlage.accounts import views
-from stadtlage.accounts.views import second_factor, team
+from stadtlage.accounts.views import second_factor, sso, team
 
 app_name = "accounts"
 urlpatterns = [
@@ -26,4 +26,6 @@ urlpatterns = [
         name="sign_out_own_device",
     ),
     path("geraete/", team.team_devices, name="team_devices"),
+    path("sso/<slug:slug>/", sso.sso_start, name="sso_start"),
+    path("sso/<slug:slug>/zurueck/", sso.sso_callback, name="sso_callback"),
 ]

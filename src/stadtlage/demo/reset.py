@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from stadtlage.cleaning.models import CleaningTask
+from stadtlage.hotspots.models import PatrolPlan
 from stadtlage.kpi.models import PartnerValue
 from stadtlage.patrols.models import Measure, Observation, Patrol, PresenceInterval
 from stadtlage.reports.models import Report, ReportUpdate
@@ -22,6 +23,7 @@ def clear_scenario() -> dict[str, int]:
         ("measures", Measure.objects.all()),
         ("observations", Observation.objects.all()),
         ("presence_intervals", PresenceInterval.objects.all()),
+        ("patrol_plans", PatrolPlan.objects.all()),
         ("patrols", Patrol.objects.all()),
         ("partner_values", PartnerValue.objects.filter(channel="demo")),
     )

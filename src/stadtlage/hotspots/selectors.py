@@ -181,7 +181,7 @@ def study_region(cell: float) -> Region | None:
         return cached[1]
     if not index.geometries:
         return None
-    union = shapely.union_all([shapely.transform(g, _project) for g in index.geometries])
+    union = shapely.union_all([shapely.transform(g, project_coords) for g in index.geometries])
     xmin, ymin, xmax, ymax = union.bounds
     bounds = (
         float(np.floor(xmin / cell) * cell),
@@ -197,7 +197,7 @@ def study_region(cell: float) -> Region | None:
     return region
 
 
-def _project(coords: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+def project_coords(coords: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     x, y = to_metric(coords[:, 0], coords[:, 1])
     return np.column_stack([x, y])
 
@@ -222,7 +222,7 @@ def gazetteer() -> Gazetteer:
     )
     x, y = to_metric([p[3] for p in points], [p[4] for p in points])
     areas = list(Area.objects.filter(is_active=True).order_by("kind", "name"))
-    geoms = [shapely.transform(shape(a.geometry), _project) for a in areas]
+    geoms = [shapely.transform(shape(a.geometry), project_coords) for a in areas]
     return Gazetteer(
         names=[p[1] if p[0] == AddressKind.PLACE else p[2] for p in points],
         kinds=[p[0] for p in points],

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stadtlage.public import feeds, legal, views
+from stadtlage.public import feeds, legal, opendata_views, views
 
 app_name = "public"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("gebiete/", views.area_list, name="areas"),
     path("gebiete/<slug:slug>/", views.area_detail, name="area"),
     path("aktuelles.atom", feeds.PublicChangesFeed(), name="feed"),
+    path("offene-daten/", opendata_views.open_data, name="open_data"),
+    path("offene-daten/katalog.jsonld", opendata_views.catalogue, name="catalogue"),
+    path("offene-daten/<slug:slug>.<str:ext>", opendata_views.dataset_file, name="dataset"),
     path("impressum/", legal.imprint, name="imprint"),
     path("datenschutz/", legal.privacy, name="privacy"),
     path("barrierefreiheit/", legal.accessibility, name="accessibility"),

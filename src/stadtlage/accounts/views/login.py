@@ -8,9 +8,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from stadtlage.accounts import twofactor
+from stadtlage.accounts import sso, twofactor
 from stadtlage.accounts.forms import LoginForm
 from stadtlage.accounts.middleware import second_factor_url
+from stadtlage.accounts.models import IdentityProvider
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 
@@ -25,6 +26,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["demo_mode"] = settings.DEMO_MODE
+        context["identity_providers"] = IdentityProvider.objects.filter(is_active=True)
         return context
 
     def get_success_url(self) -> str:
@@ -42,7 +44,14 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Sign out; a session that came through single sign-on ends at the provider too."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        provider_logout = sso.end_session_url(request)
+        response = super().post(request, *args, **kwargs)
+        if provider_logout:
+            return HttpResponseRedirect(provider_logout)
+        return response
 
 
 def lockout(
@@ -71,6 +80,7 @@ def lockout(
             "form": form,
             "lockout_message": message,
             "demo_mode": settings.DEMO_MODE,
+            "identity_providers": IdentityProvider.objects.filter(is_active=True),
         },
         status=429,
     )

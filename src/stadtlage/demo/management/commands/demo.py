@@ -18,6 +18,7 @@ from stadtlage.demo.generator import DEFAULT_SEED, generate
 from stadtlage.demo.output import logins_table
 from stadtlage.demo.reset import clear_scenario
 from stadtlage.evaluation.seed import load_demo_evaluations
+from stadtlage.hotspots.seed import load_demo_plan
 from stadtlage.kpi.compute import recompute_all
 from stadtlage.kpi.seed import load_indicators
 from stadtlage.organisations.models import Organisation
@@ -117,6 +118,14 @@ class Command(BaseCommand):
         series = recompute_all()
         if options["until"] is None:  # the last completed week's report to the Oberbürgermeister
             call_command("ob_report", stdout=self.stdout)
+            plan = load_demo_plan()  # the running shift's patrol plan (docs/hotspots.md)
+            if plan is not None:
+                self.stdout.write(
+                    f"Streifenplan {timezone.localtime(plan.shift_start):%H:%M}–"
+                    f"{timezone.localtime(plan.shift_end):%H:%M} freigegeben: "
+                    f"{plan.stops.count()} Halte an {plan.hotspots.count()} Brennpunkten "
+                    "(Streife von „kod“ und „polizei“)."
+                )
         seconds = time.perf_counter() - began
         for key, label in COUNT_LABELS.items():
             self.stdout.write(f"  {label:<20} {_number(result.counts.get(key, 0)):>10}")
