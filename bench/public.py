@@ -135,12 +135,13 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        subprocess.run(
-            [str(BIN / "stadtlage"), "collectstatic", "--noinput"],
-            env=self.env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        for command in (["collectstatic", "--noinput"], ["migrate", "--noinput"]):  # as make serve
+            subprocess.run(
+                [str(BIN / "stadtlage"), *command],
+                env=self.env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         self.process = subprocess.Popen(
             [str(BIN / "stadtlage"), "serve", "--no-worker"],
             env=self.env,
@@ -171,7 +172,12 @@ def _connection(port: int) -> HTTPConnection:
     return HTTPConnection(HOST, port, timeout=60)
 
 
-HEADERS = {"X-Forwarded-Proto": "https", "Accept-Language": "de", "User-Agent": "bench/public"}
+HEADERS = {
+    "X-Forwarded-Proto": "https",
+    "Accept-Language": "de",
+    "Accept-Encoding": "gzip",  # as browsers and download tools send it
+    "User-Agent": "bench/public",
+}
 
 
 def get(port: int, path: str, conn: HTTPConnection | None = None) -> tuple[int, bytes]:

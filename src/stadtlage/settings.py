@@ -391,8 +391,9 @@ PUBLIC_MIN_COUNT = int(os.environ.get("STADTLAGE_PUBLIC_MIN_COUNT", "5"))
 # Person-related reports are published in grid cells of this size (EPSG:25832, metres).
 PUBLIC_CELL_METRES = int(os.environ.get("STADTLAGE_PUBLIC_CELL_METRES", "250"))
 # Seconds a public map answer, export or open-data file may come from the cache (0 = off); a
-# write invalidates at once in its own process and, with a shared cache, everywhere.
-PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+# write invalidates at once in its own process and, with a shared cache, everywhere; other
+# processes without a shared cache see it after at most this long.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 # Expensive anonymous requests (an export or map section that must be built, not cached) per
 # client address and hour.
 PUBLIC_EXPORT_LIMIT_PER_HOUR = int(os.environ.get("PUBLIC_EXPORT_LIMIT_PER_HOUR", "30"))

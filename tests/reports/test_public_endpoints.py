@@ -145,3 +145,20 @@ def test_map_sections_are_snapped_so_clients_share_the_cache(
     assert a.content == b.content
     assert not any("reports_report" in q["sql"] for q in queries.captured_queries)
     assert b["Cache-Control"] == "public, max-age=60"
+
+
+def test_built_answers_are_served_compressed_to_clients_that_accept_it(
+    client: Client, syringes: ServiceCategory
+) -> None:
+    import gzip
+
+    ReportFactory(category=syringes)
+    plain = b"".join(client.get("/meldungen/export.csv").streaming_content)
+    zipped = client.get("/meldungen/export.csv", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(b"".join(zipped.streaming_content)) == plain
+    map_plain = client.get("/meldungen/karte.geojson").content
+    map_zipped = client.get("/meldungen/karte.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    assert gzip.decompress(map_zipped.content) == map_plain
+    data = client.get("/offene-daten/buergermeldungen-woche.csv", HTTP_ACCEPT_ENCODING="gzip")
+    assert data["Content-Encoding"] == "gzip"

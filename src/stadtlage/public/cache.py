@@ -19,9 +19,12 @@ Building is what costs: anonymous clients may trigger only a limited number of b
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import gzip
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -31,18 +34,19 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 
 from stadtlage.open311.cache import data_version
 from stadtlage.reports.views.common import throttled
 
 T = TypeVar("T")
+Body = tuple[bytes, bytes]  # the body and its gzip form
 MAX_FILES = 64
 LOCK_WAIT_SECONDS = 60.0
 
 
 def cache_seconds() -> int:
-    return int(getattr(settings, "PUBLIC_CACHE_SECONDS", 60))
+    return int(getattr(settings, "PUBLIC_CACHE_SECONDS", 300))
 
 
 RELEASE_KEY = "public:release-version"
@@ -85,17 +89,47 @@ def key_for(namespace: str, parts: Iterable[str]) -> str:
     return f"{namespace}-{data_version()}-{release_version()}-{digest}"
 
 
-def cached_bytes(namespace: str, parts: Iterable[str]) -> tuple[str, bytes | None]:
-    """(key, cached body or None)."""
+def cached_bytes(namespace: str, parts: Iterable[str]) -> tuple[str, Body | None]:
+    """(key, cached body and its gzip form, or None)."""
     key = key_for(namespace, parts)
     if cache_seconds() <= 0:
         return key, None
     return key, cache.get(f"public:{key}")
 
 
-def store_bytes(key: str, body: bytes) -> None:
+def store_bytes(key: str, body: bytes) -> Body:
+    pair = (body, gzip.compress(body, compresslevel=6))
     if cache_seconds() > 0:
-        cache.set(f"public:{key}", body, cache_seconds())
+        cache.set(f"public:{key}", pair, cache_seconds())
+    return pair
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
+
+
+def bytes_response(request: HttpRequest, body: Body, content_type: str) -> HttpResponse:
+    """The body, gzip-compressed when the client accepts it (built once, served many times)."""
+    zipped = accepts_gzip(request)
+    response = HttpResponse(body[1] if zipped else body[0], content_type=content_type)
+    if zipped:
+        response["Content-Encoding"] = "gzip"
+    response["Vary"] = "Accept-Encoding"
+    response["Cache-Control"] = f"public, max-age={min(cache_seconds(), 60)}"
+    return response
+
+
+def file_response(request: HttpRequest, path: Path, content_type: str) -> FileResponse:
+    """A built file, its gzip twin when the client accepts it."""
+    zipped = path.with_name(path.name + ".gz")
+    if accepts_gzip(request) and zipped.exists():
+        response = FileResponse(zipped.open("rb"), content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = FileResponse(path.open("rb"), content_type=content_type)
+    response["Vary"] = "Accept-Encoding"
+    response["Cache-Control"] = f"public, max-age={min(cache_seconds(), 60)}"
+    return response
 
 
 def cached_value(namespace: str, parts: Iterable[str], build: Callable[[], T]) -> T:
@@ -159,12 +193,17 @@ def build_file(key: str, suffix: str, write: Callable[[IO[bytes]], None]) -> Pat
             if _fresh(path):
                 return path  # built while we waited
             temporary = directory / f".{key}.{os.getpid()}.tmp"
+            zipped = directory / f".{key}.{os.getpid()}.gz.tmp"
             try:
                 with temporary.open("wb") as out:
                     write(out)
+                with temporary.open("rb") as source, gzip.open(zipped, "wb", 6) as target:
+                    shutil.copyfileobj(source, target)
+                zipped.replace(path.with_name(path.name + ".gz"))
                 temporary.replace(path)
             finally:
                 temporary.unlink(missing_ok=True)
+                zipped.unlink(missing_ok=True)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     _prune(directory)
@@ -172,15 +211,15 @@ def build_file(key: str, suffix: str, write: Callable[[IO[bytes]], None]) -> Pat
 
 
 def _prune(directory: Path) -> None:
-    files = sorted(
-        (p for p in directory.iterdir() if not p.name.startswith(".")),
-        key=lambda p: p.stat().st_mtime if p.exists() else 0,
-    )
-    data = [p for p in files if p.suffix != ".lock"]
-    for path in data[:-MAX_FILES]:
-        path.unlink(missing_ok=True)
-        path.with_suffix(".lock").unlink(missing_ok=True)
-    # locks of files that are gone
-    for lock in (p for p in files if p.suffix == ".lock"):
-        if not any(d.name.startswith(lock.stem) for d in data[-MAX_FILES:]):
-            lock.unlink(missing_ok=True)
+    """Keep the files of the newest MAX_FILES keys (each key: file, gzip twin, lock)."""
+    newest: dict[str, float] = {}
+    for path in directory.iterdir():
+        if path.name.startswith("."):
+            continue
+        key = path.name.split(".", 1)[0]
+        with contextlib.suppress(FileNotFoundError):
+            newest[key] = max(newest.get(key, 0.0), path.stat().st_mtime)
+    keep = set(sorted(newest, key=newest.__getitem__)[-MAX_FILES:])
+    for path in directory.iterdir():
+        if not path.name.startswith(".") and path.name.split(".", 1)[0] not in keep:
+            path.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -62,7 +62,7 @@ def dataset_file(request: HttpRequest, slug: str, ext: str) -> HttpResponseBase:
             opendata.table_schema(dataset), json_dumps_params={"ensure_ascii": False}
         )
     else:
-        response = _built(dataset, ext)
+        response = _built(request, dataset, ext)
         response["Content-Disposition"] = f'inline; filename="{slug}.{ext}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -75,7 +75,7 @@ def _render(dataset: opendata.Dataset, ext: str) -> bytes:
     return opendata.to_json(dataset, rows, generated=timezone.now())
 
 
-def _built(dataset: opendata.Dataset, ext: str) -> HttpResponseBase:
+def _built(request: HttpRequest, dataset: opendata.Dataset, ext: str) -> HttpResponseBase:
     """From the file built for the current data version (reports) or the last minute."""
     if public_cache.cache_seconds() <= 0:
         return HttpResponse(_render(dataset, ext), content_type=CONTENT_TYPES[ext])
@@ -87,9 +87,7 @@ def _built(dataset: opendata.Dataset, ext: str) -> HttpResponseBase:
     path = public_cache.cached_file(key, f".{ext}") or public_cache.build_file(
         key, f".{ext}", write
     )
-    response = FileResponse(path.open("rb"), content_type=CONTENT_TYPES[ext])
-    response["Cache-Control"] = f"public, max-age={public_cache.cache_seconds()}"
-    return response
+    return public_cache.file_response(request, path, CONTENT_TYPES[ext])
 
 
 def schema_text(dataset: opendata.Dataset) -> str:

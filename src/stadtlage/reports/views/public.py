@@ -390,11 +390,9 @@ def map_geojson(request: HttpRequest) -> HttpResponseBase:
             "truncated": truncated,
             "features": [exports.map_feature(p) for p in points],
         }
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-        public_cache.store_bytes(key, body)
-    response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
-    response["Cache-Control"] = f"public, max-age={public_cache.cache_seconds()}"
-    return response
+        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        body = public_cache.store_bytes(key, encoded)
+    return public_cache.bytes_response(request, body, "application/geo+json; charset=utf-8")
 
 
 def _export_window(query: dict[str, Any]) -> dict[str, Any]:
@@ -456,8 +454,7 @@ def _export(
                     out.write(chunk.encode("utf-8"))
 
             path = public_cache.build_file(key, f".{extension}", write)
-        response = FileResponse(path.open("rb"), content_type=content_type)
-        response["Cache-Control"] = f"public, max-age={public_cache.cache_seconds()}"
+        response = public_cache.file_response(request, path, content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
