@@ -162,3 +162,14 @@ def test_built_answers_are_served_compressed_to_clients_that_accept_it(
     assert gzip.decompress(map_zipped.content) == map_plain
     data = client.get("/offene-daten/buergermeldungen-woche.csv", HTTP_ACCEPT_ENCODING="gzip")
     assert data["Content-Encoding"] == "gzip"
+
+
+def test_the_cached_list_shows_new_confirmations_at_once(
+    client: Client, syringes: ServiceCategory
+) -> None:
+    from stadtlage.reports.models import Confirmation
+
+    report = ReportFactory(category=syringes)
+    assert client.get("/meldungen/").context["rows"][0][1] == 0
+    Confirmation.objects.create(report=report, at=timezone.now())
+    assert client.get("/meldungen/").context["rows"][0][1] == 1

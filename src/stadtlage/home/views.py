@@ -9,6 +9,7 @@ from stadtlage.accounts.permissions import is_staff_user
 from stadtlage.audit.services import audit_access
 from stadtlage.home.panels import panels_for
 from stadtlage.places.models import Area
+from stadtlage.public import cache as public_cache
 from stadtlage.public import disclosure
 from stadtlage.public.policy import current as disclosure_policy
 from stadtlage.reports.models import OPEN_STATES, Report
@@ -29,7 +30,11 @@ def start(request: HttpRequest) -> HttpResponse:
                 )
         items = [{"panel": panel, **panel.build(request.user)} for panel in panels]
         return render(request, "home/start.html", {"panels": items})
-    open_reports = Report.objects.filter(status__in=OPEN_STATES, source__in=PUBLIC_SOURCES).count()
+    open_reports = public_cache.cached_value(
+        "open-reports",
+        [],
+        lambda: Report.objects.filter(status__in=OPEN_STATES, source__in=PUBLIC_SOURCES).count(),
+    )
     context = {
         # a public figure: small counts are shown as "< 5" (stadtlage.public.disclosure)
         "open_reports": disclosure.single(open_reports, disclosure_policy().min_count),

@@ -67,6 +67,7 @@ def bump_release_version(**_: object) -> None:
 def connect_invalidation() -> None:
     from stadtlage.kpi.models import Indicator, IndicatorSeries
     from stadtlage.places.models import Area
+    from stadtlage.reports.models import Confirmation
     from stadtlage.taskforce.models import BoardDecision, Measure, Milestone, Recommendation
 
     for model in (
@@ -77,6 +78,7 @@ def connect_invalidation() -> None:
         Measure,
         BoardDecision,
         Area,
+        Confirmation,  # the public list shows confirmation counts
     ):
         name = model.__name__
         post_save.connect(bump_release_version, sender=model, dispatch_uid=f"public-{name}")

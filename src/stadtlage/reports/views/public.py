@@ -276,16 +276,23 @@ def _page(request: HttpRequest) -> int:
 def report_list(request: HttpRequest) -> HttpResponse:
     form, query = _filters(request)
     page = _page(request)
-    reports = selectors.public_reports(**query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
-    shown = reports[:PAGE_SIZE]
+
+    def rows() -> tuple[list[tuple[selectors.PublicReport, int]], bool]:
+        reports = selectors.public_reports(
+            **query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1
+        )
+        shown = reports[:PAGE_SIZE]
+        counts = selectors.confirmation_counts(r.id for r in shown)
+        return [(r, counts.get(r.id, 0)) for r in shown], len(reports) > PAGE_SIZE
+
+    listed, more = public_cache.cached_value("list", [*_canonical(query), str(page)], rows)
     params = request.GET.copy()
     params.pop("seite", None)
-    counts = selectors.confirmation_counts(r.id for r in shown)
     context = {
         "form": form,
-        "rows": [(r, counts.get(r.id, 0)) for r in shown],
+        "rows": listed,
         "page": page,
-        "has_next": len(reports) > PAGE_SIZE and page < MAX_PAGE,
+        "has_next": more and page < MAX_PAGE,
         "query": params.urlencode(),
         "export_days": EXPORT_DEFAULT_DAYS,
         "export_max_days": EXPORT_MAX_DAYS,
