@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stadtlage.operations.middleware.ProxyClientAddressMiddleware",
+    "stadtlage.operations.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -244,6 +246,8 @@ if _proxy_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 # Redirect http → https (on in production; false where the proxy does it).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# The TLS proxy's addresses (see stadtlage.operations.middleware for the client address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "")
 # Health checks and metrics are fetched over plain HTTP from inside the data centre.
 SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
@@ -278,6 +282,12 @@ WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 # Files with a content hash in their name (everything the manifest storage writes) are sent
 # with a ten-year `immutable` lifetime by whitenoise; names without a hash with this one.
 WHITENOISE_MAX_AGE = 0 if DEBUG else int(os.environ.get("STATIC_MAX_AGE", "3600"))
+# Source maps are only read by developer tools: not worth compressing at every deployment.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"),
+    *("mpeg", "mpg", "webm", "wmv", "map"),
+]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -317,6 +327,53 @@ else:
     raise ImproperlyConfigured(
         f"TASKS_BACKEND must be 'immediate' or 'database', got {TASKS_BACKEND!r}"
     )
+
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by all processes and servers with REDIS_URL (Django's own Redis backend): rendered
+# Open311 answers, their data version and the rate limits. Without it each process has its own
+# (the zero-setup default of `make run`; a deploy check warns in production).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "stadtlage")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Operations: scheduled jobs, backups ----------------------------------------------------
+# true: the worker also runs the scheduled jobs (make serve, the container); false where
+# systemd timers run them (deploy/systemd sets it).
+JOBS_IN_WORKER = env_bool("JOBS_IN_WORKER", True)
+# Who may read /health/ready and /metrics (addresses or networks; the client address as
+# resolved behind TRUSTED_PROXIES). /health/live is open.
+MONITORING_ALLOWED_IPS = env_list("MONITORING_ALLOWED_IPS", "127.0.0.1,::1")
+# Error reports to Sentry (or a compatible service such as GlitchTip) when set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        integrations=[DjangoIntegration()],
+        # Privacy by design: no user data, no request bodies (reports, e-mail addresses), no
+        # local variables of the failing frames; errors only, no performance traces.
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=0.0,
+    )
+# Directory of the daily backup job (empty = job off) and how many backups it keeps.
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
 
 # --- Domain settings ------------------------------------------------------------------------
 # Map tiles: any XYZ URL; empty disables the base map (our own layers still render).
