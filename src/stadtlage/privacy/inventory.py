@@ -90,6 +90,8 @@ REVIEWED: dict[str, str] = {
     "evaluation.Evaluation.*": _EVALUATION,
     "evaluation.EvaluationDesign.*": _EVALUATION,
     "evaluation.EvaluationResult.*": _EVALUATION,
+    "operations.JobState.*": "Zustand geplanter Aufgaben: Zeiten, Ergebnis, Programmfehler",
+    "operations.WorkerHeartbeat.*": "Lebenszeichen der Hintergrundprozesse (Rechnername)",
     "hotspots.PatrolPlan.*": "Streifenplan: Orte und Zeiten der Streifen, Aggregate",
     "hotspots.PlanHotspot.*": "Brennpunkt eines Streifenplans (Ort, Aggregate)",
 }
