@@ -171,7 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
@@ -185,6 +185,17 @@ AXES_LOCKOUT_CALLABLE = "stadtlage.accounts.views.lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Failed sign-ins per client address (any usernames) within the same window; 0 = off.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+
+# Session lifetime per role (stadtlage.accounts.session_policy): field and police roles at most
+# one shift (hours, at most 12); others SESSION_MAX_HOURS, ending after SESSION_IDLE_MINUTES
+# without a request (administration and data protection: SESSION_ADMIN_IDLE_MINUTES).
+SESSION_SHIFT_HOURS = min(12, int(os.environ.get("SESSION_SHIFT_HOURS", "12")))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+SESSION_ADMIN_IDLE_MINUTES = int(os.environ.get("SESSION_ADMIN_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -214,6 +225,8 @@ INSTALLED_APPS += [
 ]
 _auth_middleware = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
 MIDDLEWARE[_auth_middleware + 1 : _auth_middleware + 1] = [
+    "stadtlage.accounts.session_policy.SessionPolicyMiddleware",
+    "stadtlage.accounts.address_throttle.LoginAddressThrottleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "stadtlage.accounts.middleware.SignedInDeviceMiddleware",
     "stadtlage.accounts.middleware.SecondFactorMiddleware",
@@ -562,6 +575,9 @@ OPEN311_CACHE_SECONDS = int(os.environ.get("OPEN311_CACHE_SECONDS", "30"))
 # Photos per web report and the size of each (they are re-encoded without metadata).
 REPORT_PHOTO_MAX_COUNT = int(os.environ.get("REPORT_PHOTO_MAX_COUNT", "3"))
 REPORT_PHOTO_MAX_BYTES = int(os.environ.get("REPORT_PHOTO_MAX_MB", "8")) * 1024 * 1024
+# Seconds browsers and proxies may keep an approved public photo (a rejection takes effect
+# after at most this long); field photos and unapproved ones are never cached.
+PUBLIC_PHOTO_MAX_AGE = int(os.environ.get("PUBLIC_PHOTO_MAX_AGE", "300"))
 
 # --- Logging --------------------------------------------------------------------------------
 # One line per record on stderr (journald / the container runtime collect it): JSON in
