@@ -569,6 +569,8 @@ REPORT_DESCRIPTION_REVIEW = env_bool("REPORT_DESCRIPTION_REVIEW", False)
 # Rate limits per client address and hour (fixed windows in the cache; see docs/open311.md).
 OPEN311_IP_LIMIT_PER_HOUR = int(os.environ.get("OPEN311_IP_LIMIT_PER_HOUR", "60"))
 REPORT_FORM_LIMIT_PER_HOUR = int(os.environ.get("REPORT_FORM_LIMIT_PER_HOUR", "20"))
+# Look-ups of a reporter's own data by tracking key (see, download, delete the e-mail address).
+REPORTER_DATA_LIMIT_PER_HOUR = int(os.environ.get("REPORTER_DATA_LIMIT_PER_HOUR", "60"))
 ADDRESS_LOOKUP_LIMIT_PER_HOUR = int(os.environ.get("ADDRESS_LOOKUP_LIMIT_PER_HOUR", "300"))
 # Seconds a rendered Open311 read may be served from the cache (0 = off); see docs/open311.md.
 OPEN311_CACHE_SECONDS = int(os.environ.get("OPEN311_CACHE_SECONDS", "30"))
