@@ -419,7 +419,7 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreet
 # Map tiles the field app keeps for offline use (only tiles seen online; 0 = none).
 FIELD_TILE_CACHE_MAX = int(os.environ.get("FIELD_TILE_CACHE_MAX", "2000"))
 # Seconds the patrol-plan solver may search (docs/hotspots.md); tests shorten it.
-HOTSPOT_PLAN_TIME_LIMIT_S = float(os.environ.get("HOTSPOT_PLAN_TIME_LIMIT_S", "4"))
+HOTSPOT_PLAN_TIME_LIMIT_S = float(os.environ.get("HOTSPOT_PLAN_TIME_LIMIT_S", "3"))
 # Longest note to a partner value (screened, redacted and reviewed; docs/datenschutz.md).
 PARTNER_NOTE_MAX_CHARS = int(os.environ.get("PARTNER_NOTE_MAX_CHARS", "140"))
 # Public statistics suppress counts below this threshold (DOMAIN.md §4).
