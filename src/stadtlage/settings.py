@@ -171,7 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
@@ -185,6 +185,17 @@ AXES_LOCKOUT_CALLABLE = "stadtlage.accounts.views.lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Failed sign-ins per client address (any usernames) within the same window; 0 = off.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+
+# Session lifetime per role (stadtlage.accounts.session_policy): field and police roles at most
+# one shift (hours, at most 12); others SESSION_MAX_HOURS, ending after SESSION_IDLE_MINUTES
+# without a request (administration and data protection: SESSION_ADMIN_IDLE_MINUTES).
+SESSION_SHIFT_HOURS = min(12, int(os.environ.get("SESSION_SHIFT_HOURS", "12")))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+SESSION_ADMIN_IDLE_MINUTES = int(os.environ.get("SESSION_ADMIN_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -214,6 +225,8 @@ INSTALLED_APPS += [
 ]
 _auth_middleware = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
 MIDDLEWARE[_auth_middleware + 1 : _auth_middleware + 1] = [
+    "stadtlage.accounts.session_policy.SessionPolicyMiddleware",
+    "stadtlage.accounts.address_throttle.LoginAddressThrottleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "stadtlage.accounts.middleware.SignedInDeviceMiddleware",
     "stadtlage.accounts.middleware.SecondFactorMiddleware",
@@ -235,6 +248,30 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ALLOWED_ORIGINS or [
 # Single sign-on: identity providers are configured per organisation in the admin
 # (accounts.IdentityProvider); the HTTP timeout of calls to them in seconds.
 OIDC_HTTP_TIMEOUT = float(os.environ.get("OIDC_HTTP_TIMEOUT", "10"))
+
+# --- Content Security Policy (django-csp), enforced on every page --------------------------
+# Our own origin only: no inline scripts or styles anywhere (data reaches scripts through
+# json_script / data- attributes). stadtlage.operations.csp adds the tile server of
+# MAP_TILE_URL to img-src and connect-src. data: images are Leaflet's and geoman's CSS icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "stadtlage.operations.csp.PolicyMiddleware",
+)
 
 # --- HTTPS behind the TLS proxy --------------------------------------------------------------
 # The proxy terminates TLS and tells Django the scheme in this header (it must overwrite a
@@ -382,7 +419,7 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreet
 # Map tiles the field app keeps for offline use (only tiles seen online; 0 = none).
 FIELD_TILE_CACHE_MAX = int(os.environ.get("FIELD_TILE_CACHE_MAX", "2000"))
 # Seconds the patrol-plan solver may search (docs/hotspots.md); tests shorten it.
-HOTSPOT_PLAN_TIME_LIMIT_S = float(os.environ.get("HOTSPOT_PLAN_TIME_LIMIT_S", "4"))
+HOTSPOT_PLAN_TIME_LIMIT_S = float(os.environ.get("HOTSPOT_PLAN_TIME_LIMIT_S", "3"))
 # Longest note to a partner value (screened, redacted and reviewed; docs/datenschutz.md).
 PARTNER_NOTE_MAX_CHARS = int(os.environ.get("PARTNER_NOTE_MAX_CHARS", "140"))
 # Public statistics suppress counts below this threshold (DOMAIN.md §4).
@@ -557,12 +594,17 @@ REPORT_DESCRIPTION_REVIEW = env_bool("REPORT_DESCRIPTION_REVIEW", False)
 # Rate limits per client address and hour (fixed windows in the cache; see docs/open311.md).
 OPEN311_IP_LIMIT_PER_HOUR = int(os.environ.get("OPEN311_IP_LIMIT_PER_HOUR", "60"))
 REPORT_FORM_LIMIT_PER_HOUR = int(os.environ.get("REPORT_FORM_LIMIT_PER_HOUR", "20"))
+# Look-ups of a reporter's own data by tracking key (see, download, delete the e-mail address).
+REPORTER_DATA_LIMIT_PER_HOUR = int(os.environ.get("REPORTER_DATA_LIMIT_PER_HOUR", "60"))
 ADDRESS_LOOKUP_LIMIT_PER_HOUR = int(os.environ.get("ADDRESS_LOOKUP_LIMIT_PER_HOUR", "300"))
 # Seconds a rendered Open311 read may be served from the cache (0 = off); see docs/open311.md.
 OPEN311_CACHE_SECONDS = int(os.environ.get("OPEN311_CACHE_SECONDS", "30"))
 # Photos per web report and the size of each (they are re-encoded without metadata).
 REPORT_PHOTO_MAX_COUNT = int(os.environ.get("REPORT_PHOTO_MAX_COUNT", "3"))
 REPORT_PHOTO_MAX_BYTES = int(os.environ.get("REPORT_PHOTO_MAX_MB", "8")) * 1024 * 1024
+# Seconds browsers and proxies may keep an approved public photo (a rejection takes effect
+# after at most this long); field photos and unapproved ones are never cached.
+PUBLIC_PHOTO_MAX_AGE = int(os.environ.get("PUBLIC_PHOTO_MAX_AGE", "300"))
 
 # --- Logging --------------------------------------------------------------------------------
 # One line per record on stderr (journald / the container runtime collect it): JSON in

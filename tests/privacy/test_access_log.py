@@ -111,6 +111,8 @@ def _arguments(world: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "reports:followup": {"token": followup_token(report.uuid)},
         "reports:detail": {"report_id": report.pk},
         "reports:queue_detail": {"report_id": report.pk},
+        "reports:reporter_data": {"report_uuid": report.uuid},
+        "reports:reporter_download": {"report_uuid": report.uuid},
         "places:area_edit": {"slug": "westenhellweg"},
         "hotspots:plan_detail": {"plan_id": world["plan"].uuid},
     }

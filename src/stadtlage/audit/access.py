@@ -82,6 +82,11 @@ def register(rules: dict[str, AccessRule]) -> None:
         _RULES[name] = rule
 
 
+def classified() -> dict[str, AccessRule]:
+    """Every registered classification by view name (for the processing register)."""
+    return dict(_RULES)
+
+
 def rule_for(view_name: str) -> AccessRule | None:
     """The rule of a view name: exact, else the longest matching ``namespace:*`` entry."""
     if view_name in _RULES:

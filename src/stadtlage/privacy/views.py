@@ -1,4 +1,5 @@
-"""Pages of the data-protection officer (read-only): record history and its export."""
+"""Pages of the data-protection officer (read-only): the processing register (HTML, Markdown,
+PDF), the history of a record and its export."""
 
 from __future__ import annotations
 
@@ -12,6 +13,41 @@ from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
 from stadtlage.privacy import exports, selectors
 from stadtlage.privacy.forms import RecordHistoryForm
+from stadtlage.privacy.markdown import register_markdown
+from stadtlage.privacy.pdf import register_pdf
+from stadtlage.privacy.register import build_register
+
+
+@section_required(Section.PRIVACY)
+def register_page(request: HttpRequest) -> HttpResponse:
+    """The processing register, generated from the data model and the settings."""
+    return render(request, "privacy/register.html", {"register": build_register()})
+
+
+def _download(content: bytes, *, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@section_required(Section.PRIVACY)
+def register_md(request: HttpRequest) -> HttpResponse:
+    register = build_register()
+    return _download(
+        register_markdown(register).encode("utf-8"),
+        content_type="text/markdown; charset=utf-8",
+        name=f"verarbeitungsverzeichnis-{register.as_of:%Y-%m-%d}.md",
+    )
+
+
+@section_required(Section.PRIVACY)
+def register_pdf_view(request: HttpRequest) -> HttpResponse:
+    register = build_register()
+    return _download(
+        register_pdf(register),
+        content_type="application/pdf",
+        name=f"verarbeitungsverzeichnis-{register.as_of:%Y-%m-%d}.pdf",
+    )
 
 
 @section_required(Section.PRIVACY)

@@ -24,6 +24,12 @@ register(
         "reports:followup": public(PUBLIC_FIELDS),
         "reports:detail": public(PUBLIC_FIELDS),
         "reports:confirm": public("Bestätigung ohne Angaben zur Person"),
+        # The reporter's own data through the tracking key: logged by the views with the
+        # report's number (reads, the download as an export, the deletion as a change).
+        "reports:reporter_lookup": public("Eingabe des Vorgangsschlüssels"),
+        "reports:reporter_data": logged("reports.report"),
+        "reports:reporter_download": logged("reports.report"),
+        "reports:reporter_forget_email": logged("reports.report"),
         "reports:queue": logged("reports.queue"),
         "reports:queue_geojson": logged("reports.queue"),
         "reports:queue_detail": logged("reports.report"),
