@@ -496,11 +496,12 @@ def main() -> None:
             step = open_loop(clients, kinds, rate, step_seconds, args.seed + int(rate))
             row = _summary(step, step_seconds)
             holds = row["errors"] == 0 and row["p99_ms"] <= SLO_P99_MS
-            steps.append({"offered_rps": rate, **row, "holds": holds})
+            failed = sorted({f"{x.kind}:{x.status}" for x in step if not x.ok})
+            steps.append({"offered_rps": rate, **row, "holds": holds, "failed": failed})
             print(
                 f"  {rate:6.1f} req/s offered: {row['requests']} requests, {row['errors']} "
                 f"errors, p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms "
-                f"{'ok' if holds else 'MISSED'}",
+                f"{'ok' if holds else 'MISSED'} {' '.join(failed)}",
                 flush=True,
             )
             if not holds:
