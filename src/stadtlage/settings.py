@@ -249,6 +249,30 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ALLOWED_ORIGINS or [
 # (accounts.IdentityProvider); the HTTP timeout of calls to them in seconds.
 OIDC_HTTP_TIMEOUT = float(os.environ.get("OIDC_HTTP_TIMEOUT", "10"))
 
+# --- Content Security Policy (django-csp), enforced on every page --------------------------
+# Our own origin only: no inline scripts or styles anywhere (data reaches scripts through
+# json_script / data- attributes). stadtlage.operations.csp adds the tile server of
+# MAP_TILE_URL to img-src and connect-src. data: images are Leaflet's and geoman's CSS icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "stadtlage.operations.csp.PolicyMiddleware",
+)
+
 # --- HTTPS behind the TLS proxy --------------------------------------------------------------
 # The proxy terminates TLS and tells Django the scheme in this header (it must overwrite a
 # header sent by the client); empty = no proxy header is trusted.

@@ -98,3 +98,23 @@ def test_many_usernames_from_one_address_are_locked_out(client: Client, settings
     other = Client(REMOTE_ADDR="198.51.100.20")
     response = other.post("/konto/anmelden/", {"username": "nobody0", "password": "x"})
     assert response.status_code == 200
+
+
+def test_no_template_has_inline_scripts_styles_or_handlers() -> None:
+    """The CSP blocks them in the browser; this finds them before (tests/browser/test_csp.py
+    checks the pages in Chromium)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "src" / "stadtlage"
+    pattern = re.compile(
+        r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>"
+        r"|\sstyle=\"|<style[\s>]|\son[a-z]+=\"",
+        re.IGNORECASE,
+    )
+    found = [
+        f"{path.relative_to(root)}: {match.group(0).strip()}"
+        for path in root.rglob("templates/**/*.html")
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
