@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "stadtlage.open311",
     "stadtlage.cleaning",
     "stadtlage.kpi",
+    "stadtlage.privacy",
     "stadtlage.evaluation",
     "stadtlage.public",
     "stadtlage.hotspots",
@@ -97,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stadtlage.operations.middleware.ProxyClientAddressMiddleware",
+    "stadtlage.operations.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Logs every read of a page classified as showing non-public records (audit.access).
+    "stadtlage.audit.access.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "stadtlage.urls"
@@ -166,7 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
@@ -180,6 +185,17 @@ AXES_LOCKOUT_CALLABLE = "stadtlage.accounts.views.lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Failed sign-ins per client address (any usernames) within the same window; 0 = off.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+
+# Session lifetime per role (stadtlage.accounts.session_policy): field and police roles at most
+# one shift (hours, at most 12); others SESSION_MAX_HOURS, ending after SESSION_IDLE_MINUTES
+# without a request (administration and data protection: SESSION_ADMIN_IDLE_MINUTES).
+SESSION_SHIFT_HOURS = min(12, int(os.environ.get("SESSION_SHIFT_HOURS", "12")))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+SESSION_ADMIN_IDLE_MINUTES = int(os.environ.get("SESSION_ADMIN_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -209,6 +225,8 @@ INSTALLED_APPS += [
 ]
 _auth_middleware = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
 MIDDLEWARE[_auth_middleware + 1 : _auth_middleware + 1] = [
+    "stadtlage.accounts.session_policy.SessionPolicyMiddleware",
+    "stadtlage.accounts.address_throttle.LoginAddressThrottleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "stadtlage.accounts.middleware.SignedInDeviceMiddleware",
     "stadtlage.accounts.middleware.SecondFactorMiddleware",
@@ -231,6 +249,30 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ALLOWED_ORIGINS or [
 # (accounts.IdentityProvider); the HTTP timeout of calls to them in seconds.
 OIDC_HTTP_TIMEOUT = float(os.environ.get("OIDC_HTTP_TIMEOUT", "10"))
 
+# --- Content Security Policy (django-csp), enforced on every page --------------------------
+# Our own origin only: no inline scripts or styles anywhere (data reaches scripts through
+# json_script / data- attributes). stadtlage.operations.csp adds the tile server of
+# MAP_TILE_URL to img-src and connect-src. data: images are Leaflet's and geoman's CSS icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "stadtlage.operations.csp.PolicyMiddleware",
+)
+
 # --- HTTPS behind the TLS proxy --------------------------------------------------------------
 # The proxy terminates TLS and tells Django the scheme in this header (it must overwrite a
 # header sent by the client); empty = no proxy header is trusted.
@@ -241,6 +283,8 @@ if _proxy_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 # Redirect http → https (on in production; false where the proxy does it).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# The TLS proxy's addresses (see stadtlage.operations.middleware for the client address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "")
 # Health checks and metrics are fetched over plain HTTP from inside the data centre.
 SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
@@ -275,6 +319,12 @@ WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 # Files with a content hash in their name (everything the manifest storage writes) are sent
 # with a ten-year `immutable` lifetime by whitenoise; names without a hash with this one.
 WHITENOISE_MAX_AGE = 0 if DEBUG else int(os.environ.get("STATIC_MAX_AGE", "3600"))
+# Source maps are only read by developer tools: not worth compressing at every deployment.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"),
+    *("mpeg", "mpg", "webm", "wmv", "map"),
+]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -315,6 +365,53 @@ else:
         f"TASKS_BACKEND must be 'immediate' or 'database', got {TASKS_BACKEND!r}"
     )
 
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by all processes and servers with REDIS_URL (Django's own Redis backend): rendered
+# Open311 answers, their data version and the rate limits. Without it each process has its own
+# (the zero-setup default of `make run`; a deploy check warns in production).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "stadtlage")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Operations: scheduled jobs, backups ----------------------------------------------------
+# true: the worker also runs the scheduled jobs (make serve, the container); false where
+# systemd timers run them (deploy/systemd sets it).
+JOBS_IN_WORKER = env_bool("JOBS_IN_WORKER", True)
+# Who may read /health/ready and /metrics (addresses or networks; the client address as
+# resolved behind TRUSTED_PROXIES). /health/live is open.
+MONITORING_ALLOWED_IPS = env_list("MONITORING_ALLOWED_IPS", "127.0.0.1,::1")
+# Error reports to Sentry (or a compatible service such as GlitchTip) when set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        integrations=[DjangoIntegration()],
+        # Privacy by design: no user data, no request bodies (reports, e-mail addresses), no
+        # local variables of the failing frames; errors only, no performance traces.
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=0.0,
+    )
+# Directory of the daily backup job (empty = job off) and how many backups it keeps.
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+
 # --- Domain settings ------------------------------------------------------------------------
 # Map tiles: any XYZ URL; empty disables the base map (our own layers still render).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -322,7 +419,7 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreet
 # Map tiles the field app keeps for offline use (only tiles seen online; 0 = none).
 FIELD_TILE_CACHE_MAX = int(os.environ.get("FIELD_TILE_CACHE_MAX", "2000"))
 # Seconds the patrol-plan solver may search (docs/hotspots.md); tests shorten it.
-HOTSPOT_PLAN_TIME_LIMIT_S = float(os.environ.get("HOTSPOT_PLAN_TIME_LIMIT_S", "4"))
+HOTSPOT_PLAN_TIME_LIMIT_S = float(os.environ.get("HOTSPOT_PLAN_TIME_LIMIT_S", "3"))
 # Longest note to a partner value (screened, redacted and reviewed; docs/datenschutz.md).
 PARTNER_NOTE_MAX_CHARS = int(os.environ.get("PARTNER_NOTE_MAX_CHARS", "140"))
 # Public statistics suppress counts below this threshold (DOMAIN.md §4).
@@ -496,12 +593,17 @@ REPORT_DESCRIPTION_REVIEW = env_bool("REPORT_DESCRIPTION_REVIEW", False)
 # Rate limits per client address and hour (fixed windows in the cache; see docs/open311.md).
 OPEN311_IP_LIMIT_PER_HOUR = int(os.environ.get("OPEN311_IP_LIMIT_PER_HOUR", "60"))
 REPORT_FORM_LIMIT_PER_HOUR = int(os.environ.get("REPORT_FORM_LIMIT_PER_HOUR", "20"))
+# Look-ups of a reporter's own data by tracking key (see, download, delete the e-mail address).
+REPORTER_DATA_LIMIT_PER_HOUR = int(os.environ.get("REPORTER_DATA_LIMIT_PER_HOUR", "60"))
 ADDRESS_LOOKUP_LIMIT_PER_HOUR = int(os.environ.get("ADDRESS_LOOKUP_LIMIT_PER_HOUR", "300"))
 # Seconds a rendered Open311 read may be served from the cache (0 = off); see docs/open311.md.
 OPEN311_CACHE_SECONDS = int(os.environ.get("OPEN311_CACHE_SECONDS", "30"))
 # Photos per web report and the size of each (they are re-encoded without metadata).
 REPORT_PHOTO_MAX_COUNT = int(os.environ.get("REPORT_PHOTO_MAX_COUNT", "3"))
 REPORT_PHOTO_MAX_BYTES = int(os.environ.get("REPORT_PHOTO_MAX_MB", "8")) * 1024 * 1024
+# Seconds browsers and proxies may keep an approved public photo (a rejection takes effect
+# after at most this long); field photos and unapproved ones are never cached.
+PUBLIC_PHOTO_MAX_AGE = int(os.environ.get("PUBLIC_PHOTO_MAX_AGE", "300"))
 
 # --- Logging --------------------------------------------------------------------------------
 # One line per record on stderr (journald / the container runtime collect it): JSON in

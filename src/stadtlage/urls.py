@@ -14,6 +14,7 @@ urlpatterns = [
     path("konto/webauthn/", include("django_otp_webauthn.urls")),
     path("orte/", include("stadtlage.places.urls")),
     path("protokoll/", include("stadtlage.audit.urls")),
+    path("verarbeitung/", include("stadtlage.privacy.urls")),
     path("sonderstab/", include("stadtlage.taskforce.urls")),
     path("kennzahlen/", include("stadtlage.kpi.urls")),
     path("evaluationen/", include("stadtlage.evaluation.urls")),

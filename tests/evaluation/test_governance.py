@@ -156,3 +156,25 @@ def test_public_result_without_counts_and_with_small_counts_suppressed(
     result.save()
     hidden = public_result(rec.pk)
     assert hidden is not None and hidden.suppressed and "weniger als 5" in hidden.text
+
+
+def test_the_public_measures_page_shows_the_result(
+    client, rec, lead, board, analyst, areas, outcome, start, add_reports
+):
+    from stadtlage.taskforce import services as taskforce_services
+
+    taskforce_services.recommendation_public_summary_draft(
+        recommendation=rec, text="Doppelstreifen am Ziel.", actor=lead
+    )
+    taskforce_services.recommendation_public_summary_approve(recommendation=rec, actor=board)
+    history(add_reports, start, target=[30] * 12 + [15] * 12, control=[30] * 24)
+    evaluation = services.evaluation_create(title="Wirkung", recommendation=rec, actor=analyst)
+    services.design_update(
+        evaluation=evaluation, data=design_input(areas, outcome, start), actor=analyst
+    )
+    services.design_freeze(evaluation=evaluation, actor=analyst, retrospective_reason="x")
+    services.evaluation_compute(evaluation=evaluation, actor=analyst)
+    body = client.get("/massnahmen/").content.decode()
+    assert "Doppelstreifen am Ziel." in body
+    assert "Rückgang um 50 % gegenüber dem Kontrollgebiet" in body
+    assert ">360<" not in body  # no counts in public

@@ -21,7 +21,7 @@ from tests.evaluation.conftest import (
     monday_weeks_ago,
     set_up,
 )
-from tests.factories import square
+from tests.factories import AreaFactory, square
 
 pytestmark = pytest.mark.django_db
 
@@ -282,3 +282,23 @@ def test_suggested_start_from_the_measure(analyst) -> None:
     evaluation = services.evaluation_create(title="Test", measure=measure, actor=analyst)
     assert evaluation.recommendation == rec
     assert evaluation.versions.get().start_date == monday_weeks_ago(3)
+
+
+def test_control_suggestions_match_level_and_trend_and_never_touch(
+    analyst, areas, outcome, start, add_reports
+):
+    from stadtlage.evaluation.suggest import suggest_controls
+
+    similar = AreaFactory(name="Ähnlich", slug="aehnlich", geometry=square(51.5000, 7.4300, 100))
+    rising = AreaFactory(name="Steigend", slug="steigend", geometry=square(51.4980, 7.4800, 100))
+    first = start - timedelta(weeks=12)
+    add_reports(TARGET, first, [20] * 12)
+    add_reports((51.5000, 7.4300), first, [21] * 12)
+    add_reports((51.4980, 7.4800), first, [5 + 3 * k for k in range(12)])
+    add_reports((51.5165, 7.4600), first, [20] * 12)  # the touching area: never suggested
+    suggestions = suggest_controls(design_input(areas, outcome, start))
+    names = [s.area.name for s in suggestions]
+    assert names[0] == similar.name
+    assert "Dicht dran" not in names and "Ziel" not in names and "Nebenan" not in names
+    assert names.index(rising.name) > 0
+    assert suggestions[0].level_ratio == pytest.approx(21 / 20)

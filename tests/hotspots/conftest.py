@@ -36,6 +36,10 @@ def _observations(category: Any, points: list[tuple[float, float]], days_ago: li
 
 @pytest.fixture
 def hotspot_city(db: Any) -> dict[str, Any]:
+    return make_hotspot_city()
+
+
+def make_hotspot_city() -> dict[str, Any]:
     area = AreaFactory(
         name="Innenstadt Test", slug="innenstadt-test", geometry=square(*CENTRE, 800)
     )

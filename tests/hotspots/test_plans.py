@@ -133,13 +133,26 @@ def test_shift_lead_generates_publishes_and_the_team_gets_the_stops(
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED
 
+    # Each officer gets exactly the stops of their own patrol.
+    for officer, patrol in (
+        (shift["kod"], shift["patrols"][0]),
+        (shift["kod2"], shift["patrols"][1]),
+    ):
+        client.force_login(officer)
+        data = client.get("/brennpunkte/api/streifenplaene").json()
+        got = [s for p in data["plans"] for s in p["stops"]]
+        expected = PlanStop.objects.filter(plan=plan, patrol=patrol)
+        assert {s["id"] for s in got} == {str(s.checkin_uuid) for s in expected}
+        assert {s["patrol"] for s in got} <= {str(patrol.uuid)}
+    got = [
+        s for p in client.get("/brennpunkte/api/streifenplaene").json()["plans"] for s in p["stops"]
+    ]
     client.force_login(shift["kod"])
-    data = client.get("/brennpunkte/api/streifenplaene").json()
-    mine = data["plans"][0]["stops"]
-    team = {str(shift["patrols"][0].uuid)}
-    assert mine and {s["patrol"] for s in mine} <= team | {str(shift["patrols"][1].uuid)}
-    assert {s["patrol"] for s in mine} == team  # only the caller's own patrol
-    assert {"id", "name", "lat", "lon", "area", "arrive_at", "leave_at"} <= set(mine[0])
+    got += [
+        s for p in client.get("/brennpunkte/api/streifenplaene").json()["plans"] for s in p["stops"]
+    ]
+    assert len(got) == 9
+    assert {"id", "name", "lat", "lon", "area", "arrive_at", "leave_at"} <= set(got[0])
     client.force_login(user_with_role("analyst"))
     assert client.get("/brennpunkte/api/streifenplaene").status_code == 403
     assert (
@@ -192,8 +205,9 @@ def published_plan(client: Client, shift: dict[str, Any]) -> PatrolPlan:
 
 def test_checkin_and_track_are_delivered_dosage(client: Client, shift: dict[str, Any]) -> None:
     plan = published_plan(client, shift)
-    patrol = shift["patrols"][0]
-    stop = PlanStop.objects.filter(patrol=patrol).order_by("sequence").first()
+    stop = PlanStop.objects.filter(plan=plan).order_by("arrive_at").first()
+    assert stop is not None
+    patrol = stop.patrol
     assert stop is not None
     # The phone's check-in for the stop is an ordinary presence record with the stop's uuid.
     PresenceInterval.objects.create(
@@ -208,23 +222,26 @@ def test_checkin_and_track_are_delivered_dosage(client: Client, shift: dict[str,
     rows = {r.name: r for r in dosage.plan_dosage(plan)}
     assert rows[stop.hotspot.name].checked_in == 1
     assert rows[stop.hotspot.name].delivered == pytest.approx(12)
-    # A consented track 20 m from another stop's hot spot, 6 samples a minute apart.
-    other = PlanStop.objects.filter(patrol=patrol).exclude(hotspot=stop.hotspot).first()
+    # A consented track 20 m from another hot spot's stop (whichever team has it), 6 samples
+    # a minute apart.
+    other = PlanStop.objects.filter(plan=plan).exclude(hotspot=stop.hotspot).first()
     assert other is not None
+    walker = other.patrol
     for i in range(6):
         PositionSample.objects.create(
             uuid=uuid.uuid4(),
-            patrol=patrol,
+            patrol=walker,
             at=other.arrive_at + timedelta(minutes=i),
             lat=other.hotspot.lat + 0.0002,
             lon=other.hotspot.lon,
             accuracy_m=10,
         )
-    patrol.started_at = plan.shift_start
-    patrol.ended_at = plan.shift_end
-    patrol.save()
-    patrol_services.presence_rebuild_for(patrol_ids=[patrol.pk])
-    assert HotspotVisit.objects.filter(patrol=patrol, hotspot=other.hotspot).count() == 1
+    for team in {patrol, walker}:
+        team.started_at = plan.shift_start
+        team.ended_at = plan.shift_end
+        team.save()
+    patrol_services.presence_rebuild_for(patrol_ids=[patrol.pk, walker.pk])
+    assert HotspotVisit.objects.filter(patrol=walker, hotspot=other.hotspot).count() == 1
     rows = {r.name: r for r in dosage.plan_dosage(plan)}
     assert rows[other.hotspot.name].delivered == pytest.approx(5)
     other.refresh_from_db()
@@ -270,8 +287,9 @@ def test_shift_report_shows_planned_against_delivered(
     client: Client, shift: dict[str, Any]
 ) -> None:
     plan = published_plan(client, shift)
-    patrol = shift["patrols"][0]
-    stop = PlanStop.objects.filter(patrol=patrol).order_by("sequence").first()
+    stop = PlanStop.objects.filter(plan=plan).order_by("arrive_at").first()
+    assert stop is not None
+    patrol = stop.patrol
     assert stop is not None
     PresenceInterval.objects.create(
         patrol=patrol,

@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -53,9 +54,21 @@ def production_env(workdir: Path, database_url: str, **extra: str) -> dict[str, 
         ALLOWED_HOSTS="127.0.0.1,localhost",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_LEVEL="INFO",
+        REDIS_URL="",
+        # Own keys on a shared Redis: installations of parallel test runs never meet.
+        CACHE_KEY_PREFIX=f"stadtlage-test-{secrets.token_hex(6)}",
     )
     env.update(extra)
     return env
+
+
+def redis_url() -> str:
+    """The local Redis (standard port) if it answers, else ""."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "redis://127.0.0.1:6379/0"
+    except OSError:
+        return ""
 
 
 def fresh_database(workdir: Path, name: str) -> str:
@@ -114,14 +127,14 @@ class Server:
     def log_path(self) -> Path:
         return self.installation.workdir / f"serve-{self.port}.log"
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 60, args: tuple[str, ...] | list[str] = ()) -> None:
         env = dict(self.installation.env, PORT=str(self.port), HOST="127.0.0.1")
         env.setdefault("WEB_WORKERS", "2")
         env.setdefault("WEB_THREADS", "2")
         env.update(self.extra_env)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [str(BIN / "stadtlage"), "serve"],
+            [str(BIN / "stadtlage"), "serve", *args],
             env=env,
             cwd=self.installation.workdir,
             stdout=log,

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
+import http.server
 import json
 import logging
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import ClassVar
+
+import brotli
 
 from stadtlage.operations.logs import JsonFormatter
 from tests.operations.server import production_env
@@ -16,7 +22,9 @@ import django
 django.setup()
 from django.test import Client, override_settings
 with override_settings(ROOT_URLCONF="tests.operations.failing_urls", ALLOWED_HOSTS=["*"]):
-    response = Client(raise_request_exception=False).get("/boom/", secure=True)
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "abc"
+    response = client.post("/boom/", {"email": "geheim@example.org"}, secure=True)
 print("STATUS", response.status_code, "Interner Fehler" in response.content.decode())
 """
 
@@ -64,3 +72,41 @@ def test_json_formatter_keeps_extra_fields() -> None:
     assert data["job"] == "purge"
     assert data["duration_ms"] == 12.5
     assert data["time"].endswith("+00:00")
+
+
+class _Collector(http.server.BaseHTTPRequestHandler):
+    received: ClassVar[list[bytes]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        elif self.headers.get("Content-Encoding") == "br":
+            body = brotli.decompress(body)
+        self.received.append(body)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_500_reaches_sentry_without_personal_data(tmp_path: Path) -> None:
+    """With SENTRY_DSN set the error is reported (here to a local stand-in for Sentry); the
+    request's body and cookies are not sent."""
+    _Collector.received = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Collector)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        dsn = f"http://publickey@127.0.0.1:{server.server_address[1]}/1"
+        result = _run(tmp_path, SENTRY_DSN=dsn)
+        assert "STATUS 500 True" in result.stdout, result.stderr
+    finally:
+        server.shutdown()
+    sent = b"".join(_Collector.received).decode("utf-8", "replace")
+    assert "DeliberateFailure" in sent
+    assert "absichtlicher Fehler" in sent
+    assert "geheim@example.org" not in sent  # the posted form field
+    assert "sessionid" not in sent

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.operations.server import HttpClient, Installation, Server, drop_database, fresh_database
+from tests.operations.server import (
+    HttpClient,
+    Installation,
+    Server,
+    drop_database,
+    fresh_database,
+    redis_url,
+)
 
 # Pages every role lands on, fetched through the production server (path, demo login or None).
 MAIN_PAGES = [
@@ -38,7 +45,8 @@ MAIN_PAGES = [
 def installation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installation]:
     workdir = tmp_path_factory.mktemp("production")
     url = fresh_database(workdir, f"stadtlage_prod_smoke_{os.getpid()}")
-    inst = Installation(workdir, url)
+    # With a shared cache as in production where Redis runs (this machine: it does).
+    inst = Installation(workdir, url, {"REDIS_URL": redis_url()})
     inst.manage("collectstatic", "--noinput")
     inst.manage("migrate", "--noinput")
     # The demo city (small) is built in demo mode, then served in production mode.
@@ -54,8 +62,13 @@ def test_collectstatic_writes_a_manifest_and_deploy_checks_pass(installation: In
     assert "vendor/leaflet/leaflet.js.map" in paths
     assert "vendor/leaflet-geoman/leaflet-geoman.js.map" in paths
     result = installation.manage("check", "--deploy", "--fail-level", "WARNING", check=False)
-    assert result.returncode == 0, result.stderr
-    assert "no issues" in result.stdout
+    if installation.env["REDIS_URL"]:
+        assert result.returncode == 0, result.stderr
+        assert "no issues" in result.stdout
+    else:  # without Redis exactly one warning: no shared cache
+        assert result.returncode != 0
+        assert "operations.W001" in result.stderr
+        assert "identified 1 issue" in result.stderr
 
 
 def test_deploy_check_fails_without_https_settings(installation: Installation) -> None:
@@ -68,6 +81,9 @@ def test_deploy_check_fails_without_https_settings(installation: Installation) -
     result = insecure.manage("check", "--deploy", "--fail-level", "WARNING", check=False)
     assert result.returncode != 0
     assert "security.W004" in result.stderr and "security.W008" in result.stderr
+    without_redis = Installation(installation.workdir, installation.database_url)
+    result = without_redis.manage("check", "--deploy", check=False)
+    assert "operations.W001" in result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -87,11 +103,22 @@ def test_server_runs_gunicorn_and_the_worker(server: Server) -> None:
     assert "Starting worker" in server.log()
 
 
+@pytest.fixture(scope="module")
+def clients(server: Server) -> dict[str, HttpClient]:
+    """One signed-in client per demo account (a TOTP code is accepted only once)."""
+    return {}
+
+
 @pytest.mark.parametrize(("path", "username"), MAIN_PAGES)
-def test_main_pages_answer_in_production(server: Server, path: str, username: str | None) -> None:
+def test_main_pages_answer_in_production(
+    server: Server, clients: dict[str, HttpClient], path: str, username: str | None
+) -> None:
     client = HttpClient(server.port)
     if username:
-        client.login(username)
+        if username not in clients:
+            clients[username] = HttpClient(server.port)
+            clients[username].login(username)
+        client = clients[username]
     status, headers, body = client.get(path)
     assert status == 200, (path, status, body[:300])
     if headers["content-type"].startswith("text/html"):
@@ -153,3 +180,56 @@ def test_env_example_lists_every_setting() -> None:
     example = (root / ".env.example").read_text()
     listed = set(re.findall(r"^#? ?([A-Z0-9_]+)=", example, flags=re.MULTILINE))
     assert read <= listed, sorted(read - listed)
+
+
+def test_ready_once_the_worker_has_run_the_due_jobs(server: Server) -> None:
+    """The worker beats and catches up every scheduled job at start; then ready is 200."""
+    client = HttpClient(server.port, https=False)  # exempt from the https redirect
+    deadline = time.monotonic() + 120
+    while True:
+        status, _h, body = client.get("/health/ready")
+        if status == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    checks = json.loads(body)["checks"]
+    assert status == 200, checks
+    assert checks["worker"]["last_heartbeat"] is not None
+    jobs = checks["jobs"]["jobs"]
+    assert {"purge", "recompute_indicators", "ob_report", "meetings_plan"} <= set(jobs)
+    assert all(job["last_success"] for job in jobs.values()), jobs
+    assert "backup" not in jobs  # no BACKUP_DIR: the job is off
+
+
+def test_metrics_of_all_gunicorn_workers_from_the_monitoring_address(server: Server) -> None:
+    client = HttpClient(server.port)
+    for _ in range(6):  # spread over both workers
+        client.get("/meldungen/")
+    status, headers, body = client.get("/metrics")
+    assert status == 200
+    assert headers["content-type"].startswith("text/plain")
+    text = body.decode()
+    count = re.search(
+        r'stadtlage_http_request_duration_seconds_count\{method="GET",status="2xx",'
+        r'view="reports:list"\} (\d+)',
+        text,
+    )
+    assert count and int(count.group(1)) >= 6
+    assert "stadtlage_reports_open" in text and "stadtlage_job_runs_total" in text
+    # Through the proxy for a client elsewhere: refused.
+    status, _h, _b = client.get("/metrics", **{"X-Forwarded-For": "203.0.113.5"})
+    assert status == 403
+
+
+def test_ready_is_503_without_a_worker(tmp_path: Path) -> None:
+    url = fresh_database(tmp_path, f"stadtlage_prod_noworker_{os.getpid()}")
+    inst = Installation(tmp_path, url, {"REDIS_URL": redis_url()})
+    srv = Server(inst)
+    try:
+        inst.manage("migrate", "--noinput")
+        srv.start(args=["--no-worker"])
+        status, _h, body = HttpClient(srv.port, https=False).get("/health/ready")
+        assert status == 503
+        assert "worker: kein Hintergrund-Worker aktiv" in json.loads(body)["reasons"]
+    finally:
+        srv.stop()
+        drop_database(url)

@@ -160,7 +160,7 @@ def test_shift_report_shows_presence_observations_and_measures(
     patrol_transition(patrol=patrol, to_status="finished", actor=officer)
     client.force_login(lead)
     body = client.get(f"/streife/{patrol.uuid}/bericht/").content.decode()
-    assert "Schichtbericht" in body and "window.print()" in body
+    assert "Schichtbericht" in body and "data-print" in body and "stadtlage/print.js" in body
     assert re.search(r"<td>Westenhellweg</td><td>45</td>", body)
     assert "Aggressives Betteln" in body and "Verwarnung mit Verwarnungsgeld (25 €)" in body
     presence = client.get(f"/streife/api/v1/patrols/{patrol.uuid}/presence").json()

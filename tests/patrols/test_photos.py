@@ -109,6 +109,7 @@ def test_photo_view_is_guarded_and_logged(api: Api, obs: str, client: Any) -> No
     put_photo(api, pid, obs, jpeg_with_gps())
     response = api.client.get(f"/streife/fotos/{pid}.jpg")
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["Cache-Control"] == "private, no-store"
     from tests.factories import user_with_role
 
     api.client.force_login(user_with_role("analyst"))

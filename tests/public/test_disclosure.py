@@ -211,3 +211,19 @@ def test_policy_refuses_nonsense() -> None:
         D.Policy(min_count=0)
     with pytest.raises(ValueError):
         D.Policy(cell_m=1)
+
+
+moments = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31)).map(
+    lambda m: m.replace(tzinfo=UTC)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(moments, st.one_of(st.none(), moments), st.one_of(st.none(), moments))
+def test_time_filters_on_generalised_records_depend_on_the_day_only(
+    stored: datetime, start: datetime | None, end: datetime | None
+) -> None:
+    low, high = D.day_window(start, end, BERLIN)
+    published = D.to_day(stored, BERLIN)
+    expected = (start is None or start <= published) and (end is None or published <= end)
+    assert ((low is None or low <= stored) and (high is None or stored < high)) == expected

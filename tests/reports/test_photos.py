@@ -115,6 +115,8 @@ def test_approved_photo_is_public_and_an_open311_media_url(
     photo_moderate(photo=photo, approve=True, actor=edg_worker)
     response = client.get(f"/meldungen/fotos/{photo.uuid}.jpg")
     assert response.status_code == 200
+    # Briefly: a later rejection must reach browsers and proxies (PUBLIC_PHOTO_MAX_AGE).
+    assert response["Cache-Control"] == "public, max-age=300"
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert dict(Image.open(io.BytesIO(body)).getexif()) == {}
     data = client.get("/open311/v2/requests.json").json()

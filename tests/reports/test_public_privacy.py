@@ -242,3 +242,26 @@ def test_flagging_a_category_changes_cached_answers_at_once(
 def test_closed_reports_keep_the_rule(client: Client, report: Report) -> None:
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.FIXED)
     _no_exact(client.get(f"/meldungen/{report.pk}/").content.decode())
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_date_filters_cannot_bisect_the_exact_time(
+    client: Client, report: Report, fmt: str
+) -> None:
+    at = timezone.localtime(report.submitted_at)  # 14:37 yesterday
+
+    def ids(start: datetime) -> list[str]:
+        response = client.get(
+            f"/open311/v2/requests.{fmt}", {"start_date": start.isoformat(), "extensions": "1"}
+        )
+        assert response.status_code == 200, response.content
+        if fmt == "json":
+            return [d["service_request_id"] for d in response.json()]
+        _root, docs = from_xml(response.content)
+        return [d["service_request_id"] for d in docs or []]
+
+    # exact filters would include the report for 14:36 and exclude it for 14:38; on the
+    # published day both answers are the same
+    before, after = ids(at - timedelta(minutes=1)), ids(at + timedelta(minutes=1))
+    assert before == after == []
+    assert ids(disclosure.to_day(report.submitted_at, BERLIN)) == [str(report.pk)]

@@ -33,6 +33,14 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A person with an account. Roles come from memberships, never from flags on the user."""
 
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "username": personal(DataCategory.STAFF_IDENTITY, DataSubject.STAFF),
+        "first_name": personal(DataCategory.STAFF_IDENTITY, DataSubject.STAFF),
+        "last_name": personal(DataCategory.STAFF_IDENTITY, DataSubject.STAFF),
+        "email": personal(DataCategory.CONTACT, DataSubject.STAFF),
+        "password": personal(DataCategory.CREDENTIALS, DataSubject.STAFF),
+    }
+
     class Meta:
         verbose_name = _("Person")
         verbose_name_plural = _("Personen")

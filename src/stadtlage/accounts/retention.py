@@ -2,9 +2,9 @@
 
 An account that is deactivated, has no active membership and was not used (last login, or
 creation if it never logged in) for ``RETENTION_DAYS["staff_account"]`` days is anonymised:
-name, e-mail address, password and links to single sign-on identities go, the user name
-becomes ``geloescht-<id>``. The row stays,
-so records keep pointing at "a deleted account" instead of losing who did something.
+name, e-mail address, password, second factors (TOTP, recovery codes, passkeys) and links to
+single sign-on identities go, the user name becomes ``geloescht-<id>``. The row stays, so
+records keep pointing at "a deleted account" instead of losing who did something.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
 
 from stadtlage.accounts.models import ExternalIdentity, Membership, SignedInDevice, User
 from stadtlage.audit.retention import PurgeContext, RetentionRule, register
@@ -36,6 +37,8 @@ def _purge_accounts(ctx: PurgeContext) -> int:
         user.password = make_password(None)
         user.save(update_fields=["username", "first_name", "last_name", "email", "password"])
         ExternalIdentity.objects.filter(user=user).delete()
+        for device in devices_for_user(user, confirmed=None):  # second factors, passkeys
+            device.delete()
         count += 1
     return count
 
@@ -51,6 +54,7 @@ register(
             "accounts.User.first_name",
             "accounts.User.last_name",
             "accounts.User.email",
+            "accounts.User.password",
             "accounts.ExternalIdentity.subject",
         ),
     )

@@ -10,4 +10,6 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         # Each app registers the retention rules of its own data (audit.retention).
         autodiscover_modules("retention")
+        # ... and classifies its URLs for the access log (audit.access).
+        autodiscover_modules("access")
         from stadtlage.audit import checks  # noqa: F401  (retention settings)

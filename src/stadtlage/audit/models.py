@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from stadtlage.audit.personal import DataCategory, DataSubject, PersonalFields, personal
 
 
 class Action(models.TextChoices):
@@ -43,6 +47,27 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("nachher"), null=True, blank=True, encoder=DjangoJSONEncoder)
     note = models.CharField(_("Bemerkung"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-Adresse"), null=True, blank=True)
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "actor_name": personal(DataCategory.STAFF_IDENTITY, DataSubject.STAFF),
+        "object_repr": personal(DataCategory.STAFF_IDENTITY, DataSubject.STAFF),
+        "note": personal(DataCategory.ONLINE_IDENTIFIER, DataSubject.STAFF),
+        "ip_address": personal(DataCategory.ONLINE_IDENTIFIER, DataSubject.STAFF),
+        "before": personal(
+            DataCategory.RECORD_COPY,
+            DataSubject.REPORTER,
+            DataSubject.PERSON_CONCERNED,
+            DataSubject.THIRD_PARTY,
+            DataSubject.STAFF,
+        ),
+        "after": personal(
+            DataCategory.RECORD_COPY,
+            DataSubject.REPORTER,
+            DataSubject.PERSON_CONCERNED,
+            DataSubject.THIRD_PARTY,
+            DataSubject.STAFF,
+        ),
+    }
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -33,6 +33,7 @@ class DataCategory(models.TextChoices):
     STAFF_IDENTITY = "staff_identity", _("Name und Kennung von Beschäftigten")
     STAFF_LOCATION = "staff_location", _("Standort von Beschäftigten")
     ONLINE_IDENTIFIER = "online_identifier", _("IP-Adresse und Anmeldename")
+    CREDENTIALS = "credentials", _("Anmeldedaten (Passwort-Hash, zweiter Faktor)")
     RECORD_COPY = "record_copy", _("Kopie geänderter Datensätze im Protokoll")
 
 

@@ -200,6 +200,8 @@ LOGIN_ACTIONS = [Action.LOGIN, Action.LOGOUT, Action.LOGIN_FAILED, Action.LOCKOU
 READ_ACTIONS = [Action.VIEW, Action.EXPORT]
 TRAIL_FIELDS = (
     "audit.AuditEvent.actor_name",
+    "audit.AuditEvent.object_repr",
+    "audit.AuditEvent.note",
     "audit.AuditEvent.ip_address",
     "audit.AuditEvent.before",
     "audit.AuditEvent.after",

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.http import HttpRequest
 
+from stadtlage.audit.access import mark_logged
 from stadtlage.audit.models import Action, AuditEvent
 
 
@@ -53,6 +54,8 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    if request is not None and action in (Action.VIEW, Action.EXPORT):
+        mark_logged(request)  # the access-log middleware does not log this read again
     return AuditEvent.objects.create(
         actor=actor if authenticated else None,
         actor_name=(actor.get_username() if authenticated else "")[:150],

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from stadtlage.audit.personal import DataCategory, DataSubject, PersonalFields, personal
 
 
 class CleaningKind(models.TextChoices):
@@ -42,6 +46,10 @@ class CleaningTask(models.Model):
         "patrols.Measure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     areas = models.ManyToManyField("places.Area", blank=True, related_name="cleaning_tasks")
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "what": personal(DataCategory.FREE_TEXT, DataSubject.THIRD_PARTY),
+    }
 
     class Meta:
         ordering = ["-created_at"]

@@ -35,6 +35,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Karte"), "places:map", Section.MAP),
     NavEntry(_("Gebiete"), "places:area_list", Section.AREAS_EDIT),
     NavEntry(_("Protokoll"), "audit:list", Section.AUDIT),
+    NavEntry(_("Datenschutz"), "privacy:register", Section.PRIVACY),
 )
 
 

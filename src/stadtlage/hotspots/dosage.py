@@ -100,12 +100,12 @@ def _spans(hotspots: list[PlanHotspot], plans: dict[int, PatrolPlan]) -> dict[in
     plan_of = {h.pk: plans[h.plan_id] for h in hotspots}
     for hotspot_id, items in spans.items():
         plan = plan_of[hotspot_id]
-        clipped[hotspot_id] = [
-            (max(s, plan.shift_start), min(e, plan.shift_end))
-            for s, e in items
-            if min(e, plan.shift_end) > max(s, plan.shift_start)
-        ]
+        clipped[hotspot_id] = _clip(items, plan.shift_start, plan.shift_end)
     return clipped
+
+
+def _clip(spans: Iterable[Any], start: datetime, end: datetime) -> list[Any]:
+    return [(max(s, start), min(e, end)) for s, e in spans if min(e, end) > max(s, start)]
 
 
 def _minutes(spans: list[Any]) -> float:
@@ -150,11 +150,12 @@ def patrol_dosage(patrol: Patrol) -> list[DosageRow]:
         return []
     hotspots = list({s.hotspot_id: s.hotspot for s in stops}.values())
     plans = {s.plan_id: s.plan for s in stops}
-    checkins = dict(
-        PresenceInterval.objects.filter(uuid__in=[s.checkin_uuid for s in stops]).values_list(
-            "uuid", "patrol_id"
-        )
-    )
+    checkins = {
+        uuid: (start, end)
+        for uuid, start, end in PresenceInterval.objects.filter(
+            uuid__in=[s.checkin_uuid for s in stops]
+        ).values_list("uuid", "started_at", "ended_at")
+    }
     visits = HotspotVisit.objects.filter(hotspot__in=hotspots, patrol=patrol).values_list(
         "hotspot_id", "started_at", "ended_at"
     )
@@ -163,17 +164,12 @@ def patrol_dosage(patrol: Patrol) -> list[DosageRow]:
         spans[hotspot_id].append((start, end))
     for stop in stops:
         if stop.checkin_uuid in checkins:
-            interval = PresenceInterval.objects.get(uuid=stop.checkin_uuid)
-            spans[stop.hotspot_id].append((interval.started_at, interval.ended_at))
+            spans[stop.hotspot_id].append(checkins[stop.checkin_uuid])
     rows = []
     for h in hotspots:
         mine = [s for s in stops if s.hotspot_id == h.pk]
         plan = plans[h.plan_id]
-        clipped = [
-            (max(s, plan.shift_start), min(e, plan.shift_end))
-            for s, e in spans.get(h.pk, [])
-            if min(e, plan.shift_end) > max(s, plan.shift_start)
-        ]
+        clipped = _clip(spans.get(h.pk, []), plan.shift_start, plan.shift_end)
         rows.append(
             DosageRow(
                 name=h.name,
@@ -203,12 +199,7 @@ def stops_refresh(*, patrol_ids: Iterable[int]) -> int:
         # A stop's delivered time: the hot spot's delivered spans within the stop's slot
         # (from the end of the previous stop of that hot spot to the start of the next).
         mine = spans.get(stop.hotspot_id, [])
-        window = _slot(stop, stops)
-        clipped = [
-            (max(s, window[0]), min(e, window[1]))
-            for s, e in mine
-            if min(e, window[1]) > max(s, window[0])
-        ]
+        clipped = _clip(mine, *_slot(stop, stops))
         minutes = round(_minutes(clipped), 2)
         if stop.delivered_minutes != minutes:
             stop.delivered_minutes = minutes

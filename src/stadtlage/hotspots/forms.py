@@ -43,12 +43,12 @@ class HotspotForm(forms.Form):
     )
     start = forms.DateField(
         label=_("von"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": BAD_DATE, "required": _("Bitte den Beginn angeben.")},
     )
     end = forms.DateField(
         label=_("bis"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": BAD_DATE, "required": _("Bitte das Ende angeben.")},
     )
     cell = forms.TypedChoiceField(
@@ -115,17 +115,17 @@ class PlanForm(forms.Form):
 
     day = forms.DateField(
         label=_("Tag"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": BAD_DATE, "required": _("Bitte den Tag angeben.")},
     )
     start = forms.TimeField(
         label=_("Schichtbeginn"),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": BAD_TIME, "required": _("Bitte den Schichtbeginn angeben.")},
     )
     end = forms.TimeField(
         label=_("Schichtende"),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Vor dem Beginn: Ende am nächsten Tag."),
         error_messages={"invalid": BAD_TIME, "required": _("Bitte das Schichtende angeben.")},
     )

@@ -63,7 +63,7 @@ class Params:
     speed_kmh: float = 4.0
     detour: float = 1.3
     seed: int = 0
-    time_limit_s: float = 4.0
+    time_limit_s: float = 3.0
 
     def validate(self) -> None:
         if self.shift_minutes < 30 or self.shift_minutes > 24 * 60:
@@ -300,10 +300,15 @@ def _greedy(
     walk: np.ndarray,
     rng: np.random.Generator,
     tries: int = 200,
+    budget_s: float = 0.4,
 ) -> list[Stop]:
-    """Randomised earliest-deadline-first walks: many restarts, the best valid plan."""
+    """Randomised earliest-deadline-first walks: many restarts (at most `tries`, within
+    `budget_s` seconds), the best valid plan."""
     best: list[Stop] = []
+    deadline = time.perf_counter() + budget_s
     for _ in range(tries):
+        if time.perf_counter() > deadline and best:
+            break
         stops = _greedy_once(spots, teams, params, k, dwell, walk, rng)
         if _value(stops, spots) <= _value(best, spots):
             continue

@@ -125,7 +125,7 @@ def plan_create(
     actor: Any,
     seed: int | None = None,
     source_query: str = "",
-    time_limit_s: float = 4.0,
+    time_limit_s: float = 3.0,
 ) -> PatrolPlan:
     """Solve and store a plan (a draft); raises ValidationError (German, per field)."""
     if not permissions.can_plan_patrols(actor):

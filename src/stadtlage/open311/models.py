@@ -6,8 +6,12 @@ tokens, so a fast hash is enough (nothing to brute-force as with passwords).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from stadtlage.audit.personal import DataCategory, DataSubject, PersonalFields, personal
 
 DEFAULT_RATE_LIMIT_PER_HOUR = 600
 
@@ -23,6 +27,10 @@ class ClientApplication(models.Model):
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(_("registriert"), auto_now_add=True)
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "contact_email": personal(DataCategory.CONTACT, DataSubject.APP_CONTACT),
+    }
 
     class Meta:
         ordering = ["name"]

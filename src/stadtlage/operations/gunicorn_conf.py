@@ -8,6 +8,7 @@ on a bad configuration before any worker starts.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from stadtlage import settings as stadtlage_settings
@@ -23,9 +24,9 @@ keepalive = 5
 # A worker is replaced after this many requests (bounds slow memory growth); 0 = never.
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
-# Addresses whose X-Forwarded-* headers gunicorn trusts (the TLS proxy).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-proxy_allow_ips = forwarded_allow_ips
+# Addresses whose X-Forwarded-* headers are trusted (the TLS proxy); Django uses the same list
+# for the client address (stadtlage.operations.middleware).
+forwarded_allow_ips = ",".join(stadtlage_settings.TRUSTED_PROXIES) or "127.0.0.1"
 # Access log off by default: the TLS proxy logs requests (and client addresses) already.
 ACCESS_LOG = stadtlage_settings.env_bool("WEB_ACCESS_LOG", False)
 accesslog = "-" if ACCESS_LOG else None
@@ -58,3 +59,22 @@ logconfig_dict = {
         "gunicorn.http.wsgi": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+
+# Metrics of all worker processes in one directory (prometheus-client's multiprocess mode),
+# emptied when the server starts; a worker's files are marked dead when it exits.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="stadtlage-metrics-")
+_METRICS_DIR = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+
+
+def on_starting(server: object) -> None:
+    _METRICS_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in _METRICS_DIR.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server: object, worker: object) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from stadtlage.accounts.permissions import can_access_section
 from stadtlage.audit.services import audit_access
+from stadtlage.operations.metrics import count_sync_results
 from stadtlage.patrols import photos, selectors, services, sync, wire
 from stadtlage.patrols.openapi import openapi_document
 from stadtlage.patrols.wire import PROBLEM_CONTENT_TYPE, FieldError, problem
@@ -124,6 +125,7 @@ def sync_view(request: HttpRequest) -> HttpResponse:
     except wire.RecordInvalid as exc:
         return problem_response(400, "Die Sendung hat nicht das erwartete Format.", exc.errors)
     results = sync.sync_ingest(records=records, actor=request.user)
+    count_sync_results(results)
     return _json({"results": results, "received": len(records)})
 
 

@@ -7,11 +7,13 @@ Field records carry counts, never names or descriptions of people, and no health
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stadtlage.audit.personal import DataCategory, DataSubject, PersonalFields, personal
 from stadtlage.cleaning.models import CleaningKind
 from stadtlage.organisations.models import DataDomain
 
@@ -196,6 +198,11 @@ class Observation(models.Model):
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "lat": personal(DataCategory.PLACE_AND_TIME, DataSubject.PERSON_CONCERNED),
+        "lon": personal(DataCategory.PLACE_AND_TIME, DataSubject.PERSON_CONCERNED),
+    }
+
     class Meta:
         ordering = ["-occurred_at"]
         verbose_name = _("Feststellung")
@@ -232,6 +239,11 @@ class Measure(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "case_number": personal(DataCategory.CASE_REFERENCE, DataSubject.PERSON_CONCERNED),
+        "cleaning_what": personal(DataCategory.FREE_TEXT, DataSubject.THIRD_PARTY),
+    }
+
     class Meta:
         ordering = ["-occurred_at"]
         verbose_name = _("Maßnahme")
@@ -256,6 +268,10 @@ class PatrolEvent(models.Model):
     note = models.CharField(_("Bemerkung"), max_length=200, blank=True)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "note": personal(DataCategory.FREE_TEXT, DataSubject.STAFF, DataSubject.THIRD_PARTY),
+    }
 
     class Meta:
         ordering = ["at", "id"]
@@ -284,6 +300,11 @@ class PositionSample(models.Model):
     accuracy_m = models.FloatField(_("Genauigkeit (m)"))
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
 
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "lat": personal(DataCategory.STAFF_LOCATION, DataSubject.STAFF),
+        "lon": personal(DataCategory.STAFF_LOCATION, DataSubject.STAFF),
+    }
+
     class Meta:
         ordering = ["at"]
         verbose_name = _("Standortpunkt")
@@ -309,6 +330,10 @@ class ObservationPhoto(models.Model):
     # SHA-256 of the uploaded bytes (before re-encoding), for idempotent uploads.
     content_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "image": personal(DataCategory.PHOTO, DataSubject.THIRD_PARTY),
+    }
 
     class Meta:
         ordering = ["created_at"]
@@ -363,6 +388,13 @@ class SyncConflict(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolved_at = models.DateTimeField(_("geklärt"), null=True, blank=True)
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "submitted_data": personal(
+            DataCategory.RECORD_COPY, DataSubject.PERSON_CONCERNED, DataSubject.STAFF
+        ),
+        "submitted_file": personal(DataCategory.PHOTO, DataSubject.THIRD_PARTY),
+    }
 
     class Meta:
         ordering = ["-received_at"]

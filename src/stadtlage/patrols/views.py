@@ -285,7 +285,7 @@ def conflict_photo(request: HttpRequest, conflict_id: int) -> HttpResponse:
         note="gesendetes Foto (Konflikt)",
     )
     with conflict.submitted_file.open("rb") as handle:
-        return HttpResponse(handle.read(), content_type="image/jpeg")
+        return _private_image(handle.read())
 
 
 @section_required(Section.FIELD)
@@ -302,4 +302,11 @@ def photo_file(request: HttpRequest, photo_id: str) -> HttpResponse:
         data_domain=photo.observation.data_domain,
     )
     with photo.image.open("rb") as handle:
-        return HttpResponse(handle.read(), content_type="image/jpeg")
+        return _private_image(handle.read())
+
+
+def _private_image(data: bytes) -> HttpResponse:
+    """Field photos are records of the city or the police: never kept by a cache or proxy."""
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

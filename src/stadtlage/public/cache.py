@@ -1,8 +1,10 @@
 """Public answers that are expensive to build, cached under the data version.
 
 Every committed change to citizen reports, their timeline, photos or categories bumps the data
-version (``stadtlage.open311.cache``), so a cached answer is never served after a change in the
-process that made it; with a shared cache (Redis) nowhere. Without a shared cache, other processes
+version (``stadtlage.open311.cache``), and every change to released figures, published
+recommendations, milestones, decisions or areas the release version (``connect_invalidation``),
+so a cached answer is never served after a change in the process that made it; with a shared
+cache (Redis) nowhere. Without a shared cache, other processes
 see a change after at most ``PUBLIC_CACHE_SECONDS``.
 
 * Small answers (map sections) live in Django's cache (``cached_bytes``).
@@ -27,6 +29,8 @@ from typing import IO, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 
 from stadtlage.open311.cache import data_version
@@ -41,10 +45,44 @@ def cache_seconds() -> int:
     return int(getattr(settings, "PUBLIC_CACHE_SECONDS", 60))
 
 
+RELEASE_KEY = "public:release-version"
+
+
+def release_version() -> int:
+    """Changes with every write to what the public pages show besides citizen reports: released
+    key figures and their series, published recommendations, milestones, decisions, areas."""
+    version = cache.get_or_set(RELEASE_KEY, time.time_ns, None)
+    return int(version) if version is not None else 0
+
+
+def bump_release_version(**_: object) -> None:
+    cache.set(RELEASE_KEY, time.time_ns(), None)
+    transaction.on_commit(lambda: cache.set(RELEASE_KEY, time.time_ns(), None))
+
+
+def connect_invalidation() -> None:
+    from stadtlage.kpi.models import Indicator, IndicatorSeries
+    from stadtlage.places.models import Area
+    from stadtlage.taskforce.models import BoardDecision, Measure, Milestone, Recommendation
+
+    for model in (
+        Indicator,
+        IndicatorSeries,
+        Recommendation,
+        Milestone,
+        Measure,
+        BoardDecision,
+        Area,
+    ):
+        name = model.__name__
+        post_save.connect(bump_release_version, sender=model, dispatch_uid=f"public-{name}")
+        post_delete.connect(bump_release_version, sender=model, dispatch_uid=f"public-del-{name}")
+
+
 def key_for(namespace: str, parts: Iterable[str]) -> str:
-    """A bounded key of the request's canonical parameters under the current data version."""
+    """A bounded key of the request's canonical parameters under the current data versions."""
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
-    return f"{namespace}-{data_version()}-{digest}"
+    return f"{namespace}-{data_version()}-{release_version()}-{digest}"
 
 
 def cached_bytes(namespace: str, parts: Iterable[str]) -> tuple[str, bytes | None]:
@@ -62,8 +100,7 @@ def store_bytes(key: str, body: bytes) -> None:
 
 def cached_value(namespace: str, parts: Iterable[str], build: Callable[[], T]) -> T:
     """A page's data (not its HTML: pages carry per-visitor CSRF tokens) from the cache, built
-    when missing. Keyed by the data version of citizen reports; other changes (figures,
-    decisions) appear after at most ``PUBLIC_CACHE_SECONDS``."""
+    when missing, under the data and release versions."""
     seconds = cache_seconds()
     if seconds <= 0:
         return build()

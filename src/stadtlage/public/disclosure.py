@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
 
@@ -139,6 +139,28 @@ def to_day(moment: datetime, zone: tzinfo) -> datetime:
     """The local midnight of the moment's day in ``zone`` (aware)."""
     local = moment.astimezone(zone)
     return datetime(local.year, local.month, local.day, tzinfo=zone)
+
+
+def day_window(
+    start: datetime | None, end: datetime | None, zone: tzinfo
+) -> tuple[datetime | None, datetime | None]:
+    """For a filter on generalised times: ``start <= day <= end`` for a record whose published
+    time is the midnight ``day`` holds exactly when the stored time lies in
+    [first midnight >= start, (last midnight <= end) + 1 day). Such a filter depends on the day
+    only: moving `start` or `end` within a day never changes the answer, so filters cannot
+    bisect the exact time. Returns (inclusive start, exclusive end)."""
+    low = high = None
+    if start is not None:
+        day = to_day(start, zone)
+        low = day if day == start.astimezone(zone) else _next_midnight(day, zone)
+    if end is not None:
+        high = _next_midnight(to_day(end, zone), zone)
+    return low, high
+
+
+def _next_midnight(day: datetime, zone: tzinfo) -> datetime:
+    following = (day + timedelta(hours=36)).astimezone(zone)
+    return datetime(following.year, following.month, following.day, tzinfo=zone)
 
 
 # --- 2. small counts ------------------------------------------------------------------------

@@ -12,10 +12,11 @@ from typing import Any
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from stadtlage.public import cache as public_cache
 from stadtlage.public import selectors
 from stadtlage.public.selectors import FeedEntry
 
@@ -36,7 +37,8 @@ class PublicChangesFeed(Feed):
         return reverse("public:lagebild")
 
     def items(self) -> list[FeedEntry]:
-        return selectors.feed_entries()
+        language = translation.get_language() or "de"
+        return public_cache.cached_value("feed", [language], selectors.feed_entries)
 
     def item_title(self, item: FeedEntry) -> str:
         return item.title

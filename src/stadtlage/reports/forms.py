@@ -405,3 +405,17 @@ class PublicDescriptionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("save", "save"), ("reset", "reset")], widget=forms.HiddenInput
     )
+
+
+class TrackingKeyForm(forms.Form):
+    """The tracking key (Vorgangsschlüssel) from the receipt of a report."""
+
+    key = forms.UUIDField(
+        label=_("Vorgangsschlüssel"),
+        help_text=_("steht auf der Eingangsbestätigung, z. B. 3f2b…-…"),
+        error_messages={
+            "invalid": _(
+                "Bitte den Vorgangsschlüssel so eingeben, wie er auf der Bestätigung steht."
+            )
+        },
+    )

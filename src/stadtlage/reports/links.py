@@ -29,6 +29,11 @@ def photo_url(photo_uuid: uuid.UUID | str) -> str:
     return absolute_url(reverse("reports:photo", kwargs={"photo_uuid": photo_uuid}))
 
 
+def reporter_data_url(report_uuid: uuid.UUID | str) -> str:
+    """The reporter's own data (see, download, delete the e-mail address) by tracking key."""
+    return absolute_url(reverse("reports:reporter_data", kwargs={"report_uuid": report_uuid}))
+
+
 def followup_token(report_uuid: uuid.UUID) -> str:
     return signing.Signer(salt=SALT).sign(str(report_uuid))
 

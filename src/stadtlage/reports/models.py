@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from stadtlage.audit.personal import DataCategory, DataSubject, PersonalFields, personal
 
 
 class ServiceCategory(models.Model):
@@ -178,6 +181,20 @@ class Report(models.Model):
         related_name="assigned_reports",
     )
 
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "reporter_email": personal(DataCategory.CONTACT, DataSubject.REPORTER),
+        "description": personal(
+            DataCategory.FREE_TEXT, DataSubject.REPORTER, DataSubject.THIRD_PARTY
+        ),
+        "public_description": personal(DataCategory.FREE_TEXT, DataSubject.THIRD_PARTY),
+        "address_string": personal(
+            DataCategory.FREE_TEXT, DataSubject.REPORTER, DataSubject.THIRD_PARTY
+        ),
+        "attributes": personal(
+            DataCategory.FREE_TEXT, DataSubject.REPORTER, DataSubject.THIRD_PARTY
+        ),
+    }
+
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("Meldung")
@@ -222,6 +239,12 @@ class ReportUpdate(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "internal_note": personal(
+            DataCategory.FREE_TEXT, DataSubject.REPORTER, DataSubject.THIRD_PARTY
+        ),
+    }
 
     class Meta:
         ordering = ["at", "id"]
@@ -400,6 +423,10 @@ class ReportPhoto(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "image": personal(DataCategory.PHOTO, DataSubject.THIRD_PARTY),
+    }
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from stadtlage.reports.links import followup_url, report_url
+from stadtlage.reports.links import followup_url, report_url, reporter_data_url
 from stadtlage.reports.models import ReportStatus, ReportUpdate
 from stadtlage.reports.workflow import REPORTER_FOLLOW_UP_DAYS
 
@@ -30,6 +30,7 @@ def status_mail(update: ReportUpdate) -> EmailMessage:
         "followup_url": "",
         "followup_days": REPORTER_FOLLOW_UP_DAYS,
         "retention_days": settings.RETENTION_DAYS["reporter_email"],
+        "data_url": reporter_data_url(report.uuid),
     }
     if update.to_status == ReportStatus.FIXED:
         context["followup_url"] = followup_url(report.uuid)

@@ -236,11 +236,23 @@ def _filtered(
         queryset = queryset.filter(status__in=OPEN_STATES)
     elif wanted == {"closed"}:
         queryset = queryset.exclude(status__in=OPEN_STATES)
+    return queryset.filter(_time_filter("submitted_at", "category__person_related", start, end))
+
+
+def _time_filter(field: str, flag: str, start: datetime | None, end: datetime | None) -> Q:
+    """start <= time <= end on the published time: person-related records are compared by their
+    day (`disclosure.day_window`), so repeated filters cannot find their exact time."""
+    if start is None and end is None:
+        return Q()
+    exact, generalised = Q(**{flag: False}), Q(**{flag: True})
+    day_start, day_end = disclosure.day_window(start, end, timezone.get_default_timezone())
     if start is not None:
-        queryset = queryset.filter(submitted_at__gte=start)
+        exact &= Q(**{f"{field}__gte": start})
+        generalised &= Q(**{f"{field}__gte": day_start})
     if end is not None:
-        queryset = queryset.filter(submitted_at__lte=end)
-    return queryset
+        exact &= Q(**{f"{field}__lte": end})
+        generalised &= Q(**{f"{field}__lt": day_end})
+    return exact | generalised
 
 
 def public_reports(
@@ -556,7 +568,7 @@ def public_updates(
     """Timeline entries of public reports in [start, end], oldest first; never internal notes."""
     rows = (
         ReportUpdate.objects.filter(
-            Q(at__gte=start) & Q(at__lte=end),
+            _time_filter("at", _PERSON_RELATED, start, end),
             report__source__in=PUBLIC_SOURCES,
             internal_only=False,
         )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stadtlage.reports.views import address, followup, public, queue
+from stadtlage.reports.views import address, followup, public, queue, reporter
 
 app_name = "reports"
 
@@ -17,6 +17,18 @@ urlpatterns = [
     path("in-der-naehe/", public.nearby, name="nearby"),
     path("adresse.json", address.address_lookup, name="address_lookup"),
     path("eingegangen/<uuid:report_uuid>/", public.receipt, name="receipt"),
+    path("meine-daten/", reporter.reporter_lookup, name="reporter_lookup"),
+    path("meine-daten/<uuid:report_uuid>/", reporter.reporter_data, name="reporter_data"),
+    path(
+        "meine-daten/<uuid:report_uuid>/herunterladen/",
+        reporter.reporter_download,
+        name="reporter_download",
+    ),
+    path(
+        "meine-daten/<uuid:report_uuid>/e-mail-loeschen/",
+        reporter.reporter_forget_email,
+        name="reporter_forget_email",
+    ),
     path("fotos/<uuid:photo_uuid>.jpg", public.photo, name="photo"),
     path("rueckmeldung/<str:token>/", followup.followup, name="followup"),
     path("<int:report_id>/", public.report_detail, name="detail"),

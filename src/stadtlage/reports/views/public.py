@@ -219,7 +219,10 @@ def photo(request: HttpRequest, photo_uuid: uuid.UUID) -> FileResponse:
     if not public and not can_work_on_report(request.user, found.report):
         raise Http404
     response = FileResponse(found.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
+    # Approved photos only briefly: a later rejection must reach browsers and proxies soon.
+    response["Cache-Control"] = (
+        f"public, max-age={settings.PUBLIC_PHOTO_MAX_AGE}" if public else "private, no-store"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -23,6 +23,7 @@ from stadtlage.kpi.compute import recompute_all
 from stadtlage.kpi.seed import load_indicators
 from stadtlage.organisations.models import Organisation
 from stadtlage.patrols.models import Observation
+from stadtlage.public.seed import publish_demo
 from stadtlage.taskforce.seed import load_demo_taskforce
 
 COUNT_LABELS = {
@@ -116,6 +117,7 @@ class Command(BaseCommand):
         taskforce = load_demo_taskforce(now=_scenario_now(options["until"]))
         evaluations = load_demo_evaluations(now=_scenario_now(options["until"]))
         series = recompute_all()
+        published = publish_demo()  # the public Lagebild and Maßnahmen (four eyes, audited)
         if options["until"] is None:  # the last completed week's report to the Oberbürgermeister
             call_command("ob_report", stdout=self.stdout)
             plan = load_demo_plan()  # the running shift's patrol plan (docs/hotspots.md)
@@ -137,6 +139,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Kennzahlen: {len(indicators.created)} angelegt, {len(series)} Zeitreihen berechnet; "
-            f"Sonderstab: {sum(taskforce.values())} Datensätze; Evaluationen: {evaluations}."
+            f"Sonderstab: {sum(taskforce.values())} Datensätze; Evaluationen: {evaluations}; "
+            f"öffentlich: {published['figures']} Kennzahlen, {published['summaries']} Maßnahmen."
         )
         self.stdout.write(logins_table(logins))
