@@ -246,13 +246,18 @@ def _time_filter(field: str, flag: str, start: datetime | None, end: datetime | 
         return Q()
     exact, generalised = Q(**{flag: False}), Q(**{flag: True})
     day_start, day_end = disclosure.day_window(start, end, timezone.get_default_timezone())
+    # Both windows lie in [start, day_end): that range alone lets the database walk the time
+    # index newest first and stop at the page (with only the OR it sorts the whole window).
+    bounds = Q()
     if start is not None:
         exact &= Q(**{f"{field}__gte": start})
         generalised &= Q(**{f"{field}__gte": day_start})
+        bounds &= Q(**{f"{field}__gte": start})  # day_start >= start
     if end is not None:
         exact &= Q(**{f"{field}__lte": end})
         generalised &= Q(**{f"{field}__lt": day_end})
-    return exact | generalised
+        bounds &= Q(**{f"{field}__lt": day_end})  # day_end > end
+    return bounds & (exact | generalised)
 
 
 def public_reports(
