@@ -2,7 +2,7 @@
 
 Rendered answers are cached under a data version. Every committed change to reports, their
 timeline, photos or categories bumps the version, so this process never serves a stale answer;
-other processes (without a shared cache) see a change at the latest after
+other processes see it at once with REDIS_URL, without a shared cache at the latest after
 `OPEN311_CACHE_SECONDS` (default 30 s).
 """
 
