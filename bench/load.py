@@ -459,6 +459,12 @@ def main() -> None:
         categories = [c["code"] for c in catalogue.get("categories", [])] or ["drogenkonsum"]
         services_raw = clients.sessions["kod"].get("/open311/v2/services.json")[2]
         services = [s["service_code"] for s in json.loads(services_raw)] or ["muell"]
+        # Only reports the public may open (person-related categories withheld or generalised
+        # reports answer 404 by design, which is not an error of the server).
+        probe = clients.sessions["kod"].__class__(setup.port)
+        seed["report_ids"] = [
+            rid for rid in seed["report_ids"] if probe.get(f"/meldungen/{rid}/")[0] == 200
+        ]
         kinds = _kinds(seed, categories, services)
         # Warm-up: every kind once (first-request costs are not what is measured).
         warm = random.Random(0)
