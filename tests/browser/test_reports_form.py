@@ -146,7 +146,7 @@ def test_address_text_sets_the_location(
     address.fill("Westenhelweg 40")
     page.get_by_role("button", name="Adresse auf der Karte zeigen").click()
     page.wait_for_function(
-        "document.getElementById('location-status').textContent.includes('Meinten Sie')"
+        "() => document.getElementById('location-status').textContent.includes('Meinten Sie')"
     )
     assert "Westenhellweg" in page.locator("#location-status").inner_text()
     address.fill("Westenhellweg 40a")
@@ -160,6 +160,6 @@ def test_address_text_sets_the_location(
     address.fill("Nordmarkt")
     page.get_by_role("button", name="Adresse auf der Karte zeigen").click()
     page.wait_for_function(
-        "document.getElementById('location-status').textContent.includes('ungefähr')"
+        "() => document.getElementById('location-status').textContent.includes('ungefähr')"
     )
     assert page.get_by_label("Breite").input_value() == "51.526000"

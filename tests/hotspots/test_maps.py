@@ -184,3 +184,23 @@ def test_lagebild_and_working_group_dashboard_carry_the_layer(
     assert (
         'id="hotspot-layer-map"' not in client.get(f"/kennzahlen/ag/{empty.slug}/").content.decode()
     )
+
+
+def test_proposals_are_separate_places(client: Client, hotspot_city: dict[str, Any]) -> None:
+    import math
+
+    from stadtlage.hotspots import maps
+    from stadtlage.hotspots.selectors import to_metric
+
+    today = timezone.localdate()
+    request = maps.MapRequest("observations", (), today - timedelta(days=28), today)
+    result = maps.build_map(request, domains=frozenset({"city_operations"}), internal=True)
+    proposals = maps.propose_hotspots(result)
+    assert proposals
+    assert (
+        abs(proposals[0].lat - CLUSTER[0]) < 0.001 and abs(proposals[0].lon - CLUSTER[1]) < 0.0015
+    )
+    xs, ys = to_metric([p.lon for p in proposals], [p.lat for p in proposals])
+    for i in range(len(proposals)):
+        for j in range(i):
+            assert math.hypot(xs[i] - xs[j], ys[i] - ys[j]) >= 125

@@ -18,14 +18,22 @@ def call(client: Client, resource: str, fmt: str, **query: Any) -> Any:
     return client.get(f"{BASE}{resource}.{fmt}", query)
 
 
+def content(response: Any) -> bytes:
+    """The body of a response, also of a streamed one (XML lists are streamed)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
+
+
 def body(response: Any, fmt: str) -> Any:
     """JSON data, or for XML the parsed element tree's root."""
+    payload = content(response)
     if fmt == "json":
         assert response["Content-Type"] == "application/json; charset=utf-8"
-        return json.loads(response.content.decode("utf-8"))
+        return json.loads(payload.decode("utf-8"))
     assert response["Content-Type"] == "text/xml; charset=utf-8"
-    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
-    return ET.fromstring(response.content)  # noqa: S314 -- our own response
+    assert payload.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    return ET.fromstring(payload)  # noqa: S314 -- our own response
 
 
 def assert_valid(data: Any, schema: dict[str, Any]) -> None:
@@ -50,5 +58,5 @@ def assert_same_in_both_formats(client: Client, resource: str, root: str, **quer
     """The XML document carries exactly the JSON data under `root`. Returns the JSON data."""
     as_json = body(call(client, resource, "json", **query), "json")
     as_xml = call(client, resource, "xml", **query)
-    assert from_xml(as_xml.content) == (root, xml_text(as_json))
+    assert from_xml(content(as_xml)) == (root, xml_text(as_json))
     return as_json

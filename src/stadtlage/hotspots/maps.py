@@ -353,6 +353,7 @@ def propose_hotspots(
             break
     name_cells(chosen)
     proposals = []
+    placed: list[tuple[float, float]] = []
     used: dict[str, int] = {}
     for peak in chosen:
         members = [
@@ -364,6 +365,9 @@ def propose_hotspots(
         weights = [max(c.count, 1) for c in members]
         x = float(np.average([c.x for c in members], weights=weights))
         y = float(np.average([c.y for c in members], weights=weights))
+        if any(math.hypot(x - px, y - py) < separation / 2 for px, py in placed):
+            continue  # pulled towards a stronger place: that place covers it
+        placed.append((x, y))
         lon, lat = selectors.to_wgs84([x], [y])
         base = peak.place or (peak.areas[-1] if peak.areas else "Brennpunkt")
         used[base] = used.get(base, 0) + 1

@@ -2,26 +2,28 @@
 
 Rendered answers are cached under a data version. Every committed change to reports, their
 timeline, photos or categories bumps the version, so this process never serves a stale answer;
-other processes (without a shared cache) see a change at the latest after
+other processes see it at once with REDIS_URL, without a shared cache at the latest after
 `OPEN311_CACHE_SECONDS` (default 30 s).
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 VERSION_KEY = "open311:data-version"
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def cache_seconds() -> int:
@@ -46,11 +48,48 @@ def bump_data_version(**_: Any) -> None:
     transaction.on_commit(_bump)
 
 
+class _Flights:
+    """One rendering per cache key at a time in this process ("single flight"): after a new
+    report every waiting reader would otherwise render the same answer at once. The others wait
+    for the first one's answer (at most `WAIT_S`, then they render themselves)."""
+
+    WAIT_S = 5.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[str, threading.Event] = {}
+
+    def join(self, key: str) -> threading.Event | None:
+        """None if the caller renders (it must `land` the key), else the event to wait for."""
+        with self._lock:
+            running = self._running.get(key)
+            if running is None:
+                self._running[key] = threading.Event()
+            return running
+
+    def land(self, key: str) -> None:
+        with self._lock:
+            event = self._running.pop(key, None)
+        if event is not None:
+            event.set()
+
+
+_flights = _Flights()
+
+
+def _from_cache(hit: tuple[bytes, str, dict[str, str]]) -> HttpResponse:
+    body, content_type, headers = hit
+    response = HttpResponse(body, content_type=content_type)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
 def cached_get(view: View) -> View:
     """Serve a GET from the cache when the same resource was rendered for the current data."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponseBase:
         seconds = cache_seconds()
         if request.method != "GET" or seconds <= 0:
             return view(request, fmt, **kwargs)
@@ -58,18 +97,50 @@ def cached_get(view: View) -> View:
         key = f"open311:{data_version()}:{path}"  # bounded length for every cache backend
         hit = cache.get(key)
         if hit is not None:
-            body, content_type, headers = hit
-            response = HttpResponse(body, content_type=content_type)
-            for name, value in headers.items():
-                response[name] = value
-            return response
-        response = view(request, fmt, **kwargs)
-        if response.status_code == 200:
-            headers = {"Access-Control-Allow-Origin": response.get("Access-Control-Allow-Origin")}
-            cache.set(key, (response.content, response["Content-Type"], headers), seconds)
+            return _from_cache(hit)
+        running = _flights.join(key)
+        if running is not None:
+            running.wait(_Flights.WAIT_S)
+            hit = cache.get(key)
+            if hit is not None:
+                return _from_cache(hit)
+            return view(request, fmt, **kwargs)
+        landed = True
+        try:
+            response = view(request, fmt, **kwargs)
+            if response.status_code == 200:
+                headers = {
+                    "Access-Control-Allow-Origin": response.get("Access-Control-Allow-Origin")
+                }
+                entry = (response["Content-Type"], headers)
+                if isinstance(response, StreamingHttpResponse):
+                    response.streaming_content = _stored_after(
+                        cast(Iterable[bytes], response.streaming_content), key, entry, seconds
+                    )
+                    landed = False  # once the stream was sent
+                elif isinstance(response, HttpResponse):
+                    cache.set(key, (response.content, *entry), seconds)
+        finally:
+            if landed:
+                _flights.land(key)
         return response
 
     return wrapper
+
+
+def _stored_after(
+    streamed: Iterable[Any], key: str, entry: tuple[Any, ...], seconds: int
+) -> Iterator[bytes]:
+    """Pass a streamed answer on and cache it once it was sent whole."""
+    chunks: list[bytes] = []
+    try:
+        for chunk in streamed:
+            chunk = bytes(chunk)
+            chunks.append(chunk)
+            yield chunk
+        cache.set(key, (b"".join(chunks), *entry), seconds)
+    finally:
+        _flights.land(key)
 
 
 def connect_invalidation() -> None:

@@ -1,7 +1,7 @@
 """Fixed-window rate limits on Django's cache.
 
-With the default LocMemCache every worker process counts on its own; production with several
-workers should configure a shared cache (e.g. Redis or the database cache) in CACHES.
+Without REDIS_URL (the demo) every process counts on its own; with it (production) all
+processes and servers share one count.
 """
 
 from __future__ import annotations

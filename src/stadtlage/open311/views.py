@@ -15,13 +15,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse, UnreadablePostError
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from stadtlage.open311 import documents as docs
-from stadtlage.open311 import params, wire
+from stadtlage.open311 import params, request_list, wire
 from stadtlage.open311.cache import cached_get
 from stadtlage.open311.errors import Open311Error, bad_request, not_found
 from stadtlage.open311.services import api_key_authenticate
@@ -39,7 +40,7 @@ from stadtlage.reports.services import report_create
 
 logger = logging.getLogger("stadtlage.open311")
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 HOUR = 3600
 
 
@@ -85,7 +86,7 @@ def endpoint(*methods: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @csrf_exempt  # clients authenticate with api_key, never with a session cookie
         @wraps(view)
-        def wrapper(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponseBase:
             fmt = fmt.lower()
             try:
                 if fmt not in wire.FORMATS:
@@ -174,7 +175,7 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
 
 @endpoint("GET", "POST")
 @cached_get
-def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
+def service_requests(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if request.method == "POST":
         return _create(request, fmt)
     page = params.parse_int(
@@ -192,7 +193,7 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if raw_ids:
         if len(raw_ids) > params.MAX_PAGE_SIZE:
             raise bad_request("Höchstens 1000 service_request_id auf einmal.")
-        reports = selectors.public_reports(
+        rows = selectors.public_report_rows(
             ids=params.parse_ids(raw_ids), offset=offset, limit=page_size
         )
     else:
@@ -207,7 +208,7 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         start, end = params.date_range(
             _date(request, "start_date"), _date(request, "end_date"), now=timezone.now()
         )
-        reports = selectors.public_reports(
+        rows = selectors.public_report_rows(
             service_codes=codes,
             statuses=statuses,
             start=start,
@@ -216,8 +217,17 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
             limit=page_size,
         )
     extensions = (_param(request, "extensions") or "").lower() in {"true", "1"}
-    data = [docs.request_document(report, extensions=extensions) for report in reports]
-    return _respond(fmt, "service_requests", data)
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "json":
+        response = HttpResponse(
+            request_list.to_json(rows, extensions=extensions), content_type=wire.JSON_CONTENT_TYPE
+        )
+    else:
+        response = StreamingHttpResponse(
+            request_list.iter_xml(rows, extensions=extensions), content_type=wire.XML_CONTENT_TYPE
+        )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @endpoint("GET")

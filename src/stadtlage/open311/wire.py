@@ -30,7 +30,7 @@ ITEM_TAGS: dict[str, str] = {
 }
 
 # Characters XML 1.0 cannot carry at all; they are dropped rather than breaking the document.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class WireError(ValueError):
@@ -43,7 +43,7 @@ def _text(value: Any) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float | str):
-        return _XML_ILLEGAL.sub("", str(value))
+        return XML_ILLEGAL.sub("", str(value))
     raise WireError(f"cannot write {type(value).__name__} as XML text")
 
 

@@ -250,6 +250,14 @@ class ReportUpdate(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("Meldungsverlauf")
         verbose_name_plural = _("Meldungsverläufe")
+        indexes = [
+            # The latest public note of a report (Open311 `status_notes`), without a sort.
+            models.Index(
+                fields=["report", "at", "id"],
+                condition=models.Q(internal_only=False),
+                name="reports_update_public_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.from_status or '–'} → {self.to_status}"
@@ -424,7 +432,15 @@ class ReportPhoto(models.Model):
         ordering = ["uploaded_at", "id"]
         verbose_name = _("Foto zur Meldung")
         verbose_name_plural = _("Fotos zu Meldungen")
-        indexes = [models.Index(fields=["report", "state"])]
+        indexes = [
+            models.Index(fields=["report", "state"]),
+            # The first approved photo of a report (Open311 `media_url`), without a sort.
+            models.Index(
+                fields=["report", "uploaded_at", "id"],
+                condition=models.Q(state=PhotoState.APPROVED),
+                name="reports_photo_approved_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.uuid} ({self.get_state_display()})"

@@ -18,11 +18,25 @@ import math
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from stadtlage.places.geo import distance_m
@@ -232,13 +246,18 @@ def _time_filter(field: str, flag: str, start: datetime | None, end: datetime | 
         return Q()
     exact, generalised = Q(**{flag: False}), Q(**{flag: True})
     day_start, day_end = disclosure.day_window(start, end, timezone.get_default_timezone())
+    # Both windows lie in [start, day_end): that range alone lets the database walk the time
+    # index newest first and stop at the page (with only the OR it sorts the whole window).
+    bounds = Q()
     if start is not None:
         exact &= Q(**{f"{field}__gte": start})
         generalised &= Q(**{f"{field}__gte": day_start})
+        bounds &= Q(**{f"{field}__gte": start})  # day_start >= start
     if end is not None:
         exact &= Q(**{f"{field}__lte": end})
         generalised &= Q(**{f"{field}__lt": day_end})
-    return exact | generalised
+        bounds &= Q(**{f"{field}__lt": day_end})  # day_end > end
+    return bounds & (exact | generalised)
 
 
 def public_reports(
@@ -261,6 +280,181 @@ def public_reports(
         queryset = _filtered(service_codes=service_codes, statuses=statuses, start=start, end=end)
     queryset = queryset.order_by("-submitted_at", "-id")[offset : offset + limit]
     return _rows(queryset)
+
+
+# --- public rows: the same reports for fast renderers (Open311 lists) ---------------------
+
+# One public report as a plain tuple, in this column order: (id, status, status_notes,
+# service_code, service_name, description, agency_responsible, requested_s, updated_s,
+# expected_s, address, address_id, lat, lon, duplicate_of_id, media_url). Times are UTC epoch
+# seconds (whole seconds, as Open311 writes them); text columns may be None for "empty".
+PublicRow = tuple[
+    int, str, str | None, str, str, str | None, str, int, int, int,
+    str | None, str | None, float, float, int | None, str,
+]  # fmt: skip
+
+
+class _UnixSeconds(Func):
+    """Whole seconds since 1970 (UTC) in SQL, rounded down: a number per row instead of a
+    datetime object, which would cost more than everything else a row needs."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        # Django stores "YYYY-MM-DD HH:MM:SS.ffffff" (UTC); strftime would round the fraction
+        # (59.9999995 s → the next second), so it is cut off first.
+        return f"CAST(strftime('%%s', substr({sql}, 1, 19)) AS INTEGER)", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"FLOOR(EXTRACT(EPOCH FROM {sql}))::bigint", params
+
+
+def _row_queryset(queryset: QuerySet[Report]) -> QuerySet[Any]:
+    """The public columns of `PublicRow` plus what the rules need (reviewed, person-related)."""
+    latest_note = (
+        ReportUpdate.objects.filter(report=OuterRef("pk"), internal_only=False)
+        .order_by("-at", "-id")
+        .values("public_note")[:1]
+    )
+    first_photo = (
+        ReportPhoto.objects.filter(report=OuterRef("pk"), state=PhotoState.APPROVED)
+        .order_by("uploaded_at", "id")
+        .values("uuid")[:1]
+    )
+    return queryset.annotate(
+        row_notes=Subquery(latest_note),
+        row_requested=_UnixSeconds("submitted_at"),
+        row_updated=_UnixSeconds("updated_at"),
+        row_expected=_UnixSeconds("due_at"),
+        row_photo=Subquery(first_photo),
+        row_reviewed=ExpressionWrapper(
+            Q(description_reviewed_at__isnull=False), output_field=BooleanField()
+        ),
+    ).values_list(
+        "id",
+        "status",
+        "row_notes",
+        "category__code",
+        "category__name",
+        "public_description",
+        "responsible__name",
+        "row_requested",
+        "row_updated",
+        "row_expected",
+        "address_string",
+        "address_key",
+        "lat",
+        "lon",
+        "duplicate_of_id",
+        "row_photo",
+        "row_reviewed",
+        "category__person_related",
+    )
+
+
+def _fetch_tuples(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of `queryset` straight from the database cursor: one query, no per-row work
+    by the ORM (the selected columns need no conversion)."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@lru_cache(maxsize=8192)
+def _day_of_hour(zone: tzinfo, hour: int) -> int | None:
+    """Epoch seconds of local midnight for every moment of the UTC hour `hour` (epoch // 3600),
+    or None when the zone's offset changes within that hour or is not whole hours (then the
+    day must be computed per moment)."""
+    start = datetime.fromtimestamp(hour * 3600, UTC)
+    end = start + timedelta(seconds=3599)
+    offset = start.astimezone(zone).utcoffset()
+    if offset != end.astimezone(zone).utcoffset() or offset is None or offset.seconds % 3600:
+        return None
+    return int(disclosure.to_day(start, zone).timestamp())
+
+
+def _day_start(seconds: int, zone: tzinfo) -> int:
+    """`disclosure.to_day` on epoch seconds: local midnight of the moment's day."""
+    day = _day_of_hour(zone, seconds // 3600)
+    if day is None:
+        day = int(disclosure.to_day(datetime.fromtimestamp(seconds, UTC), zone).timestamp())
+    return day
+
+
+def _photo_url(value: Any) -> str:
+    return photo_url(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+
+
+def public_report_rows(
+    *,
+    ids: Iterable[int] | None = None,
+    service_codes: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> list[PublicRow]:
+    """`public_reports` as `PublicRow` tuples, for renderers of long lists (Open311 GET
+    requests): the same reports, order and rules (descriptions, review, generalisation of
+    person-related categories), from one query that reads only the public columns.
+
+    Rendering these rows gives the same bytes as rendering `public_reports`
+    (tests/open311/test_request_list.py).
+    """
+    if ids is not None:
+        queryset = _public_queryset().filter(pk__in=list(ids))
+    else:
+        queryset = _filtered(service_codes=service_codes, statuses=statuses, start=start, end=end)
+    queryset = queryset.order_by("-submitted_at", "-id")[offset : offset + limit]
+    raw = _fetch_tuples(_row_queryset(queryset))
+    with_description = _descriptions_public()
+    needs_review = review_required()
+    rows: list[PublicRow] = []
+    person_related: list[int] = []
+    for row in raw:
+        (id_, status, notes, code, name, text, agency, requested, updated, expected,
+         address, address_id, lat, lon, duplicate_of, photo, reviewed, personal) = row  # fmt: skip
+        if not with_description or (needs_review and not reviewed):
+            text = None
+        if personal:
+            person_related.append(len(rows))
+            text = text if reviewed else None
+        media = _photo_url(photo) if photo and not personal else ""
+        rows.append(
+            (id_, status, notes, code, name, text, agency, requested, updated, expected,
+             address, address_id, lat, lon, duplicate_of, media)
+        )  # fmt: skip
+    if person_related:
+        _generalise_rows(rows, person_related)
+    return rows
+
+
+def _generalise_rows(rows: list[PublicRow], indexes: list[int]) -> None:
+    """`generalise` on the rows at `indexes`, in place: the centre of the grid cell (all points
+    transformed at once), times to the day, no address (photo and description are already
+    handled by the caller)."""
+    zone = timezone.get_default_timezone()
+    points = disclosure.generalise_points(
+        [rows[i][12] for i in indexes], [rows[i][13] for i in indexes], disclosure_policy().cell_m
+    )
+    for i, (lat, lon) in zip(indexes, points, strict=True):
+        row = rows[i]
+        rows[i] = (
+            *row[:7],
+            _day_start(row[7], zone),
+            _day_start(row[8], zone),
+            _day_start(row[9], zone),
+            None,
+            None,
+            lat,
+            lon,
+            *row[14:],
+        )
 
 
 def _newest_after(queryset: QuerySet[Report], last: dict[str, Any] | None) -> QuerySet[Report]:
