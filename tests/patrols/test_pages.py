@@ -16,6 +16,7 @@ from django.utils import timezone
 from stadtlage.accounts.models import Role
 from stadtlage.audit.models import AuditEvent
 from stadtlage.patrols.models import ConflictStatus, Observation, SyncConflict
+from stadtlage.patrols.selectors import day_bounds
 from stadtlage.patrols.services import patrol_transition
 from tests.factories import user_with_role
 from tests.patrols.conftest import Api
@@ -61,6 +62,29 @@ def test_catalogue_offers_only_allowed_measures(
     assert allowed["t-ban"] is False and allowed["t-talk"] is True
     assert [a["slug"] for a in data["areas"]] == ["westenhellweg"]
     assert data["limits"]["accuracy_flag_m"] == 200
+
+
+def test_catalogue_lists_the_patrols_of_today_including_a_night_shift_into_today(
+    api: Api, officer: Any, cat: dict[str, Any], westenhellweg: Any
+) -> None:
+    midnight, next_midnight = day_bounds(timezone.localdate())
+    night = PatrolFactory(
+        members=[officer],
+        planned_start=midnight - timedelta(hours=2),
+        planned_end=midnight + timedelta(hours=4),
+    )
+    PatrolFactory(  # yesterday's late shift, over before today began
+        members=[officer],
+        planned_start=midnight - timedelta(hours=8),
+        planned_end=midnight - timedelta(hours=1),
+    )
+    PatrolFactory(  # tomorrow's
+        members=[officer],
+        planned_start=next_midnight + timedelta(hours=1),
+        planned_end=next_midnight + timedelta(hours=5),
+    )
+    data = api.client.get("/streife/api/v1/catalogue").json()
+    assert [p["id"] for p in data["patrols"]] == [str(night.uuid)]
 
 
 def test_shift_overview_lists_today_with_constant_queries(

@@ -20,7 +20,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 
 def _window() -> tuple[int, int]:
@@ -58,15 +58,22 @@ def address_blocked(request: HttpRequest) -> bool:
     return limit > 0 and int(cache.get(_key(_address(request))) or 0) >= limit
 
 
+def _login_path() -> str | None:
+    """The login page of the URL configuration in use (None where it has none)."""
+    try:
+        return reverse("accounts:login")
+    except NoReverseMatch:
+        return None
+
+
 class LoginAddressThrottleMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.login_path = reverse("accounts:login")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
             request.method == "POST"
-            and request.path == self.login_path
+            and request.path == _login_path()
             and settings.AXES_ENABLED
             and address_blocked(request)
         ):

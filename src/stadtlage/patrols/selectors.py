@@ -45,12 +45,13 @@ def patrols_visible_to(user: Any) -> QuerySet[Patrol]:
 
 
 def patrols_for_day(user: Any, day: date) -> QuerySet[Patrol]:
-    """Patrols planned that day, and any still active (a night shift crossing midnight)."""
+    """Patrols planned to run during that day (a night shift crossing midnight belongs to both
+    days), and any still active."""
     start, end = day_bounds(day)
     return (
         patrols_visible_to(user)
         .filter(
-            Q(planned_start__gte=start, planned_start__lt=end)
+            Q(planned_start__lt=end, planned_end__gt=start)
             | Q(status=PatrolStatus.ACTIVE, planned_start__lt=end)
         )
         .distinct()
@@ -271,17 +272,9 @@ def catalogue_for(user: Any) -> dict[str, Any]:
                 "lon": round(point.x, 6),
             }
         )
-    today = timezone.localdate()
     patrols = [
         patrol_wire(p) | {"member": any(m.pk == user.pk for m in p.members.all())}
-        for p in patrols_visible_to(user)
-        .filter(
-            Q(status=PatrolStatus.ACTIVE)
-            | Q(planned_start__gte=day_bounds(today)[0], planned_start__lt=day_bounds(today)[1])
-        )
-        .distinct()
-        .prefetch_related("members", "planned_areas")
-        .order_by("planned_start")
+        for p in patrols_for_day(user, timezone.localdate())
     ]
     return {
         "user": {
