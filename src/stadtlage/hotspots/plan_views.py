@@ -149,8 +149,8 @@ def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
     )
 
 
-@require_POST
 @section_required(Section.SHIFT)
+@require_POST
 def plan_publish(request: HttpRequest, plan_id: str) -> HttpResponse:
     plan = get_object_or_404(PatrolPlan, uuid=plan_id)
     try:
