@@ -46,6 +46,9 @@ def test_a_lone_surrogate_is_400_for_that_value(client: Client, submitter: Any, 
     body = json.dumps({"values": [good, _value(**{field: "a\ud800"})]})
     response = _post(client, body)
     assert response.status_code == 400, response.content[:300]
+    body = json.dumps({"values": [good, _value(**{field: "a\x00"})]})
+    response = _post(client, body)
+    assert response.status_code == 400, response.content[:300]
     assert response["Content-Type"] == "application/problem+json"
     problem = response.json()
     assert problem["errors"] == [{"index": 1, "detail": problem["errors"][0]["detail"]}]

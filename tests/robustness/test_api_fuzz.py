@@ -7,11 +7,14 @@ The suite runs a few examples per operation; `make fuzz` runs many (FUZZ_EXAMPLE
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from hypothesis import HealthCheck, settings
@@ -48,6 +51,17 @@ def _schema(document: dict[str, Any]) -> Any:
 field = _schema(field_document())
 partner = _schema(partner_document())
 open311 = _schema(open311_document())
+
+
+@pytest.fixture(autouse=True)
+def _one_connection() -> Iterator[None]:
+    """Requests go through Django's WSGI handler, which closes the database connection after
+    each request; the test's transaction needs it open (Django's test client does the same)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _session_headers(user: Any) -> dict[str, str]:

@@ -156,7 +156,10 @@ def parse_json(payload: Any) -> tuple[list[Submission], bool]:
             errors.append(
                 (
                     i,
-                    _("Wert %(i)d: „%(field)s“ enthält ungültige Zeichen (einzelnes Surrogat).")
+                    _(
+                        "Wert %(i)d: „%(field)s“ enthält ungültige Zeichen "
+                        "(Nullzeichen oder Surrogat)."
+                    )
                     % {"i": i, "field": exc.args[0]},
                 )
             )
@@ -178,9 +181,9 @@ class _Unreadable(ValueError):
 
 
 def _is_text(value: str) -> bool:
-    """False for a lone UTF-16 surrogate (JSON may escape one as ``"\\ud800"``); it is no
-    character and cannot be stored or echoed."""
-    return value.encode("utf-8", "replace").decode("utf-8") == value
+    """False for a lone UTF-16 surrogate (JSON may escape one as ``"\\ud800"``; it is no
+    character and cannot be stored or echoed) and for NUL (PostgreSQL cannot store it)."""
+    return "\x00" not in value and value.encode("utf-8", "replace").decode("utf-8") == value
 
 
 def _item(item: Any, index: int) -> Submission:
