@@ -232,3 +232,17 @@ def test_old_closed_reports_are_no_duplicate_candidates(
     report = _report(syringes, submitted_at=now)
     detail = client.get(f"/meldungen/arbeitsliste/{report.pk}/")
     assert {c for c, _d in detail.context["candidates"]} == {recent_closed, old_open}
+
+
+def test_start_page_next_due_list_links_to_the_reports_with_their_numbers(
+    client: Client, edg: Any, syringes: ServiceCategory
+) -> None:
+    first = _report(syringes, due_at=timezone.now() + timedelta(hours=1))
+    second = _report(syringes, due_at=timezone.now() + timedelta(hours=5))
+    body = client.get("/").content.decode()
+    panel = body.split("Als Nächstes fällig", 1)[1]
+    link_first = f'<a href="/meldungen/arbeitsliste/{first.pk}/">Meldung {first.pk}</a>'
+    link_second = f'<a href="/meldungen/arbeitsliste/{second.pk}/">Meldung {second.pk}</a>'
+    assert link_first in panel and link_second in panel
+    assert panel.index(link_first) < panel.index(link_second)
+    assert client.get(f"/meldungen/arbeitsliste/{first.pk}/").status_code == 200

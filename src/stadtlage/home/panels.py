@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from stadtlage.accounts.models import Role
-from stadtlage.accounts.permissions import readable_domains
+from stadtlage.accounts.permissions import Section, can_access_section, readable_domains
 from stadtlage.audit.models import AuditEvent
 from stadtlage.cleaning.models import (
     CLOSED_TASK_STATES,
@@ -99,6 +99,7 @@ def work_queue(user: Any) -> dict[str, Any]:
         "closed_tasks_week": tasks["closed_week"],
         "in_time_tasks_week": tasks["in_time_week"],
         "oldest": reports.select_related("category").order_by("due_at")[:10],
+        "can_open": can_access_section(user, Section.QUEUE),
     }
 
 
