@@ -191,3 +191,13 @@ def test_bulk_creation_with_areas_and_audit_rows(crew: Any) -> None:
             requests=[TaskRequest("zauberei", 51.5, 7.46, now, edg.pk)], actor=crew
         )
     assert CleaningTask.objects.count() == 2
+
+
+def test_an_outcome_note_about_a_person_is_refused_and_nothing_changes(crew: Any) -> None:
+    task = CleaningTaskFactory(status=CleaningStatus.ACCEPTED)
+    with pytest.raises(ValidationError) as exc:
+        cleaning_task_not_found(task=task, actor=crew, note="Mann im Eingang wirkt betrunken")
+    message = exc.value.message_dict["note"][0]
+    assert message.startswith("Rückmeldung: keine Angaben zu einzelnen Personen")
+    task.refresh_from_db()
+    assert task.status == CleaningStatus.ACCEPTED and task.outcome_note == ""
