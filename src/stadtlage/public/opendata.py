@@ -160,7 +160,7 @@ def figure_rows() -> list[dict[str, Any]]:
                     "wert": shown,
                     "anzeige": f"< {policy.min_count}"
                     if hidden[i]
-                    else ("" if shown is None else f"{shown:g}"),
+                    else ("" if shown is None else f"{shown:g}".replace(".", ",")),
                     "spc_lesart": reading(labels[: i + 1], flags[: i + 1], trial[: i + 1]),
                     "definition_version": versions[i],
                 }
