@@ -100,9 +100,14 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                     )
                 if request.method == "POST":
                     try:
-                        request.POST  # noqa: B018 -- parse now to answer oversized bodies
+                        form = request.POST  # parse now to answer oversized bodies
                     except (SuspiciousOperation, UnreadablePostError) as exc:
                         raise bad_request("Die Anfrage ist zu groß oder unlesbar.") from exc
+                    if any("\x00" in k or "\x00" in v for k, vs in form.lists() for v in vs):
+                        raise bad_request(  # PostgreSQL cannot store it (multipart bodies)
+                            "Die Anfrage enthält ein Nullzeichen (%00); "
+                            "das ist in keinem Feld erlaubt."
+                        )
                 wanted = _param(request, "jurisdiction_id")
                 if wanted is not None and wanted.lower() != jurisdiction_id():
                     raise not_found(

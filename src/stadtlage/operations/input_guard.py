@@ -25,11 +25,11 @@ def carries_nul(request: HttpRequest) -> bool:
     if NUL in request.path:
         return True
     sources = [request.GET]
-    if request.method == "POST" and request.content_type in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
-        sources.append(request.POST)  # parsed once; the view gets the same (files too)
+    # URL-encoded bodies only: they are read once and kept, so a view that reads them again gets
+    # the same answer (also "too large"). A multipart stream cannot be read twice after an error;
+    # its text fields go through Django's form fields, which refuse NUL, or Open311's reader.
+    if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+        sources.append(request.POST)
     return any(
         NUL in key or any(NUL in value for value in values)
         for source in sources
@@ -69,9 +69,7 @@ class RefuseNulMiddleware:
         try:
             refuse = carries_nul(request)
         except (SuspiciousOperation, UnreadablePostError):
-            # Too large or unreadable: the view answers that in its format (a broken multipart
-            # body raises MultiPartParserError, which Django answers with a 400).
-            refuse = False
+            refuse = False  # too large or unreadable: the view answers that in its format
         if refuse:
             return refusal(request)
         return self.get_response(request)
