@@ -115,6 +115,8 @@ class ServiceCategorySpec:
     keywords: str = ""
     person_related: bool = False  # published only generalised (DOMAIN.md §8)
     attributes: tuple[AttributeSpec, ...] = ()
+    # Each new report is also a cleaning task of this kind for EDG ("" = none).
+    cleaning_kind: str = ""
 
 
 SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
@@ -130,6 +132,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         (STREETWORK,),
         "Spritze, Nadel, Folie, Pfeife, Drogenbesteck",
         attributes=SYRINGE_QUESTIONS,
+        cleaning_kind="drug_waste",
     ),
     ServiceCategorySpec(
         "camping",
@@ -177,6 +180,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         48,
         keywords="Müll, Abfall, Dreck, Ablagerung",
         attributes=LITTER_QUESTIONS,
+        cleaning_kind="litter",
     ),
     ServiceCategorySpec(
         "public-drug-use",
