@@ -267,12 +267,12 @@ def _write_cleaning(ctx: Context, rng: np.random.Generator, tasks: Table, index:
         return
     ids = ctx.take_ids("cleaning", n)
     done = tasks["done"] <= ctx.until_ts
-    # Of the tasks still to do at the end, those older than half an hour were mostly accepted
-    # by a crew already (10 to 30 minutes after creation): the queue shows both states.
+    # Of the tasks still to do at the end, about half were accepted by a crew already (15 to 90
+    # minutes after creation): the queue shows both states.
     # (Own generator: the draws of everything generated after the tasks stay as they were.)
     own = np.random.default_rng(int(ids[0]))
-    accepted_ts = tasks["created"] + own.integers(10 * 60, 30 * 60, n)
-    accepted = ~done & (accepted_ts <= ctx.until_ts) & (own.random(n) < 0.6)
+    accepted_ts = tasks["created"] + own.integers(15 * 60, 90 * 60, n)
+    accepted = ~done & (accepted_ts <= ctx.until_ts) & (own.random(n) < 0.5)
     accepted_ts = np.where(done | accepted, np.minimum(accepted_ts, tasks["done"]), 0)
     status = np.where(
         done,
