@@ -158,8 +158,8 @@ def test_the_patrol_sees_the_outcome(client: Client) -> None:
 
 def test_start_page_counts_tasks_by_their_real_states(client: Client) -> None:
     now = timezone.now()
-    CleaningTaskFactory(status=CleaningStatus.OPEN)
-    CleaningTaskFactory(status=CleaningStatus.ACCEPTED, due_at=now - timedelta(hours=1))
+    waiting = CleaningTaskFactory(status=CleaningStatus.OPEN)
+    late = CleaningTaskFactory(status=CleaningStatus.ACCEPTED, due_at=now - timedelta(hours=1))
     CleaningTaskFactory(status=CleaningStatus.DONE, done_at=now)
     CleaningTaskFactory(
         status=CleaningStatus.NOT_FOUND,
@@ -173,3 +173,7 @@ def test_start_page_counts_tasks_by_their_real_states(client: Client) -> None:
     assert figures["offene Reinigungsaufträge"] == "2"
     assert re.search(r'id="tasks-closed-week">2<', body)
     assert re.search(r'id="tasks-in-time-week">1<', body)
+    listed = re.findall(r'href="/reinigung/(\d+)/"', body)
+    assert listed == [str(late.pk), str(waiting.pk)]  # the most urgent first, closed ones not
+    client.force_login(user_with_role("streetworker"))
+    assert "Reinigungsaufträge als Nächstes fällig" not in client.get("/").content.decode()

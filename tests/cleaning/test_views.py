@@ -198,3 +198,10 @@ def test_task_count_is_unchanged_by_a_refused_post(crew_client: Client) -> None:
     task = CleaningTask.objects.get()
     assert crew_client.post(f"/reinigung/{task.pk}/annehmen/").status_code == 400
     assert CleaningTask.objects.filter(status=CleaningStatus.DONE).count() == before
+
+
+def test_a_photo_whose_file_is_gone_is_a_404(crew_client: Client, settings: Any) -> None:
+    task = CleaningTaskFactory(status=CleaningStatus.DONE, done_at=timezone.now())
+    task.photo.name = "cleaning/photos/weg.jpg"
+    task.save(update_fields=["photo"])
+    assert crew_client.get(f"/reinigung/{task.pk}/foto.jpg").status_code == 404

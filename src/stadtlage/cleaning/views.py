@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -167,8 +167,6 @@ def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse
     elif form.is_valid():
         try:
             message = _run(request, task, action, form.cleaned_data)
-        except PermissionDenied:
-            raise
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
@@ -195,7 +193,11 @@ def task_photo(request: HttpRequest, task_id: int) -> HttpResponse:
         data_domain=task.organisation.data_domain,
         note="Foto nach der Reinigung",
     )
-    with task.photo.open("rb") as handle:
-        response = HttpResponse(handle.read(), content_type="image/jpeg")
+    try:
+        with task.photo.open("rb") as handle:
+            data = handle.read()
+    except OSError:  # the file is gone (storage restored without media): nothing to show
+        raise Http404 from None
+    response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response

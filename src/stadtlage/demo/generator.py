@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from stadtlage.audit.models import Action
@@ -234,11 +234,15 @@ def _write_reports(ctx: Context, rng: np.random.Generator, table: Table, index: 
         return
     report_rows, update_rows = citizen.timelines(ctx, table)
     uuids = ctx.columns.uuids(rng, len(report_rows))
-    rows = [(r[0], u, *r[1:]) for r, u in zip(report_rows, uuids, strict=True)]
+    answers = Report._meta.get_field("attributes")
+    rows = [
+        (r[0], u, *r[1:-1], answers.get_db_prep_save(r[-1], connection))
+        for r, u in zip(report_rows, uuids, strict=True)
+    ]
     fields = (
         "id", "uuid", "category", "status", "lat", "lon", "address_string", "description",
         "reporter_email", "source", "submitted_at", "updated_at", "closed_at", "due_at",
-        "responsible", "duplicate_of", "public_description",
+        "responsible", "duplicate_of", "public_description", "attributes",
     )  # fmt: skip
     ctx.counts["reports"] += bulk.insert(Report, fields, _datetimes(ctx, rows, (10, 11, 12, 13)))
     update_fields = (
@@ -263,12 +267,12 @@ def _write_cleaning(ctx: Context, rng: np.random.Generator, tasks: Table, index:
         return
     ids = ctx.take_ids("cleaning", n)
     done = tasks["done"] <= ctx.until_ts
-    # Of the tasks still to do at the end, those older than half an hour were mostly accepted
-    # by a crew already (10 to 30 minutes after creation): the queue shows both states.
+    # Of the tasks still to do at the end, about half were accepted by a crew already (15 to 90
+    # minutes after creation): the queue shows both states.
     # (Own generator: the draws of everything generated after the tasks stay as they were.)
     own = np.random.default_rng(int(ids[0]))
-    accepted_ts = tasks["created"] + own.integers(10 * 60, 30 * 60, n)
-    accepted = ~done & (accepted_ts <= ctx.until_ts) & (own.random(n) < 0.6)
+    accepted_ts = tasks["created"] + own.integers(15 * 60, 90 * 60, n)
+    accepted = ~done & (accepted_ts <= ctx.until_ts) & (own.random(n) < 0.5)
     accepted_ts = np.where(done | accepted, np.minimum(accepted_ts, tasks["done"]), 0)
     status = np.where(
         done,

@@ -21,6 +21,7 @@ from stadtlage.cleaning.models import (
     CleaningStatus,
     CleaningTask,
 )
+from stadtlage.cleaning.permissions import tasks_visible_to
 from stadtlage.kpi.models import PartnerSeries, PartnerValue
 from stadtlage.organisations.models import DataDomain
 from stadtlage.patrols.models import Measure, Observation, Patrol
@@ -90,7 +91,15 @@ def work_queue(user: Any) -> dict[str, Any]:
             ),
         ),
     )
+    may_clean = can_access_section(user, Section.CLEANING)
+    next_tasks = (
+        tasks_visible_to(user).filter(status__in=OPEN_TASK_STATES).order_by("due_at", "id")[:5]
+        if may_clean
+        else []
+    )
     return {
+        "may_clean": may_clean,
+        "next_tasks": list(next_tasks),
         "open_reports": reports.count(),
         "overdue_reports": reports.filter(due_at__lt=now).count(),
         "open_tasks": tasks["open"],
