@@ -93,7 +93,9 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
         return response
     _manager(request)
     initial: dict[str, Any] = {}
-    rec = Recommendation.objects.filter(pk=request.GET.get("empfehlung") or 0).first()
+    raw = str(request.GET.get("empfehlung", ""))
+    wanted = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
+    rec = Recommendation.objects.filter(pk=wanted).first()  # a malformed prefill is ignored
     if rec is not None:
         initial = {"recommendation": rec, "title": _("Wirkung: %(title)s") % {"title": rec.title}}
     form = forms.EvaluationCreateForm(request.POST or None, initial=initial)

@@ -16,6 +16,12 @@ from stadtlage.accounts.permissions import can_sign_out_devices_of, can_sign_out
 from stadtlage.accounts.selectors import people_with_devices_for
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """A database id from a form field; anything else finds nothing (0)."""
+    raw = str(request.POST.get(name, "")).strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
+
+
 @login_required
 def team_devices(request: HttpRequest) -> HttpResponse:
     if not can_sign_out_others(request.user):
@@ -23,11 +29,11 @@ def team_devices(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("device"):
             device = get_object_or_404(
-                SignedInDevice, pk=request.POST["device"], ended_at__isnull=True
+                SignedInDevice, pk=_posted_id(request, "device"), ended_at__isnull=True
             )
             person, devices = device.user, [device]
         else:
-            person = get_object_or_404(User, pk=request.POST.get("person") or 0)
+            person = get_object_or_404(User, pk=_posted_id(request, "person"))
             devices = list(person.signed_in_devices.filter(ended_at__isnull=True))
         if not can_sign_out_devices_of(request.user, person):
             raise PermissionDenied

@@ -75,7 +75,8 @@ def _filter_form(request: HttpRequest) -> tuple[QueueFilterForm, q.QueueFilters]
 def queue_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filter_form(request)
     try:
-        page = max(1, int(request.GET.get("seite", "1")))
+        # Bounded: a page beyond any queue must not overflow the database's OFFSET.
+        page = max(1, min(int(request.GET.get("seite", "1")), 100_000))
     except ValueError:
         page = 1
     result = q.queue_page(user=request.user, filters=filters, page=page)

@@ -233,9 +233,9 @@ def action_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     _run(request)
     meeting = get_object_or_404(Meeting, pk=pk)
     form = forms.ActionItemForm(request.POST)
-    item = AgendaItem.objects.filter(
-        meeting=meeting, pk=request.POST.get("agenda_item") or 0
-    ).first()
+    raw = str(request.POST.get("agenda_item", ""))
+    item_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
+    item = AgendaItem.objects.filter(meeting=meeting, pk=item_id).first()
     if form.is_valid():
         d = form.cleaned_data
         attempt(
