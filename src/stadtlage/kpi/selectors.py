@@ -21,7 +21,7 @@ from stadtlage.kpi.models import (
     PartnerValue,
     Source,
 )
-from stadtlage.taskforce.models import WorkingGroup
+from stadtlage.organisations.models import WorkingGroup
 
 
 def active_indicators() -> QuerySet[Indicator]:
