@@ -159,7 +159,7 @@ def partner_history(series: PartnerSeries) -> list[PartnerValue]:
     """Every revision of every period, newest period first, revisions in order."""
     return list(
         PartnerValue.objects.filter(series=series)
-        .select_related("submitted_by")
+        .select_related("submitted_by", "series")
         .order_by("-period_start", "revision")
     )
 
