@@ -29,10 +29,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Links that leave the site (e-mails, Open311 media_url) point where `make run` serves, unless
+# STADTLAGE_BASE_URL says otherwise; a server on every interface is reached as 127.0.0.1.
+LINK_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+RUN_BASE_URL := $(or $(STADTLAGE_BASE_URL),http://$(LINK_HOST):$(PORT))
+
 run: install
 	STADTLAGE_DEMO=1 $(BIN)/stadtlage migrate --noinput
-	STADTLAGE_DEMO=1 $(BIN)/stadtlage demo --if-empty
-	STADTLAGE_DEMO=1 $(BIN)/stadtlage runserver $(HOST):$(PORT)
+	STADTLAGE_DEMO=1 STADTLAGE_BASE_URL=$(RUN_BASE_URL) $(BIN)/stadtlage demo --if-empty
+	STADTLAGE_DEMO=1 STADTLAGE_BASE_URL=$(RUN_BASE_URL) $(BIN)/stadtlage runserver $(HOST):$(PORT)
 
 # Production server as in a data centre: settings from the environment or .env (see
 # .env.example and docs/operations.md); gunicorn and the background worker run together.

@@ -16,6 +16,9 @@ cores with the server, which is how the target is meant.
    with 0 errors and p99 <= 250 ms is `max_rps_at_slo`.
 
 An error is a connection failure, a timeout, or any status other than the kind's expected one.
+Before measuring, every kind is sent once and must answer as expected, or the run ends with an
+error. `p99_share_of_reference` = reference p99 / overall p99 (the project's speed as a share of
+the reference, higher is better). The scale is printed first.
 
     python bench/load.py            # 2,000,000 events (builds the city once: long)
     python bench/load.py --quick    # 20,000 events, 20 clients for 15 s, short steps
@@ -439,6 +442,12 @@ def main() -> None:
     seconds = args.seconds or (15.0 if args.quick else 60.0)
     step_seconds = 5.0 if args.quick else 15.0
     url = args.database_url or f"{PG_SERVER}/stadtlage_load_{events}"
+    scale = "quick" if args.quick else "full"
+    print(
+        f"scale: {scale} – demo city of {events:,} events, closed loop of {n} clients for "
+        f"{seconds:.0f} s, open-loop steps of {step_seconds:.0f} s; reference: /health/live",
+        flush=True,
+    )
 
     workdir = ROOT / "var" / "bench" / f"load-{events}"
     shutil.rmtree(workdir / "var" / "static", ignore_errors=True)
@@ -466,10 +475,16 @@ def main() -> None:
             rid for rid in seed["report_ids"] if probe.get(f"/meldungen/{rid}/")[0] == 200
         ]
         kinds = _kinds(seed, categories, services)
-        # Warm-up: every kind once (first-request costs are not what is measured).
+        # Warm-up: every kind once (first-request costs are not what is measured); each must
+        # answer as expected before anything is measured.
         warm = random.Random(0)
-        for kind in kinds:
-            clients.send(kind, warm, "198.18.255.1")
+        failed = [
+            f"{sample.kind}: HTTP {sample.status}"
+            for sample in (clients.send(kind, warm, "198.18.255.1") for kind in kinds)
+            if not sample.ok
+        ]
+        if failed:
+            raise SystemExit("warm-up failed: " + "; ".join(failed))
 
         print(f"closed loop: {n} clients, {seconds:.0f} s, 1 s pause …", flush=True)
         samples, elapsed = closed_loop(clients, kinds, n, seconds, args.seed)
@@ -520,6 +535,7 @@ def main() -> None:
 
     workers = int(os.environ.get("WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
     result = {
+        "scale": scale,
         "clients": n,
         "seconds": round(elapsed, 1),
         "requests": overall["requests"],
@@ -531,6 +547,11 @@ def main() -> None:
         "max_rps_at_slo": max_at_slo,
         "reference_live_p50_ms": per_kind["reference_live"]["p50_ms"],
         "reference_live_p99_ms": per_kind["reference_live"]["p99_ms"],
+        "p99_share_of_reference": (
+            round(per_kind["reference_live"]["p99_ms"] / overall["p99_ms"], 3)
+            if overall["p99_ms"]
+            else None
+        ),
         "per_kind": per_kind,
         "steps": steps,
         "events": events,

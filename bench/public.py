@@ -15,14 +15,27 @@ Anonymous clients (keep-alive connections, one thread each) request in turn the 
 the map data (four map sections), the exports (CSV, GeoJSON) and the open-data files and
 catalogue. Before measuring, every URL is requested once per server process (cold times are
 reported: they include building the cached answers). In the same run `/health/live` is requested
-as the reference (the cost of the server, middleware and client without any page work). The last
-line printed is JSON with p50_ms, p95_ms, p99_ms, errors, rps, server and the reference.
+as the reference (the cost of the server, middleware and client without any page work).
+
+The answers are checked before measuring (the run ends with an error otherwise): every URL
+answers 200 with what its kind promises (an HTML page, an Atom feed, GeoJSON, CSV with rows,
+JSON, a JSON-LD catalogue); the whole-city map section and the GeoJSON export are not empty,
+and every person-related report in them sits exactly on the centre of its grid cell (the
+published cell recomputed from the published point). Under load, any status other than 200 is
+an error (`errors`, target 0). `p95_share_of_reference` = reference p95 / public p95 (the
+project's speed as a share of the reference, higher is better).
+
+The scale is printed first. The last line printed is JSON with scale, p50_ms, p95_ms, p99_ms,
+errors, rps, server and the reference.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
+import gzip
+import io
 import json
 import os
 import re
@@ -33,8 +46,10 @@ import subprocess
 import sys
 import threading
 import time
+import xml.etree.ElementTree as ET
 from http.client import HTTPConnection
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -192,6 +207,84 @@ def get(port: int, path: str, conn: HTTPConnection | None = None) -> tuple[int, 
             conn.close()
 
 
+def get_decoded(port: int, path: str) -> tuple[int, bytes]:
+    """GET with the bench's headers; the body decompressed when the server sent it gzipped."""
+    conn = _connection(port)
+    try:
+        conn.request("GET", path, headers=HEADERS)
+        response = conn.getresponse()
+        body = response.read()
+        if response.getheader("Content-Encoding", "") == "gzip":
+            body = gzip.decompress(body)
+        return response.status, body
+    finally:
+        conn.close()
+
+
+def _generalised_problems(features: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """(number of generalised features, problems): each must sit on its cell's centre."""
+    from stadtlage.public.disclosure import generalise_point
+
+    seen, problems = 0, []
+    for feature in features:
+        props = feature.get("properties") or {}
+        if not props.get("verallgemeinert"):
+            continue
+        seen += 1
+        lon, lat = feature["geometry"]["coordinates"]
+        cell = props.get("rasterzelle") or ""
+        size = int(cell.split("-")[1].removesuffix("m")) if cell.count("-") == 3 else 250
+        again = generalise_point(lat, lon, size)
+        if (cell and again.cell != cell) or max(abs(again.lat - lat), abs(again.lon - lon)) > 1e-6:
+            problems.append(f"feature {feature.get('id')} at {lat},{lon} is not its cell's centre")
+    return seen, problems
+
+
+def check_answers(port: int, urls: list[tuple[str, str]]) -> dict[str, int]:
+    """Every answer of the mix is what its kind promises; ends the run otherwise."""
+    problems: list[str] = []
+    found = {"map_features": 0, "export_features": 0, "generalised": 0}
+    for kind, path in urls:
+        status, body = get_decoded(port, path)
+        if status != 200:
+            problems.append(f"{path}: HTTP {status}")
+            continue
+        try:
+            if kind == "page" and b"</html>" not in body:
+                problems.append(f"{path}: not an HTML page")
+            elif kind == "feed":
+                root = ET.fromstring(body)  # our own server's answer
+                if not root.tag.endswith("}feed"):
+                    problems.append(f"{path}: not an Atom feed")
+            elif path.endswith(".csv"):
+                rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+                if len(rows) < 2 and "export" in path:
+                    problems.append(f"{path}: no rows")
+                elif not rows or not rows[0]:
+                    problems.append(f"{path}: no header")
+            elif kind in ("map", "export") or path.endswith((".json", ".jsonld")):
+                data = json.loads(body)
+                if path.endswith(".jsonld") and "@context" not in data:
+                    problems.append(f"{path}: no JSON-LD context")
+                if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+                    seen, bad = _generalised_problems(data["features"])
+                    problems += bad
+                    found["generalised"] += seen
+                    if kind == "export":
+                        found["export_features"] += len(data["features"])
+                    elif path.endswith(BBOXES[-1]):
+                        found["map_features"] += len(data["features"])
+        except (ValueError, ET.ParseError, KeyError, TypeError) as exc:
+            problems.append(f"{path}: {type(exc).__name__}: {exc}")
+    if not found["map_features"] or not found["export_features"]:
+        problems.append(f"the whole-city map or the export is empty: {found}")
+    if not found["generalised"]:
+        problems.append("no person-related report in the map or export: the check proves nothing")
+    if problems:
+        raise SystemExit("answer check failed: " + "; ".join(problems[:10]))
+    return found
+
+
 def public_urls(port: int) -> list[tuple[str, str]]:
     """(kind, path) of every request of the mix."""
     _status, body = get(port, "/gebiete/")
@@ -301,6 +394,12 @@ def main() -> None:
     events = args.events or (20_000 if args.quick else 2_000_000)
     clients = args.clients or (10 if args.quick else 50)
     seconds = args.seconds or (10.0 if args.quick else 30.0)
+    scale = "quick" if args.quick else "full"
+    print(
+        f"scale: {scale} – demo city of {events:,} events, {clients} clients for {seconds:.0f} s, "
+        f"{args.workers} server processes × {args.threads} threads; reference: {REFERENCE}",
+        flush=True,
+    )
     url = database_url(events, args.database_url)
     reports = ensure_city(url, events)
     server = Server(url, args.workers, args.threads)
@@ -308,6 +407,8 @@ def main() -> None:
     try:
         urls = public_urls(server.port)
         cold = warm_up(server.port, urls, args.workers)
+        checked = check_answers(server.port, urls)
+        print(f"answers checked: {checked}", flush=True)
         began = time.perf_counter()
         samples = load(server.port, urls, clients, seconds)
         elapsed = time.perf_counter() - began
@@ -329,6 +430,7 @@ def main() -> None:
         print(f"{kind:>10}: {per_kind[kind]}")
     db = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     result = {
+        "scale": scale,
         "events": events,
         "reports": reports,
         "clients": clients,
@@ -341,6 +443,8 @@ def main() -> None:
         "p99_ms": round(percentile(times, 99), 1),
         "reference_p50_ms": round(percentile(reference, 50), 1),
         "reference_p95_ms": round(percentile(reference, 95), 1),
+        "p95_share_of_reference": round(percentile(reference, 95) / percentile(times, 95), 3),
+        "answers_checked": checked,
         "per_kind": per_kind,
         "server": (
             f"gunicorn via `stadtlage serve` (production settings, {args.workers} workers × "

@@ -13,15 +13,27 @@ figures are computed (``kpi.compute.recompute_all``). Then, in the same process:
 The report reads the computed series, never the raw events, so its time should barely depend on
 the number of events. Target for the demo city: ≤ 10 s.
 
+The work is checked (the run ends with an error otherwise): the report is issued; its PDF starts
+as a PDF, has pages and matches its stored SHA-256; the frozen snapshot matches its checksum and
+equals, checksum for checksum, the document built again from the same data at the same moment;
+it holds the key figures it should (every active indicator with a computed series, up to the
+report's limit) and the PDF's text names the report and each of them.
+
+``*_share_of_empty`` = empty report time / report time: the project's speed as a share of the
+reference (1.0 = as fast as setting an empty report, higher is better).
+
     python bench/report.py            # demo city + 2,000,000 events
     python bench/report.py --quick    # 5,000 and 50,000 events
 
-The last line printed is JSON with ``demo_report_s`` and ``large_report_s`` (medians).
+Both print the scale they measured first. The last line printed is JSON with ``scale``,
+``demo_report_s`` and ``large_report_s`` (medians), ``demo_share_of_empty`` and
+``large_share_of_empty``.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import os
@@ -58,7 +70,6 @@ def worker(events: int | None, label: str, repeat: int) -> dict[str, Any]:
     django.setup()
     from django.core.management import call_command
     from django.utils import timezone
-    from pypdf import PdfReader
 
     from stadtlage.kpi.compute import recompute_all
     from stadtlage.patrols.models import Observation
@@ -128,13 +139,59 @@ def worker(events: int | None, label: str, repeat: int) -> dict[str, Any]:
         repeat,
     )
     out["pdf_bytes"] = report.pdf_size
-    out["pages"] = len(PdfReader(io.BytesIO(bytes(report.pdf))).pages)
+    out["pages"] = _check(report, start, end)
     out["indicators"] = len(report.snapshot["indicators"])
     out["observations"] = Observation.objects.count()
-    out["ratio_to_empty"] = round(out["report_s"] / out["empty_report_s"], 1)
+    out["share_of_empty"] = round(out["empty_report_s"] / out["report_s"], 3)
     for key in ("empty_report_s", "report_s", "document_s"):
         out[key] = round(out[key], 3)
     return out
+
+
+def _check(report: Any, start: Any, end: Any) -> int:
+    """The timed work was done right; returns the number of pages. Ends the run otherwise."""
+    import re
+
+    from pypdf import PdfReader
+
+    from stadtlage.kpi.models import Indicator
+    from stadtlage.taskforce import reporting
+    from stadtlage.taskforce.models import ReportStatus
+    from stadtlage.taskforce.services.common import canonical_sha256
+
+    problems = []
+    content = bytes(report.pdf or b"")
+    if report.status != ReportStatus.ISSUED:
+        problems.append(f"status {report.status}, not issued ({report.error[:200]})")
+    if not content.startswith(b"%PDF"):
+        problems.append("the stored PDF is not a PDF")
+    if hashlib.sha256(content).hexdigest() != report.pdf_sha256 or len(content) != report.pdf_size:
+        problems.append("the PDF does not match its stored checksum or size")
+    if canonical_sha256(report.snapshot) != report.snapshot_sha256:
+        problems.append("the snapshot does not match its stored checksum")
+    again = reporting.build_document(
+        period="week", period_start=start, period_end=end, now=report.issued_at
+    )
+    if canonical_sha256(again) != report.snapshot_sha256:
+        problems.append("the document built again from the same data differs from the snapshot")
+    with_series = set(
+        Indicator.objects.filter(is_active=True, current_version__isnull=False)
+        .filter(series__isnull=False)
+        .values_list("code", flat=True)
+    )
+    codes = [entry["code"] for entry in report.snapshot["indicators"]]
+    expected = min(len(with_series), reporting.KEY_INDICATORS)
+    if not codes or len(codes) != expected or not set(codes) <= with_series:
+        problems.append(f"key figures {codes}, expected {expected} of {sorted(with_series)}")
+    pages = PdfReader(io.BytesIO(content)).pages if content.startswith(b"%PDF") else []
+    text = re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in pages))
+    names = [e["name"] for e in report.snapshot["indicators"]]
+    for name in ["Bericht an den Oberbürgermeister", *names]:
+        if re.sub(r"\s+", "", name) not in text:
+            problems.append(f"the PDF does not name {name!r}")
+    if problems:
+        raise SystemExit("report check failed: " + "; ".join(problems))
+    return len(pages)
 
 
 # --------------------------------------------------------------------------- driver
@@ -179,16 +236,27 @@ def main() -> None:
         print(json.dumps(result))
         return
     cities = [("demo", 5_000 if args.quick else None), ("large", 50_000 if args.quick else LARGE)]
+    scale = "quick" if args.quick else "full"
+    print(
+        f"scale: {scale} – demo city with "
+        f"{'5,000 events' if args.quick else 'the demo default volume'} and large city with "
+        f"{(50_000 if args.quick else LARGE):,} events; {args.repeat} runs per measurement "
+        "(median); reference: an empty report through the same Typst template",
+        flush=True,
+    )
     results = {}
     for name, events in cities:
         label = f"{name}-{events or 'default'}"
         results[name] = run_city(events, label, args.repeat)
         print(f"{name}: {json.dumps(results[name])}", flush=True)
     summary = {
+        "scale": scale,
         "demo_report_s": results["demo"]["report_s"],
         "large_report_s": results["large"]["report_s"],
         "demo_empty_report_s": results["demo"]["empty_report_s"],
         "large_empty_report_s": results["large"]["empty_report_s"],
+        "demo_share_of_empty": results["demo"]["share_of_empty"],
+        "large_share_of_empty": results["large"]["share_of_empty"],
         "demo_observations": results["demo"]["observations"],
         "large_observations": results["large"]["observations"],
         "demo_target_met": results["demo"]["report_s"] <= 10.0,

@@ -46,9 +46,11 @@ PLACED: dict[str, str] = {
     "stadtlage.privacy.screening": "analysis",
     "stadtlage.public.disclosure": "analysis",
     "stadtlage.public.policy": "analysis",
-    # the audit trail's page is guarded by the accounts' sections
+    # the audit trail's page (filters by person and organisation, guarded by a section)
     "stadtlage.audit.views": "accounts",
     "stadtlage.audit.urls": "accounts",
+    "stadtlage.audit.forms": "accounts",
+    "stadtlage.audit.selectors": "accounts",
     # the public pages of citizen reports use the public pages' cache
     "stadtlage.reports.views.public": "public",
     "stadtlage.reports.urls": "public",

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from stadtlage.kpi.compute import indicator_recompute
 from stadtlage.kpi.models import Indicator
-from stadtlage.reports.models import Report, ServiceCategory
+from stadtlage.reports.links import followup_token
+from stadtlage.reports.models import Report, ReportStatus, ServiceCategory
 from stadtlage.taskforce import services
 from tests.factories import AreaFactory
 from tests.places.addresses import load_register
@@ -106,7 +107,13 @@ def city(
     )
     services.recommendation_public_summary_approve(recommendation=rec, actor=people["board"])
     rec.areas.add(area)
-    return {"exact": exact, "person": person}
+    fixed = ReportFactory(
+        category=syringes,
+        source="web",
+        status=ReportStatus.FIXED,
+        closed_at=timezone.now() - timedelta(hours=2),
+    )
+    return {"exact": exact, "person": person, "fixed": fixed}
 
 
 PAGES = [
@@ -134,6 +141,12 @@ def test_public_pages_have_no_serious_axe_violations(
         *PAGES,
         f"/meldungen/{city['exact'].pk}/",  # the detail map (nested-interactive before)
         f"/meldungen/{city['person'].pk}/",  # a generalised report with its cell
+        # the reporter's pages: receipt, rights (lookup, with an error, the data), follow-up
+        f"/meldungen/eingegangen/{city['exact'].uuid}/",
+        "/meldungen/meine-daten/",
+        "/meldungen/meine-daten/?key=kein-schluessel",
+        f"/meldungen/meine-daten/{city['exact'].uuid}/",
+        f"/meldungen/rueckmeldung/{followup_token(city['fixed'].uuid)}/",
     ]
     problems = {}
     for path in pages:
@@ -146,6 +159,14 @@ def test_public_pages_have_no_serious_axe_violations(
     found = serious_violations(axe_page)
     if found:
         problems["/meldungen/karte/"] = found
+    # The English versions (language chosen as the switcher stores it): same rules, lang="en".
+    axe_page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    for path in ["/", "/lagebild/", "/gebiete/westenhellweg/", "/meldungen/neu/spritzen/"]:
+        axe_page.goto(base + path)
+        assert axe_page.locator("html").get_attribute("lang") == "en", path
+        found = serious_violations(axe_page)
+        if found:
+            problems[f"{path} (en)"] = found
     assert problems == {}
 
 

@@ -121,6 +121,11 @@ def test_demo_command(settings: Any) -> None:
     call_command("demo", "--until", "2023-08-10", "--events", "1500", stdout=out)
     text = out.getvalue()
     assert "Demo-Stadt geladen" in text and "sonderstab" in text
+    # it says what it is building while it builds, step by step
+    steps = [line for line in text.splitlines() if line.startswith("[")]
+    assert steps[0].startswith("[1/7] Stammdaten und Demo-Zugänge")
+    assert steps[-1].startswith("[7/7] ") and len(steps) == 7
+    assert text.index("[1/7]") < text.index("Demo-Stadt geladen")
     assert Observation.objects.exists()
     out = StringIO()
     call_command("demo", "--if-empty", stdout=out)

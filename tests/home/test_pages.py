@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.contrib.messages import constants
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+import stadtlage
 from stadtlage.accounts.models import Role
 from tests.factories import user_with_role
 
@@ -96,3 +101,15 @@ def test_public_start_page_leads_to_reporting(client: Client) -> None:
     for url in ("/meldungen/neu/", "/meldungen/", "/meldungen/karte/"):
         assert f'href="{url}"' in body
     assert client.get("/meldungen/neu/").status_code == 200
+
+
+def test_every_message_level_has_its_own_look() -> None:
+    """Errors never appear in the green success box: each level tag has its own CSS rule."""
+    css = (Path(stadtlage.__file__).parent / "static" / "stadtlage" / "stadtlage.css").read_text()
+    rules = dict(re.findall(r"^\.messages \.message(\.\w+)? \{([^}]*)\}", css, re.MULTILINE))
+    base = rules.pop("")
+    for level in (constants.INFO, constants.WARNING, constants.ERROR):
+        rule = rules.get("." + constants.DEFAULT_TAGS[level])
+        assert rule is not None, constants.DEFAULT_TAGS[level]
+        assert "background" in rule and rule != base
+    assert "accent" in rules[".error"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -95,6 +96,15 @@ def test_invalid_periods_and_values(
     with pytest.raises(ValidationError) as exc:
         submit(series, submitter, period, value)
     assert field in exc.value.message_dict
+
+
+def test_plausibility_message_uses_german_numbers(series: Any, submitter: Any) -> None:
+    history(series, [100, 104, 98, 101, 99, 103, 97, 102, 100, 101])
+    with pytest.raises(ps.ImplausibleValue) as exc:
+        submit(series, submitter, MONDAY + timedelta(weeks=10), 315.1)
+    message = exc.value.messages[0]
+    assert re.search(r"315,1 liegt außerhalb der Prozessgrenzen \(\d+,\d bis \d+,\d\)", message)
+    assert "315.1" not in message
 
 
 def test_value_outside_process_limits_needs_confirmation(series: Any, submitter: Any) -> None:

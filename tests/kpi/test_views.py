@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from stadtlage.audit.models import AuditEvent
 from stadtlage.kpi.compute import recompute_all
+from stadtlage.kpi.display import FLAG_TEXT
 from stadtlage.kpi.models import Indicator
 from tests.kpi.factories import ObservationCategoryFactory, ObservationFactory
 
@@ -106,6 +107,11 @@ def test_detail_page_has_chart_text_alternative_and_table(
     assert "<figcaption>XmR-Karte (Einzelwerte), 20 Zeiträume" in html
     assert html.count('<tr><th scope="row">KW') == 20
     assert "Definition ändern" not in html  # a member reads, the analyst edits
+    # plain words: what a change is compared with, categories by name, no "kein Signal"
+    assert "<dt>ggü. Mittel der vier Vorwochen</dt>" in html
+    assert "<dt>ggü. derselben Woche im Vorjahr</dt>" in html
+    assert "Zeiträumen davor" not in html and "kein Signal" not in html
+    assert "<dd>Litter</dd>" in html and "<dd>litter</dd>" not in html
 
 
 def test_csv_export_has_definition_version_and_is_audited(
@@ -117,6 +123,8 @@ def test_csv_export_has_definition_version_and_is_audited(
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["kennzahl", "definitionsversion", "zeitraum_beginn"]
     assert len(rows) == 21 and {r[1] for r in rows[1:]} == {"1"}
+    signal = rows[0].index("signal")
+    assert {r[signal] for r in rows[1:]} <= {str(t) for t in FLAG_TEXT.values()}
     assert AuditEvent.objects.filter(action="export", object_id=str(figures[0].pk)).exists()
     assert client.get(reverse("kpi:indicator_export", args=["k0", "pdf"])).status_code == 404
 
@@ -127,6 +135,15 @@ def test_xlsx_export(client: Client, login_as: Any, figures: Any) -> None:
     response = client.get(reverse("kpi:indicator_export", args=["k0", "xlsx"]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book["Reihe"].max_row == 21
+    rows = list(book["Reihe"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Kennzahl", "Definitionsversion", "Beginn des Zeitraums")
+    # dates are dates (Excel sorts and filters them), shown the German way
+    assert all(isinstance(r[2], datetime) for r in rows[1:])
+    assert book["Reihe"]["C2"].number_format == "DD.MM.YYYY"
+    signals = {r[10] for r in rows[1:]}
+    assert signals and not any("_" in (s or "") for s in signals)
+    assert signals <= {str(t) for t in FLAG_TEXT.values()}
+    assert {r[11] for r in rows[1:]} <= {"ja", "nein"}
     assert ("Definitionsversion", 1) in [
         tuple(r) for r in book["Definition"].iter_rows(values_only=True)
     ]
@@ -205,3 +222,7 @@ def test_reclassification_report(client: Client, login_as: Any, figures: Any) ->
     )
     html = client.get(reverse("kpi:reclassifications")).content.decode()
     assert "Drogenkonsum Crack" in html and "<td>1</td>" in html
+    # no internal codes: the source and the kind of record by name
+    assert "<td>Feststellungen der Streifen</td>" in html
+    assert f"Feststellung Nr. {obs.pk}" in html
+    assert "patrols.observation" not in html and "<td>observations</td>" not in html

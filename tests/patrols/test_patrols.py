@@ -224,3 +224,22 @@ def test_transition_page_for_the_lead(client: Client, lead: Any, officer: Any) -
     patrol.refresh_from_db()
     assert patrol.status == "active"
     assert client.post(f"/streife/{uuid.uuid4()}/status/", {"status": "active"}).status_code == 404
+
+
+def test_a_status_note_about_a_person_is_refused_and_nothing_changes(officer: Any) -> None:
+    """The patrol's status note is a free text of a field record (DSG NRW, DOMAIN.md §4): it is
+    screened like every other (privacy.screening) before anything is stored."""
+    patrol = PatrolFactory(members=[officer])
+    with pytest.raises(ValidationError) as exc:
+        patrol_transition(
+            patrol=patrol,
+            to_status="active",
+            actor=officer,
+            note="Klient Max M. wirkte alkoholisiert",
+        )
+    assert "„Klient“" in exc.value.message_dict["note"][0]
+    patrol.refresh_from_db()
+    assert patrol.status == PatrolStatus.PLANNED and not PatrolEvent.objects.exists()
+    assert not AuditEvent.objects.exists()
+    patrol_transition(patrol=patrol, to_status="active", actor=officer, note="Start am Hbf")
+    assert PatrolEvent.objects.get().note == "Start am Hbf"

@@ -37,6 +37,25 @@ def test_distinct_generalised_points_are_at_least_a_cell_apart(
             assert distance_m(a.lat, a.lon, b.lat, b.lon) >= cell_m - 1e-6
 
 
+# Points within a few cells of each other, so that neighbouring cells (the hard case) occur in
+# almost every example; offsets up to about 550 m (0.005° north, 0.008° east at 51.5° N).
+offsets = st.tuples(st.floats(-0.005, 0.005), st.floats(-0.008, 0.008))
+
+
+@settings(max_examples=300, deadline=None)
+@given(points, st.lists(offsets, min_size=2, max_size=40), cell_sizes)
+def test_neighbouring_generalised_points_are_at_least_a_cell_apart(
+    base: tuple[float, float], moves: list[tuple[float, float]], cell_m: int
+) -> None:
+    pts = [(base[0] + d_lat, base[1] + d_lon) for d_lat, d_lon in moves]
+    published = {D.generalise_point(lat, lon, cell_m) for lat, lon in pts}
+    cells = {D.grid_cell(lat, lon, cell_m) for lat, lon in pts}
+    assert len(published) == len(cells)  # one published point per cell, none shared
+    for a, b in itertools.combinations(published, 2):
+        assert a.cell != b.cell
+        assert distance_m(a.lat, a.lon, b.lat, b.lon) >= cell_m - 1e-6
+
+
 @settings(max_examples=200, deadline=None)
 @given(points, cell_sizes)
 def test_the_published_point_is_the_centre_of_the_cell_holding_the_point(

@@ -149,6 +149,8 @@ def test_nearby_suggestions_are_open_reports_of_the_category(
 
 def test_confirming_counts_once_per_address(client: Client, reports: list[Any]) -> None:
     report = reports[0]
+    before = client.get(f"/meldungen/{report.pk}/").content.decode()
+    assert "Noch niemand hat das bestätigt." in before and "0 weitere" not in before
     assert (
         "Ja, das habe ich auch bemerkt"
         in client.get(f"/meldungen/{report.pk}/bestaetigen/").content.decode()

@@ -232,3 +232,47 @@ def test_old_closed_reports_are_no_duplicate_candidates(
     report = _report(syringes, submitted_at=now)
     detail = client.get(f"/meldungen/arbeitsliste/{report.pk}/")
     assert {c for c, _d in detail.context["candidates"]} == {recent_closed, old_open}
+
+
+def test_start_page_next_due_list_links_to_the_reports_with_their_numbers(
+    client: Client, edg: Any, syringes: ServiceCategory
+) -> None:
+    first = _report(syringes, due_at=timezone.now() + timedelta(hours=1))
+    second = _report(syringes, due_at=timezone.now() + timedelta(hours=5))
+    body = client.get("/").content.decode()
+    panel = body.split("Als Nächstes fällig", 1)[1]
+    link_first = f'<a href="/meldungen/arbeitsliste/{first.pk}/">Meldung {first.pk}</a>'
+    link_second = f'<a href="/meldungen/arbeitsliste/{second.pk}/">Meldung {second.pk}</a>'
+    assert link_first in panel and link_second in panel
+    assert panel.index(link_first) < panel.index(link_second)
+    assert client.get(f"/meldungen/arbeitsliste/{first.pk}/").status_code == 200
+
+
+def test_durations_and_status_options_read_naturally(
+    client: Client, edg: Any, syringes: ServiceCategory
+) -> None:
+    from stadtlage.reports.queue import format_duration
+
+    assert format_duration(timedelta(days=16, hours=6, minutes=5)) == "16 Tage 6 Std."
+    assert format_duration(timedelta(days=1, hours=2)) == "1 Tag 2 Std."
+    report = _report(syringes)
+    page = client.get("/meldungen/arbeitsliste/")
+    filter_options = [v for v, _label in page.context["form"].fields["status"].choices][1:]
+    assert filter_options == [
+        S.NEW,
+        S.REOPENED,
+        S.INVESTIGATING,
+        S.ACTION_SCHEDULED,
+        S.IN_PROGRESS,
+        S.INTERNAL_REFERRAL,
+    ]
+    detail = client.get(f"/meldungen/arbeitsliste/{report.pk}/")
+    targets = [v for v, _label in detail.context["forms"]["status"].fields["to_status"].choices][1:]
+    assert targets == [
+        S.INVESTIGATING,
+        S.ACTION_SCHEDULED,
+        S.IN_PROGRESS,
+        S.FIXED,
+        S.NOT_RESPONSIBLE,
+        S.NO_FURTHER_ACTION,
+    ]

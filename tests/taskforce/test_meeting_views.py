@@ -66,7 +66,20 @@ def test_a_meeting_from_proposal_to_frozen_minutes(
         {f"person_{people['member'].pk}": "present", f"person_{people['lead'].pk}": "present"},
     )
     assert Attendance.objects.filter(meeting=meeting).count() == 2
+    # tomorrow's meeting cannot be closed yet: the refusal shows as an error, not as success
+    page = client.get(base).content.decode()
+    assert "Abschließen lässt sich die Sitzung erst nach ihrem Beginn" in page
+    assert "Sitzung abschließen und Protokoll festschreiben" not in page
     response = client.post(base + "abschliessen/", follow=True)
+    body = response.content.decode()
+    assert '<p class="message error" role="alert">Die Sitzung beginnt erst am' in body
+    assert 'class="message success"' not in body
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    assert "Sitzung abschließen und Protokoll festschreiben" in client.get(base).content.decode()
+    response = client.post(base + "abschliessen/", follow=True)
+    assert '<p class="message success">' in response.content.decode()
     assert "Protokoll festgeschrieben" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CLOSED

@@ -125,9 +125,26 @@ def test_the_lead_edits_the_agenda_and_others_cannot(people: Any, group: Any) ->
     assert titles == ["Verschiedenes", "Empfehlung zur Beratung: Ruheplätze"]
 
 
+def test_a_meeting_cannot_be_closed_before_it_has_started(people: Any) -> None:
+    lead, member = people["lead"], people["member"]
+    meeting = _meeting(1, lead)
+    services.attendance_set(meeting=meeting, person=member, status="present", actor=lead)
+    expected = f"{meeting.starts_at:%d.%m.%Y}"
+    with pytest.raises(TaskforceError, match=f"beginnt erst am {expected}"):
+        services.meeting_close(meeting=meeting, actor=lead)
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED and meeting.minutes_snapshot is None
+    assert not meeting.has_started
+    # once it has begun, it can be closed
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    meeting.refresh_from_db()
+    assert meeting.has_started
+    assert services.meeting_close(meeting=meeting, actor=lead).status == MeetingStatus.CLOSED
+
+
 def test_closed_minutes_are_frozen_and_amended(people: Any) -> None:
     lead, member = people["lead"], people["member"]
-    meeting = _meeting(0, lead)
+    meeting = _meeting(-1, lead)
     item = services.agenda_item_save(meeting=meeting, actor=lead, title="Lage der Woche")
     services.minutes_record(
         item=item, minutes="Lage vorgestellt.", outcome="Kenntnis genommen.", actor=lead

@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from stadtlage.accounts.models import Role
-from stadtlage.accounts.permissions import readable_domains
+from stadtlage.accounts.permissions import Section, can_access_section, readable_domains
 from stadtlage.audit.models import AuditEvent
 from stadtlage.cleaning.models import CleaningStatus, CleaningTask
 from stadtlage.kpi.models import PartnerSeries, PartnerValue
@@ -75,6 +75,7 @@ def work_queue(user: Any) -> dict[str, Any]:
         "open_tasks": tasks.count(),
         "overdue_tasks": tasks.filter(due_at__lt=now).count(),
         "oldest": reports.select_related("category").order_by("due_at")[:10],
+        "can_open": can_access_section(user, Section.QUEUE),
     }
 
 

@@ -13,12 +13,13 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from stadtlage.kpi import charts
 from stadtlage.kpi import periods as P
 from stadtlage.kpi import series as S
 from stadtlage.kpi.models import Aggregation, Indicator, IndicatorSeries, IndicatorVersion
+from stadtlage.kpi.queries import known_categories
 
 FLAG_TEXT = {
     "common_cause": gettext_lazy("übliche Schwankung"),
@@ -29,7 +30,8 @@ FLAG_TEXT = {
     "missing": gettext_lazy("kein Wert"),
 }
 ICON_TEXT = {
-    "common_cause": gettext_lazy("Übliche Schwankung, kein Signal"),
+    # The latest point only: earlier points may carry signals (coloured in the chart).
+    "common_cause": gettext_lazy("übliche Schwankung"),
     "special_cause_improvement_high": gettext_lazy("Verbesserung (höhere Werte)"),
     "special_cause_improvement_low": gettext_lazy("Verbesserung (niedrigere Werte)"),
     "special_cause_concern_high": gettext_lazy("Verschlechterung (höhere Werte)"),
@@ -37,6 +39,25 @@ ICON_TEXT = {
     "special_cause_neutral_high": gettext_lazy("Signal: höhere Werte"),
     "special_cause_neutral_low": gettext_lazy("Signal: niedrigere Werte"),
 }
+# What a change is measured against, in plain words per period length.
+PREVIOUS_TEXT = {
+    P.WEEK: gettext_lazy("ggü. Mittel der vier Vorwochen"),
+    P.MONTH: gettext_lazy("ggü. Mittel der vier Vormonate"),
+}
+LAST_YEAR_TEXT = {
+    P.WEEK: gettext_lazy("ggü. derselben Woche im Vorjahr"),
+    P.MONTH: gettext_lazy("ggü. demselben Monat im Vorjahr"),
+}
+
+
+def previous_text(period: str) -> str:
+    return str(PREVIOUS_TEXT.get(period, PREVIOUS_TEXT[P.WEEK]))
+
+
+def last_year_text(period: str) -> str:
+    return str(LAST_YEAR_TEXT.get(period, LAST_YEAR_TEXT[P.WEEK]))
+
+
 ASSURANCE_TEXT = {
     "pass": gettext_lazy("Ziel wird verlässlich erreicht"),
     "fail": gettext_lazy("Ziel wird ohne Änderung verfehlt"),
@@ -57,6 +78,12 @@ MILESTONE_TEXT = {
     S.MILESTONE_MISSED: gettext_lazy("verfehlt"),
     S.MILESTONE_NO_DATA: gettext_lazy("keine Aussage"),
 }
+
+
+def category_names(version: IndicatorVersion) -> list[str]:
+    """The definition's categories by their names (the codes are for machines only)."""
+    names = known_categories(version.source)
+    return [names.get(code, code) for code in version.category_codes or []]
 
 
 def is_percent(version: IndicatorVersion) -> bool:
@@ -100,6 +127,8 @@ class IndicatorView:
     latest_label: str = ""
     change_previous: str = "–"
     change_last_year: str = "–"
+    change_previous_label: str = ""
+    change_last_year_label: str = ""
     coverage: str = "–"
     rows: list[Row] = field(default_factory=list)
     description: str = ""
@@ -182,6 +211,16 @@ def describe(view: IndicatorView) -> str:
         parts[-1] += "."
     if view.icon_label:
         parts.append(_("Letzter Punkt: %(icon)s.") % {"icon": view.icon_label})
+    signals = sum(1 for f in spc.get("flags") or [] if str(f).startswith("special_cause"))
+    if signals:
+        parts.append(
+            ngettext(
+                "%(n)d Punkt mit Signal (farbig markiert).",
+                "%(n)d Punkte mit Signal (farbig markiert).",
+                signals,
+            )
+            % {"n": signals}
+        )
     for b in data.get("breaks", []):
         parts.append(
             _("Neue Definition V%(v)d ab %(period)s.")
@@ -207,6 +246,8 @@ def indicator_view(
     summary = data.get("summary") or {}
     spc = data.get("spc") or {}
     period = data.get("period", version.period)
+    view.change_previous_label = previous_text(period)
+    view.change_last_year_label = last_year_text(period)
     if summary.get("latest_period"):
         view.latest = fmt(summary.get("latest"), version)
         view.latest_label = P.period_label(date.fromisoformat(summary["latest_period"]), period)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any
 
 from stadtlage.kpi.models import Indicator, IndicatorVersion
@@ -26,6 +27,25 @@ COLUMNS = (
     "signal",
     "vorlaeufige_grenzen",
 )
+
+
+# Column headings of the XLSX file (people read it; the CSV keeps machine names).
+HEADINGS = (
+    "Kennzahl",
+    "Definitionsversion",
+    "Beginn des Zeitraums",
+    "Zeitraum",
+    "Wert",
+    "Zähler",
+    "Nenner",
+    "Mittelwert",
+    "untere Grenze",
+    "obere Grenze",
+    "Signal",
+    "vorläufige Grenzen",
+)
+START, TRIAL = COLUMNS.index("zeitraum_beginn"), COLUMNS.index("vorlaeufige_grenzen")
+DATE_FORMAT = "DD.MM.YYYY"
 
 
 class XlsxUnavailable(RuntimeError):
@@ -55,11 +75,18 @@ def table(indicator: Indicator, data: dict[str, Any]) -> list[list[Any]]:
                 col("mean", i),
                 col("lower", i),
                 col("upper", i),
-                col("flags", i) or ("missing" if data["values"][i] is None else ""),
+                signal_text(col("flags", i) or ("missing" if data["values"][i] is None else "")),
                 col("trial", i),
             ]
         )
     return rows
+
+
+def signal_text(flag: str) -> str:
+    """The SPC flag in words („Signal: Verschlechterung“), never its code."""
+    from stadtlage.kpi.display import FLAG_TEXT
+
+    return str(FLAG_TEXT.get(flag, flag)) if flag else ""
 
 
 def _german(value: Any) -> str:
@@ -88,7 +115,7 @@ def definition_rows(version: IndicatorVersion) -> list[tuple[str, Any]]:
         ("Kennzahl", version.indicator.code),
         ("Bezeichnung", version.name),
         ("Definitionsversion", version.number),
-        ("gültig ab", version.valid_from.isoformat() if version.valid_from else "Beginn"),
+        ("gültig ab", version.valid_from or "Beginn"),
         ("Zählregel", version.counting_rule),
         ("Einheit", version.unit),
         ("Quelle", str(version.get_source_display())),
@@ -109,13 +136,19 @@ def to_xlsx(indicator: Indicator, version: IndicatorVersion, data: dict[str, Any
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Reihe"
-    sheet.append(list(COLUMNS))
+    sheet.append(list(HEADINGS))
     for row in table(indicator, data):
+        row[START] = date.fromisoformat(row[START]) if isinstance(row[START], str) else row[START]
+        if isinstance(row[TRIAL], bool):
+            row[TRIAL] = "ja" if row[TRIAL] else "nein"
         sheet.append(row)
+        sheet.cell(row=sheet.max_row, column=START + 1).number_format = DATE_FORMAT
     sheet.freeze_panes = "A2"
     meta = workbook.create_sheet("Definition")
     for key, value in definition_rows(version):
         meta.append([key, value])
+        if isinstance(value, date):
+            meta.cell(row=meta.max_row, column=2).number_format = DATE_FORMAT
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

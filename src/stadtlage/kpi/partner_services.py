@@ -23,6 +23,7 @@ from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.kpi import periods as P
 from stadtlage.kpi import permissions, spc
+from stadtlage.kpi.charts import format_value
 from stadtlage.kpi.models import (
     NoteReview,
     PartnerApiToken,
@@ -64,12 +65,18 @@ class ImplausibleValue(ValidationError):
             % {
                 "series": series.name,
                 "period": P.period_label(period_start, series.period),
-                "value": f"{value:g}",
-                "lower": f"{limits.lower:.1f}",
-                "upper": f"{limits.upper:.1f}",
+                "value": format_value(value, digits=_decimals(value)),
+                "lower": format_value(limits.lower, digits=1),
+                "upper": format_value(limits.upper, digits=1),
             },
             code="implausible",
         )
+
+
+def _decimals(value: float) -> int:
+    """The decimals a submitted value was given with (at most three)."""
+    text = f"{value:.3f}".rstrip("0")
+    return len(text.split(".", 1)[1]) if "." in text else 0
 
 
 def partner_limits(series: PartnerSeries, *, exclude: date | None = None) -> Limits | None:

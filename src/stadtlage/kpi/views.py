@@ -21,11 +21,12 @@ from django.views.decorators.http import require_POST
 
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
+from stadtlage.audit.display import kind_label
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.kpi import display, exports, permissions, selectors, services
 from stadtlage.kpi.forms import GoalForm, IndicatorForm, MilestoneForm
-from stadtlage.kpi.models import Goal, Indicator, IndicatorVersion
+from stadtlage.kpi.models import Goal, Indicator, IndicatorVersion, Source
 from stadtlage.organisations.models import WorkingGroup
 
 
@@ -80,11 +81,13 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     view = display.indicator_view(indicator, compact=False, with_rows=True)
     versions: list[IndicatorVersion] = list(indicator.versions.all())
     can_goals = permissions.can_manage_goals(request.user, indicator)
+    version = indicator.current_version
     return render(
         request,
         "kpi/indicator_detail.html",
         {
             "view": view,
+            "category_names": display.category_names(version) if version else [],
             "indicator": indicator,
             "version": indicator.current_version,
             "versions": versions,
@@ -231,12 +234,23 @@ def reclassification_report(request: HttpRequest) -> HttpResponse:
     names = selectors.category_names()
     counted = [
         {
-            "source": source,
+            "source": Source(source).label,
             "before": names.get((source, before), before),
             "after": names.get((source, after), after),
             "count": n,
         }
         for (source, before, after), n in selectors.reclassification_counts(items).most_common()
     ]
-    context: dict[str, Any] = {"weeks": weeks, "counted": counted, "items": items[:200]}
+    shown = [
+        {
+            "at": r.at,
+            "actor_name": r.actor_name,
+            "kind": kind_label(r.object_type),
+            "object_id": r.object_id,
+            "before": names.get((r.source, r.before), r.before),
+            "after": names.get((r.source, r.after), r.after),
+        }
+        for r in items[:200]
+    ]
+    context: dict[str, Any] = {"weeks": weeks, "counted": counted, "items": shown}
     return render(request, "kpi/reclassifications.html", context)

@@ -109,6 +109,7 @@ class PublicFigure:
     rows: list[tuple[str, str]] = field(default_factory=list)
     hidden_any: bool = False
     signal: str = ""  # SPC flag of the latest value (special_cause_improvement, …) or ""
+    change_label: str = ""  # "ggü. Mittel der vier Vorwochen"
 
     @property
     def unit(self) -> str:
@@ -157,6 +158,7 @@ def public_figure(indicator: Indicator, *, min_count: int, today: date) -> Publi
         latest=latest,
         latest_label=latest_label,
         change=change,
+        change_label=view.change_previous_label,
         reading=reading(labels, flags, trial),
         goals=goals,
         coverage=view.coverage,

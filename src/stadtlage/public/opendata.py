@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from stadtlage.kpi import periods as P
 from stadtlage.kpi.selectors import cached_series
@@ -159,7 +160,7 @@ def figure_rows() -> list[dict[str, Any]]:
                     "wert": shown,
                     "anzeige": f"< {policy.min_count}"
                     if hidden[i]
-                    else ("" if shown is None else f"{shown:g}"),
+                    else ("" if shown is None else f"{shown:g}".replace(".", ",")),
                     "spc_lesart": reading(labels[: i + 1], flags[: i + 1], trial[: i + 1]),
                     "definition_version": versions[i],
                 }
@@ -209,12 +210,12 @@ def measure_rows() -> list[dict[str, Any]]:
 
 
 F = Field
-DISPLAY = "wie veröffentlicht: Zahl, „< 5“ (1 bis 4) oder „x“ (zurückgehalten)"
+DISPLAY = gettext_noop("wie veröffentlicht: Zahl, „< 5“ (1 bis 4) oder „x“ (zurückgehalten)")
 DATASETS: tuple[Dataset, ...] = (
     Dataset(
         slug="buergermeldungen-woche",
-        title="Bürgermeldungen je Woche, Kategorie und Gebiet",
-        description=(
+        title=gettext_noop("Bürgermeldungen je Woche, Kategorie und Gebiet"),
+        description=gettext_noop(
             "Anzahl der Bürgermeldungen (Webformular, Open311, Telefon) je ISO-Woche, "
             "Kategorie und Gebiet der Dortmunder Innenstadt, dazu die Summe je Woche und "
             "Gebiet. Zahlen von 1 bis 4 sind als „< 5“ ausgewiesen; damit sie sich nicht aus "
@@ -225,22 +226,52 @@ DATASETS: tuple[Dataset, ...] = (
         themes=("GOVE", "SOCI"),
         frequency="WEEKLY",
         fields=(
-            F("woche", "string", "Woche", "ISO-Kalenderwoche, z. B. „KW 07/2025“"),
-            F("woche_beginn", "date", "Wochenbeginn", "Montag der Woche"),
-            F("gebiet", "string", "Gebiet (Kürzel)", "„dortmund“ für alle Meldungen"),
-            F("gebiet_name", "string", "Gebiet", "Name des Gebiets"),
-            F("kategorie_code", "string", "Kategorie (Code)", "Open311-service_code; „gesamt“"),
-            F("kategorie", "string", "Kategorie", "Bezeichnung der Kategorie"),
-            F("anzahl", "integer", "Anzahl", "Meldungen; leer, wenn nicht veröffentlicht"),
-            F("anzeige", "string", "Anzeige", DISPLAY),
+            F(
+                "woche",
+                "string",
+                gettext_noop("Woche"),
+                gettext_noop("ISO-Kalenderwoche, z. B. „KW 07/2025“"),
+            ),
+            F(
+                "woche_beginn",
+                "date",
+                gettext_noop("Wochenbeginn"),
+                gettext_noop("Montag der Woche"),
+            ),
+            F(
+                "gebiet",
+                "string",
+                gettext_noop("Gebiet (Kürzel)"),
+                gettext_noop("„dortmund“ für alle Meldungen"),
+            ),
+            F("gebiet_name", "string", gettext_noop("Gebiet"), gettext_noop("Name des Gebiets")),
+            F(
+                "kategorie_code",
+                "string",
+                gettext_noop("Kategorie (Code)"),
+                gettext_noop("Open311-service_code; „gesamt“"),
+            ),
+            F(
+                "kategorie",
+                "string",
+                gettext_noop("Kategorie"),
+                gettext_noop("Bezeichnung der Kategorie"),
+            ),
+            F(
+                "anzahl",
+                "integer",
+                gettext_noop("Anzahl"),
+                gettext_noop("Meldungen; leer, wenn nicht veröffentlicht"),
+            ),
+            F("anzeige", "string", gettext_noop("Anzeige"), DISPLAY),
         ),
         rows=weekly_reports_rows,
         depends_on_reports=True,
     ),
     Dataset(
         slug="reaktionszeit-monat",
-        title="Einhaltung der zugesagten Reaktionszeit je Monat und Kategorie",
-        description=(
+        title=gettext_noop("Einhaltung der zugesagten Reaktionszeit je Monat und Kategorie"),
+        description=gettext_noop(
             "Je Monat und Kategorie: Meldungen, deren zugesagte Reaktionszeit in diesem Monat "
             "ablief, und der Anteil, der bis dahin abgeschlossen war. Anteile werden nur "
             "gezeigt, wenn weder die rechtzeitig noch die verspätet erledigten Meldungen "
@@ -250,21 +281,46 @@ DATASETS: tuple[Dataset, ...] = (
         themes=("GOVE",),
         frequency="MONTHLY",
         fields=(
-            F("monat", "string", "Monat", "JJJJ-MM"),
-            F("kategorie_code", "string", "Kategorie (Code)", "Open311-service_code"),
-            F("kategorie", "string", "Kategorie", "Bezeichnung der Kategorie"),
-            F("faellig", "integer", "fällig", "Meldungen mit Fristende im Monat; leer, wenn < 5"),
-            F("faellig_anzeige", "string", "fällig (Anzeige)", DISPLAY),
-            F("anteil_rechtzeitig", "number", "Anteil rechtzeitig", "0 bis 1; leer, wenn nicht"),
-            F("anteil_anzeige", "string", "Anteil (Anzeige)", "Prozent, „x“ oder „–“"),
+            F("monat", "string", gettext_noop("Monat"), gettext_noop("JJJJ-MM")),
+            F(
+                "kategorie_code",
+                "string",
+                gettext_noop("Kategorie (Code)"),
+                gettext_noop("Open311-service_code"),
+            ),
+            F(
+                "kategorie",
+                "string",
+                gettext_noop("Kategorie"),
+                gettext_noop("Bezeichnung der Kategorie"),
+            ),
+            F(
+                "faellig",
+                "integer",
+                gettext_noop("fällig"),
+                gettext_noop("Meldungen mit Fristende im Monat; leer, wenn < 5"),
+            ),
+            F("faellig_anzeige", "string", gettext_noop("fällig (Anzeige)"), DISPLAY),
+            F(
+                "anteil_rechtzeitig",
+                "number",
+                gettext_noop("Anteil rechtzeitig"),
+                gettext_noop("0 bis 1; leer, wenn nicht"),
+            ),
+            F(
+                "anteil_anzeige",
+                "string",
+                gettext_noop("Anteil (Anzeige)"),
+                gettext_noop("Prozent, „x“ oder „–“"),
+            ),
         ),
         rows=compliance_rows,
         depends_on_reports=True,
     ),
     Dataset(
         slug="kennzahlen",
-        title="Öffentliche Kennzahlen des Sonderstabs mit SPC-Lesart",
-        description=(
+        title=gettext_noop("Öffentliche Kennzahlen des Sonderstabs mit SPC-Lesart"),
+        description=gettext_noop(
             "Die vom Sonderstab veröffentlichten Kennzahlen (vorgeschlagen und von einer zweiten "
             "Person bestätigt) je Zeitraum, mit der Lesart der statistischen Prozesslenkung. "
             "Werte, denen weniger als 5 Fälle zugrunde liegen, sind leer („< 5“)."
@@ -273,24 +329,54 @@ DATASETS: tuple[Dataset, ...] = (
         themes=("GOVE", "JUST"),
         frequency="WEEKLY",
         fields=(
-            F("kennzahl_code", "string", "Kennzahl (Code)", "stabiler Schlüssel"),
-            F("kennzahl", "string", "Kennzahl", "Bezeichnung"),
-            F("arbeitsgruppe", "string", "Arbeitsgruppe", "zuständige Arbeitsgruppe"),
-            F("einheit", "string", "Einheit", "Einheit des Werts"),
-            F("zeitraum", "string", "Zeitraum", "Woche oder Monat"),
-            F("zeitraum_beginn", "date", "Zeitraumbeginn", "erster Tag"),
-            F("wert", "number", "Wert", "leer, wenn nicht veröffentlicht oder nicht vorhanden"),
-            F("anzeige", "string", "Anzeige", "Wert oder „< 5“"),
-            F("spc_lesart", "string", "SPC-Lesart", "Lesart bis zu diesem Zeitraum"),
-            F("definition_version", "integer", "Definition", "Version der Zählregel"),
+            F(
+                "kennzahl_code",
+                "string",
+                gettext_noop("Kennzahl (Code)"),
+                gettext_noop("stabiler Schlüssel"),
+            ),
+            F("kennzahl", "string", gettext_noop("Kennzahl"), gettext_noop("Bezeichnung")),
+            F(
+                "arbeitsgruppe",
+                "string",
+                gettext_noop("Arbeitsgruppe"),
+                gettext_noop("zuständige Arbeitsgruppe"),
+            ),
+            F("einheit", "string", gettext_noop("Einheit"), gettext_noop("Einheit des Werts")),
+            F("zeitraum", "string", gettext_noop("Zeitraum"), gettext_noop("Woche oder Monat")),
+            F(
+                "zeitraum_beginn",
+                "date",
+                gettext_noop("Zeitraumbeginn"),
+                gettext_noop("erster Tag"),
+            ),
+            F(
+                "wert",
+                "number",
+                gettext_noop("Wert"),
+                gettext_noop("leer, wenn nicht veröffentlicht oder nicht vorhanden"),
+            ),
+            F("anzeige", "string", gettext_noop("Anzeige"), gettext_noop("Wert oder „< 5“")),
+            F(
+                "spc_lesart",
+                "string",
+                gettext_noop("SPC-Lesart"),
+                gettext_noop("Lesart bis zu diesem Zeitraum"),
+            ),
+            F(
+                "definition_version",
+                "integer",
+                gettext_noop("Definition"),
+                gettext_noop("Version der Zählregel"),
+            ),
         ),
         rows=figure_rows,
         depends_on_reports=False,
     ),
     Dataset(
         slug="massnahmen",
-        title="Beschlossene Maßnahmen und Meilensteine",
-        description=(
+        title=gettext_noop("Beschlossene Maßnahmen und Meilensteine"),
+        description=gettext_noop(
             "Vom Verwaltungsvorstand beschlossene Empfehlungen mit freigegebener öffentlicher "
             "Zusammenfassung, ihren Maßnahmen, Meilensteinen und dem Umsetzungsstand."
         ),
@@ -298,17 +384,57 @@ DATASETS: tuple[Dataset, ...] = (
         themes=("GOVE",),
         frequency="WEEKLY",
         fields=(
-            F("empfehlung_nr", "integer", "Empfehlung (Nr.)", "stabile Nummer"),
-            F("empfehlung", "string", "Empfehlung", "Titel"),
-            F("arbeitsgruppe", "string", "Arbeitsgruppe", "Arbeitsgruppe des Sonderstabs"),
-            F("zusammenfassung", "string", "Zusammenfassung", "vom Vorstand freigegeben"),
-            F("beschlossen_am", "date", "beschlossen am", "Sitzung des Verwaltungsvorstands"),
-            F("umsetzungsstand", "string", "Umsetzungsstand", "im Plan, gefährdet, verspätet …"),
-            F("massnahme", "string", "Maßnahme", "Maßnahme der Empfehlung"),
-            F("meilenstein", "string", "Meilenstein", "Titel"),
-            F("faellig_am", "date", "fällig am", "geplantes Datum"),
-            F("erreicht_am", "date", "erreicht am", "leer, solange offen"),
-            F("meilenstein_stand", "string", "Stand", "erreicht, fällig, überfällig, geplant"),
+            F(
+                "empfehlung_nr",
+                "integer",
+                gettext_noop("Empfehlung (Nr.)"),
+                gettext_noop("stabile Nummer"),
+            ),
+            F("empfehlung", "string", gettext_noop("Empfehlung"), gettext_noop("Titel")),
+            F(
+                "arbeitsgruppe",
+                "string",
+                gettext_noop("Arbeitsgruppe"),
+                gettext_noop("Arbeitsgruppe des Sonderstabs"),
+            ),
+            F(
+                "zusammenfassung",
+                "string",
+                gettext_noop("Zusammenfassung"),
+                gettext_noop("vom Vorstand freigegeben"),
+            ),
+            F(
+                "beschlossen_am",
+                "date",
+                gettext_noop("beschlossen am"),
+                gettext_noop("Sitzung des Verwaltungsvorstands"),
+            ),
+            F(
+                "umsetzungsstand",
+                "string",
+                gettext_noop("Umsetzungsstand"),
+                gettext_noop("im Plan, gefährdet, verspätet …"),
+            ),
+            F(
+                "massnahme",
+                "string",
+                gettext_noop("Maßnahme"),
+                gettext_noop("Maßnahme der Empfehlung"),
+            ),
+            F("meilenstein", "string", gettext_noop("Meilenstein"), gettext_noop("Titel")),
+            F("faellig_am", "date", gettext_noop("fällig am"), gettext_noop("geplantes Datum")),
+            F(
+                "erreicht_am",
+                "date",
+                gettext_noop("erreicht am"),
+                gettext_noop("leer, solange offen"),
+            ),
+            F(
+                "meilenstein_stand",
+                "string",
+                gettext_noop("Stand"),
+                gettext_noop("erreicht, fällig, überfällig, geplant"),
+            ),
         ),
         rows=measure_rows,
         depends_on_reports=False,

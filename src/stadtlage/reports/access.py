@@ -5,6 +5,7 @@ shows the whole report and logs every read.
 """
 
 from stadtlage.audit.access import logged, public, register
+from stadtlage.audit.display import register_link
 
 PUBLIC_FIELDS = "öffentliche Felder der Meldungen"
 
@@ -36,3 +37,15 @@ register(
         "reports:queue_action": logged("reports.report"),
     }
 )
+
+
+def _queue_visible(user: object, ids: list[str]) -> set[str]:
+    from stadtlage.reports.permissions import queue_reports_for
+
+    return {
+        str(pk) for pk in queue_reports_for(user).filter(pk__in=ids).values_list("pk", flat=True)
+    }
+
+
+# The audit trail links a report to the work queue for people who work on it.
+register_link("reports.report", "reports:queue_detail", _queue_visible)

@@ -15,6 +15,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stadtlage.accounts.models import User
 from stadtlage.accounts.permissions import SECTION_ROLES, Section
@@ -64,7 +65,8 @@ def format_duration(delta: timedelta) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        return _("%(d)d T %(h)d Std.") % {"d": days, "h": hours}
+        day_text = ngettext("%(d)d Tag", "%(d)d Tage", days) % {"d": days}
+        return _("%(days)s %(h)d Std.") % {"days": day_text, "h": hours}
     if hours:
         return _("%(h)d Std. %(m)d Min.") % {"h": hours, "m": minutes}
     return _("%(m)d Min.") % {"m": minutes}

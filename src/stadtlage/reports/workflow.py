@@ -7,6 +7,7 @@ States are grouped open / closed (`models.OPEN_STATES`); GeoReport v2 maps them 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.utils import timezone
@@ -78,6 +79,27 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 NOTE_REQUIRED = frozenset({S.FIXED})
 # How long the reporter's e-mail link may confirm or reopen a report marked "fixed".
 REPORTER_FOLLOW_UP_DAYS = 14
+
+
+# The order in which a report passes through its states, for every list of states people pick
+# from (filters, the next status): open states first, as the work goes on, then the closings.
+WORKFLOW_ORDER: tuple[str, ...] = (
+    S.NEW,
+    S.REOPENED,
+    S.INVESTIGATING,
+    S.ACTION_SCHEDULED,
+    S.IN_PROGRESS,
+    S.FIXED,
+    S.INTERNAL_REFERRAL,
+    S.DUPLICATE,
+    S.NOT_RESPONSIBLE,
+    S.NO_FURTHER_ACTION,
+)
+
+
+def in_workflow_order(states: Iterable[str]) -> list[str]:
+    """``states`` sorted as the workflow runs (``WORKFLOW_ORDER``)."""
+    return sorted(states, key=WORKFLOW_ORDER.index)
 
 
 def allowed_transitions(status: str) -> frozenset[str]:

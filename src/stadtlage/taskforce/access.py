@@ -6,6 +6,7 @@ write (POST) are logged when they show the record again with an error.
 """
 
 from stadtlage.audit.access import logged, no_records, register
+from stadtlage.audit.display import register_link
 from stadtlage.audit.models import Action
 
 REC = logged("taskforce.recommendation")
@@ -54,3 +55,26 @@ register(
         "taskforce:report_pdf": logged("taskforce.mayorreport", action=Action.EXPORT),
     }
 )
+
+
+def _recommendations_visible(user: object, ids: list[str]) -> set[str]:
+    from stadtlage.taskforce.permissions import recommendations_visible_to
+
+    found = recommendations_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    return {str(pk) for pk in found}
+
+
+def _meetings_visible(user: object, ids: list[str]) -> set[str]:
+    from stadtlage.taskforce.models import Meeting
+    from stadtlage.taskforce.permissions import can_view_taskforce
+
+    if not can_view_taskforce(user):
+        return set()
+    return {str(pk) for pk in Meeting.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+
+
+# The audit trail links recommendations and meetings for people of the Sonderstab.
+register_link(
+    "taskforce.recommendation", "taskforce:recommendation_detail", _recommendations_visible
+)
+register_link("taskforce.meeting", "taskforce:meeting_detail", _meetings_visible)

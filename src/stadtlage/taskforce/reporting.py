@@ -103,6 +103,7 @@ def indicator_entry(indicator: Indicator) -> dict[str, Any]:
         "latest": view.latest,
         "latest_label": view.latest_label,
         "change_previous": view.change_previous,
+        "change_previous_label": view.change_previous_label,
         "icon_label": view.icon_label,
         "icon_svg": view.icon_svg,
         "assurance_label": view.assurance_label,

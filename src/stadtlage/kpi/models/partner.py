@@ -146,7 +146,8 @@ class PartnerValue(models.Model):
     }
 
     def __str__(self) -> str:
-        return f"{self.series} {self.period_start:%d.%m.%Y} = {self.value:g} (Rev. {self.revision})"
+        value = f"{self.value:g}".replace(".", ",")  # German decimal comma
+        return f"{self.series} {self.period_start:%d.%m.%Y} = {value} (Rev. {self.revision})"
 
 
 class PartnerApiToken(models.Model):

@@ -50,6 +50,7 @@ from stadtlage.reports.services import (
     report_transition,
 )
 from stadtlage.reports.views.common import map_settings
+from stadtlage.reports.workflow import in_workflow_order
 
 # Set by their own forms: forwarding names the body, a duplicate names the original.
 SEPARATE_ACTIONS = frozenset({ReportStatus.DUPLICATE, ReportStatus.INTERNAL_REFERRAL})
@@ -62,7 +63,7 @@ INFORMED_VIEW = "kenntnis"
 def _filter_form(request: HttpRequest) -> tuple[QueueFilterForm, q.QueueFilters]:
     informed = request.GET.get("ansicht") == INFORMED_VIEW
     categories = [(c.code, c.name) for c in q.queue_categories(request.user, informed=informed)]
-    statuses = [(s.value, str(s.label)) for s in ReportStatus if s in OPEN_STATES]
+    statuses = [(s, str(ReportStatus(s).label)) for s in in_workflow_order(OPEN_STATES)]
     form = QueueFilterForm(request.GET or None, categories=categories, statuses=statuses)
     if form.is_bound and form.is_valid():
         return form, q.QueueFilters(**form.cleaned_data, informed=informed)
@@ -124,7 +125,7 @@ def _forms(report: Report, data: Any = None, which: str = "") -> dict[str, Form]
     """The action forms of one report; only the submitted one (`which`) is bound."""
     targets = [
         (s, str(ReportStatus(s).label))
-        for s in sorted(allowed_transitions(report.status))
+        for s in in_workflow_order(allowed_transitions(report.status))
         if s not in SEPARATE_ACTIONS
     ]
     people = [(u.pk, str(u)) for u in q.assignable_users(report)]

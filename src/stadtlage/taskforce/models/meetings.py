@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +104,11 @@ class Meeting(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status != MeetingStatus.PLANNED
+
+    @property
+    def has_started(self) -> bool:
+        """Whether the meeting has begun; only then can it be closed."""
+        return self.starts_at <= timezone.now()
 
 
 class AgendaKind(models.TextChoices):

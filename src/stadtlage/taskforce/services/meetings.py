@@ -392,11 +392,23 @@ def minutes_document(meeting: Meeting) -> dict[str, Any]:
 
 
 def meeting_close(*, meeting: Meeting, actor: Any, request: HttpRequest | None = None) -> Meeting:
-    """Close the meeting: the minutes are frozen as a snapshot with its SHA-256."""
+    """Close the meeting: the minutes are frozen as a snapshot with its SHA-256.
+
+    Only a meeting that has begun can be closed; closing a planned one would freeze empty minutes.
+    """
     _ensure_runs(actor)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         _ensure_open(meeting)
+        if meeting.starts_at > timezone.now():
+            local = timezone.localtime(meeting.starts_at)
+            raise TaskforceError(
+                _(
+                    "Die Sitzung beginnt erst am %(date)s um %(time)s Uhr; "
+                    "abschließen lässt sie sich erst nach ihrem Beginn."
+                )
+                % {"date": f"{local:%d.%m.%Y}", "time": f"{local:%H:%M}"}
+            )
         if not meeting.attendance.exists():
             raise TaskforceError(_("Vor dem Abschluss bitte die Anwesenheit erfassen."))
         document = json.loads(json.dumps(minutes_document(meeting), cls=DjangoJSONEncoder))

@@ -56,6 +56,29 @@ def _scenario_now(until: dt.date | None) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(until, dt.time(18, 0)))
 
 
+class _Progress:
+    """Tells what the command is building (it takes about a minute), with the time so far."""
+
+    def __init__(self, write: Any, total: int, *, enabled: bool, detailed: bool) -> None:
+        self.write, self.total, self.enabled, self.detailed = write, total, enabled, detailed
+        self.began = self.last = time.perf_counter()
+        self.done = 0
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if self.enabled:
+            elapsed = time.perf_counter() - self.began
+            self.write(f"[{self.done}/{self.total}] {label} … ({elapsed:.0f} s)".replace(".", ","))
+            self.last = time.perf_counter()
+
+    def detail(self, text: str) -> None:
+        """Progress inside a step: every line when asked for (-v 2), else every few seconds."""
+        now = time.perf_counter()
+        if self.detailed or (self.enabled and now - self.last >= 5):
+            self.write(f"      {text}")
+            self.last = now
+
+
 class Command(BaseCommand):
     help = (
         "Lädt die Demo-Stadt: Stammdaten, Demo-Zugänge für alle Rollen und ein Szenario ab "
@@ -101,24 +124,37 @@ class Command(BaseCommand):
             deleted = clear_scenario()
             self.stdout.write(f"Gelöscht: {sum(deleted.values())} Datensätze.")
         began = time.perf_counter()
+        progress = _Progress(
+            self.stdout.write,
+            8 if options["until"] is None else 7,
+            enabled=options["verbosity"] >= 1,
+            detailed=options["verbosity"] >= 2,
+        )
+        progress.step("Stammdaten und Demo-Zugänge")
         load_baseline()
         logins = create_demo_accounts()
-        verbose = options["verbosity"] >= 2
+        progress.step("Szenario: Streifen, Feststellungen, Meldungen, Reinigungsaufträge")
         result = generate(
             seed=options["seed"],
             until=options["until"],
             events=options["events"],
-            progress=self.stdout.write if verbose else None,
+            progress=progress.detail,
         )
         if connection.vendor == "postgresql":  # fresh statistics after the bulk load
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        progress.step("Kennzahlen anlegen")
         indicators = load_indicators()
+        progress.step("Sonderstab: Arbeitsgruppen, Empfehlungen, Sitzungen")
         taskforce = load_demo_taskforce(now=_scenario_now(options["until"]))
+        progress.step("Evaluationen")
         evaluations = load_demo_evaluations(now=_scenario_now(options["until"]))
+        progress.step("Zeitreihen der Kennzahlen berechnen")
         series = recompute_all()
+        progress.step("Öffentliches Lagebild freigeben")
         published = publish_demo()  # the public Lagebild and Maßnahmen (four eyes, audited)
         if options["until"] is None:  # the last completed week's report to the Oberbürgermeister
+            progress.step("Bericht an den Oberbürgermeister und Streifenplan")
             call_command("ob_report", stdout=self.stdout)
             plan = load_demo_plan()  # the running shift's patrol plan (docs/hotspots.md)
             if plan is not None:
