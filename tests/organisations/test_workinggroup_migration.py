@@ -9,6 +9,7 @@ it, and its content type and audit events carry the new label (and the old one a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -107,3 +108,22 @@ def test_current_model_lives_in_organisations_over_the_old_table() -> None:
     assert WorkingGroup._meta.label == "organisations.WorkingGroup"
     assert WorkingGroup._meta.db_table == "taskforce_workinggroup"
     assert taskforce_models.WorkingGroup is WorkingGroup  # re-export for older code
+
+
+@pytest.mark.django_db
+def test_working_groups_are_edited_in_the_organisations_admin_and_audited(client: Any) -> None:
+    from stadtlage.audit.models import AuditEvent
+    from stadtlage.organisations.models import WorkingGroup
+    from tests.factories import user_with_role
+
+    client.force_login(user_with_role("admin", is_staff=True, is_superuser=True))
+    assert client.get("/verwaltung/organisations/workinggroup/").status_code == 200
+    response = client.post(
+        "/verwaltung/organisations/workinggroup/add/",
+        {"name": "Präsenz verstärken", "slug": "praesenz", "order": "6", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    group = WorkingGroup.objects.get(slug="praesenz")
+    event = AuditEvent.objects.get(action="create", object_type="organisations.workinggroup")
+    assert event.object_id == str(group.pk)
+    assert client.get("/verwaltung/taskforce/workinggroup/").status_code == 404
