@@ -483,6 +483,7 @@ RETENTION_DAYS = {
     # From submission, also while the report stays open.
     "reporter_email_max": env_days("RETENTION_REPORTER_EMAIL_MAX_DAYS", 365),
     "cleaning_note": env_days("RETENTION_CLEANING_NOTE_DAYS", 365),
+    "cleaning_photo": env_days("RETENTION_CLEANING_PHOTO_DAYS", 90),
     "partner_note": env_days("RETENTION_PARTNER_NOTE_DAYS", 365),
     # Staff accounts: anonymised when inactive and unused for this long.
     "staff_account": env_days("RETENTION_STAFF_ACCOUNT_DAYS", 365),
@@ -550,6 +551,10 @@ RETENTION_BASIS: dict[str, dict[str, Any]] = {
         "purpose": _("Reinigungsaufträge an die EDG"),
         "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
     },
+    "cleaning_photo": {
+        "purpose": _("Nachweis einer Reinigung (Foto des Ortes, keine Personen)"),
+        "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW",
+    },
     "partner_note": {
         "purpose": _("Erläuterung auffälliger Partner-Kennzahlen"),
         "legal_basis": "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 DSG NRW (nur Aggregate)",
@@ -605,6 +610,28 @@ REPORT_PHOTO_MAX_BYTES = int(os.environ.get("REPORT_PHOTO_MAX_MB", "8")) * 1024 
 # Seconds browsers and proxies may keep an approved public photo (a rejection takes effect
 # after at most this long); field photos and unapproved ones are never cached.
 PUBLIC_PHOTO_MAX_AGE = int(os.environ.get("PUBLIC_PHOTO_MAX_AGE", "300"))
+
+
+# --- Cleaning tasks (EDG) ------------------------------------------------------------------
+# Hours from a task's creation to its deadline, per kind (syringes first: children play there).
+# Environment: CLEANING_DUE_HOURS_DRUG_WASTE=4 etc.
+def env_hours(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of hours >= 1, got {raw!r}")
+    return int(raw)
+
+
+CLEANING_DUE_HOURS: dict[str, int] = {
+    kind: env_hours(f"CLEANING_DUE_HOURS_{kind.upper()}", hours)
+    for kind, hours in (
+        ("drug_waste", 4),
+        ("excrement", 24),
+        ("litter", 48),
+        ("bulky", 72),
+        ("other", 48),
+    )
+}
 
 # --- Logging --------------------------------------------------------------------------------
 # One line per record on stderr (journald / the container runtime collect it): JSON in

@@ -22,6 +22,7 @@ urlpatterns = [
     path("brennpunkte/", include("stadtlage.hotspots.urls")),
     path("sw.js", service_worker, name="service_worker"),
     path("meldungen/", include("stadtlage.reports.urls")),
+    path("reinigung/", include("stadtlage.cleaning.urls")),
     path("open311/v2/", include("stadtlage.open311.urls")),
     path("verwaltung/", admin.site.urls),
     path("", include("stadtlage.operations.urls")),

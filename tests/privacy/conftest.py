@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stadtlage.accounts.models import Membership, Role, User
+from stadtlage.cleaning.models import CleaningTask
 from stadtlage.demo.accounts import create_demo_accounts
 from stadtlage.demo.baseline import load_baseline
 from stadtlage.demo.generator import generate
@@ -123,7 +124,11 @@ def world(
             )
             conflict.submitted_file.save("konflikt.jpg", ContentFile(b"jpg"), save=True)
             value = PartnerValue.objects.order_by("pk").first()
+            task = CleaningTask.objects.order_by("pk").first()
+            assert task is not None
+            task.photo.save("gereinigt.jpg", ContentFile(b"jpg"), save=True)
             yield {
+                "cleaning_task": task,
                 "user": user,
                 "mayor_report": report,
                 "photo": photo,

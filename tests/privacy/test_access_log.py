@@ -115,6 +115,8 @@ def _arguments(world: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "reports:reporter_download": {"report_uuid": report.uuid},
         "places:area_edit": {"slug": "westenhellweg"},
         "hotspots:plan_detail": {"plan_id": world["plan"].uuid},
+        "cleaning:detail": {"task_id": world["cleaning_task"].pk},
+        "cleaning:photo": {"task_id": world["cleaning_task"].pk},
     }
 
 

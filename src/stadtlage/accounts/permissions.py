@@ -19,6 +19,7 @@ class Section(models.TextChoices):
     FIELD = "field", _("Streife")
     SHIFT = "shift", _("Schichtübersicht")
     QUEUE = "queue", _("Arbeitsliste Meldungen")
+    CLEANING = "cleaning", _("Reinigungsaufträge")
     FIGURES = "figures", _("Lagebild und Kennzahlen")
     PARTNER_FIGURES = "partner_figures", _("Partner-Kennzahlen melden")
     TASKFORCE = "taskforce", _("Sonderstab")
@@ -35,6 +36,8 @@ SECTION_ROLES: dict[str, frozenset[str]] = {
     Section.FIELD: frozenset({R.KOD_OFFICER, R.POLICE_OFFICER, R.SHIFT_LEAD}),
     Section.SHIFT: frozenset({R.SHIFT_LEAD}),
     Section.QUEUE: frozenset({R.CLEANING_CREW, R.STREETWORKER, R.SHIFT_LEAD, R.KOD_OFFICER}),
+    # The EDG crews and the shift leads of the organisation the tasks are addressed to.
+    Section.CLEANING: frozenset({R.CLEANING_CREW, R.SHIFT_LEAD}),
     Section.FIGURES: frozenset(
         {
             R.ANALYST,

@@ -161,6 +161,8 @@ def _service_categories(
                 "sla_hours": spec.sla_hours,
                 "keywords": spec.keywords,
                 "person_related": spec.person_related,
+                "creates_cleaning_task": bool(spec.cleaning_kind),
+                "cleaning_kind": spec.cleaning_kind,
                 "order": order * 10,
             },
             code=spec.code,

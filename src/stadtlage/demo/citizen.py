@@ -7,6 +7,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from stadtlage.cleaning.services import due_hours
 from stadtlage.demo import rules, texts
 from stadtlage.demo import scenario as sc
 from stadtlage.demo.arrays import Table, choose, choose_rows, size, take
@@ -14,6 +15,7 @@ from stadtlage.demo.clock import LocalClock
 from stadtlage.demo.context import Context
 from stadtlage.demo.field import cleaning_what
 from stadtlage.demo.geography import ZONE_KEYS, ZONE_LABELS, sample_points
+from stadtlage.demo.reporting import SERVICE_CATEGORIES
 from stadtlage.reports.redaction import redact
 
 IntArray = npt.NDArray[np.int64]
@@ -22,6 +24,10 @@ DayArray = npt.NDArray[np.datetime64]
 RATES: Final = sc.REPORT_RATES
 CODES: Final = tuple(rate.code for rate in RATES)
 CLOSED: Final = frozenset({"fixed", "duplicate", "not_responsible", "no_further_action"})
+# Report categories whose reports are also cleaning tasks (the category's admin flag).
+CLEANING_CATEGORIES: Final = {
+    spec.code: spec.cleaning_kind for spec in SERVICE_CATEGORIES if spec.cleaning_kind
+}
 HOUR = 3600
 
 
@@ -202,27 +208,32 @@ def timelines(ctx: Context, table: Table) -> tuple[list[tuple[Any, ...]], list[t
 
 
 def cleaning_from_reports(ctx: Context, rng: np.random.Generator, table: Table) -> Table:
-    """Drug-waste reports become EDG cleaning tasks; the report is fixed when EDG is done."""
+    """Reports of the categories that create cleaning tasks (drug waste, litter) become EDG
+    tasks with the deadline of their kind; the report is fixed when EDG is done."""
     if not size(table):
         return {}
+    kinds = {CODES.index(code): kind for code, kind in CLEANING_CATEGORIES.items()}
     index = np.flatnonzero(
-        (table["cat"] == CODES.index("drug-waste"))
+        np.isin(table["cat"], list(kinds))
         & ~np.isin(table["outcome"], ["duplicate", "not_responsible"])
     )
     n = len(index)
+    kind = np.array([kinds[int(c)] for c in table["cat"][index]], dtype=object)
     created = table["ts"][index] + rng.integers(5 * 60, 30 * 60, n)
     done = np.where(table["outcome"][index] == "stuck", ctx.until_ts + 1, table["close"][index])
     not_found = table["outcome"][index] == "no_further_action"
+    hours = np.array([due_hours(k) for k in kind], dtype=np.int64)
+    syringes = np.where(kind == "drug_waste", 1 + rng.negative_binomial(2, 0.4, n), 0)
     return {
         "report": table["id"][index],
-        "kind": np.full(n, "drug_waste", dtype=object),
-        "what": cleaning_what(rng, np.full(n, "drug_waste", dtype=object)),
+        "kind": kind,
+        "what": cleaning_what(rng, kind),
         "lat": table["lat"][index],
         "lon": table["lon"][index],
         "created": created,
-        "due": created + ctx.catalogue.services["drug-waste"].sla_hours * HOUR,
+        "due": created + hours * HOUR,
         "done": np.maximum(done, created + 600),
         "not_found": not_found,
-        "syringes": np.where(not_found, 0, 1 + rng.negative_binomial(2, 0.4, n)),
+        "syringes": np.where(not_found, 0, syringes),
         "measure": np.full(n, -1, dtype=np.int64),
     }

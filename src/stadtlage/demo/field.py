@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stadtlage.accounts.models import Role
+from stadtlage.cleaning.services import due_hours
 from stadtlage.demo import rules, texts
 from stadtlage.demo import scenario as sc
 from stadtlage.demo.arrays import Table, choose, choose_rows, concat, size, take
@@ -373,7 +374,7 @@ def cleaning_from_measures(
         "lat": obs["lat"][o],
         "lon": obs["lon"][o],
         "created": created,
-        "due": created + np.where(drug, 4, 24) * 3600,
+        "due": created + np.array([due_hours(k) for k in kind], dtype=np.int64) * 3600,
         "done": done,
         "not_found": not_found,
         "syringes": np.where(not_found, 0, syringes),

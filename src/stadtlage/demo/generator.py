@@ -263,7 +263,18 @@ def _write_cleaning(ctx: Context, rng: np.random.Generator, tasks: Table, index:
         return
     ids = ctx.take_ids("cleaning", n)
     done = tasks["done"] <= ctx.until_ts
-    status = np.where(done, np.where(tasks["not_found"], "not_found", "done"), "open")
+    # Of the tasks still to do at the end, about half were accepted by a crew already (15 to 90
+    # minutes after creation): the queue shows both states.
+    # (Own generator: the draws of everything generated after the tasks stay as they were.)
+    own = np.random.default_rng(int(ids[0]))
+    accepted_ts = tasks["created"] + own.integers(15 * 60, 90 * 60, n)
+    accepted = ~done & (accepted_ts <= ctx.until_ts) & (own.random(n) < 0.5)
+    accepted_ts = np.where(done | accepted, np.minimum(accepted_ts, tasks["done"]), 0)
+    status = np.where(
+        done,
+        np.where(tasks["not_found"], "not_found", "done"),
+        np.where(accepted, "accepted", "open"),
+    )
     rows = zip(
         ids.tolist(),
         tasks["kind"].tolist(),
@@ -275,6 +286,7 @@ def _write_cleaning(ctx: Context, rng: np.random.Generator, tasks: Table, index:
         ctx.columns.datetimes(tasks["created"]),
         ctx.columns.datetimes(tasks["due"]),
         ctx.columns.optional_datetimes(tasks["done"], done),
+        ctx.columns.optional_datetimes(accepted_ts, done | accepted),
         repeat(ctx.catalogue.edg_id),
         [r if r >= 0 else None for r in tasks["report"].tolist()],
         [m if m >= 0 else None for m in tasks["measure"].tolist()],
@@ -282,7 +294,7 @@ def _write_cleaning(ctx: Context, rng: np.random.Generator, tasks: Table, index:
     )
     fields = (
         "id", "kind", "status", "lat", "lon", "what", "syringes_count", "created_at", "due_at",
-        "done_at", "organisation", "report", "measure",
+        "done_at", "accepted_at", "organisation", "report", "measure",
     )  # fmt: skip
     ctx.counts["cleaning_tasks"] += bulk.insert(CleaningTask, fields, rows)
     through, source, target = bulk.m2m_fields(CleaningTask.areas)

@@ -36,6 +36,8 @@ class ServiceCategorySpec:
     informed: tuple[str, ...] = ()
     keywords: str = ""
     person_related: bool = False  # published only generalised (DOMAIN.md §8)
+    # Each new report is also a cleaning task of this kind for EDG ("" = none).
+    cleaning_kind: str = ""
 
 
 SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
@@ -50,6 +52,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         4,
         (STREETWORK,),
         "Spritze, Nadel, Folie, Pfeife, Drogenbesteck",
+        cleaning_kind="drug_waste",
     ),
     ServiceCategorySpec(
         "camping",
@@ -95,6 +98,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         EDG,
         48,
         keywords="Müll, Abfall, Dreck, Ablagerung",
+        cleaning_kind="litter",
     ),
     ServiceCategorySpec(
         "public-drug-use",

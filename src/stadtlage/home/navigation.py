@@ -23,6 +23,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Start"), "home:start", None),
     NavEntry(_("Streife"), "patrols:field_app", Section.FIELD),
     NavEntry(_("Meldungen"), "reports:queue", Section.QUEUE),
+    NavEntry(_("Reinigung"), "cleaning:queue", Section.CLEANING),
     NavEntry(_("Schicht"), "patrols:shift_overview", Section.SHIFT),
     NavEntry(_("Streifenpläne"), "hotspots:plan_list", Section.SHIFT),
     NavEntry(_("Geräte"), "accounts:team_devices", Section.SHIFT),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from stadtlage.accounts.models import Role
 from stadtlage.accounts.permissions import Section, can_access_section, readable_domains
 from stadtlage.audit.models import AuditEvent
-from stadtlage.cleaning.models import CleaningStatus, CleaningTask
+from stadtlage.cleaning.models import (
+    CLOSED_TASK_STATES,
+    OPEN_TASK_STATES,
+    CleaningStatus,
+    CleaningTask,
+)
+from stadtlage.cleaning.permissions import tasks_visible_to
 from stadtlage.kpi.models import PartnerSeries, PartnerValue
 from stadtlage.organisations.models import DataDomain
 from stadtlage.patrols.models import Measure, Observation, Patrol
@@ -68,12 +74,39 @@ def work_queue(user: Any) -> dict[str, Any]:
     now = timezone.now()
     org_ids = _org_ids(user)
     reports = Report.objects.filter(responsible_id__in=org_ids, status__in=OPEN_STATES)
-    tasks = CleaningTask.objects.filter(organisation_id__in=org_ids, status=CleaningStatus.OPEN)
+    # Tasks still to do are open or accepted; "in time" counts those closed by their deadline.
+    tasks = CleaningTask.objects.filter(organisation_id__in=org_ids).aggregate(
+        open=Count("id", filter=Q(status__in=OPEN_TASK_STATES)),
+        accepted=Count("id", filter=Q(status=CleaningStatus.ACCEPTED)),
+        overdue=Count("id", filter=Q(status__in=OPEN_TASK_STATES, due_at__lt=now)),
+        closed_week=Count(
+            "id", filter=Q(status__in=CLOSED_TASK_STATES, done_at__gte=now - timedelta(days=7))
+        ),
+        in_time_week=Count(
+            "id",
+            filter=Q(
+                status__in=CLOSED_TASK_STATES,
+                done_at__gte=now - timedelta(days=7),
+                done_at__lte=F("due_at"),
+            ),
+        ),
+    )
+    may_clean = can_access_section(user, Section.CLEANING)
+    next_tasks = (
+        tasks_visible_to(user).filter(status__in=OPEN_TASK_STATES).order_by("due_at", "id")[:5]
+        if may_clean
+        else []
+    )
     return {
+        "may_clean": may_clean,
+        "next_tasks": list(next_tasks),
         "open_reports": reports.count(),
         "overdue_reports": reports.filter(due_at__lt=now).count(),
-        "open_tasks": tasks.count(),
-        "overdue_tasks": tasks.filter(due_at__lt=now).count(),
+        "open_tasks": tasks["open"],
+        "accepted_tasks": tasks["accepted"],
+        "overdue_tasks": tasks["overdue"],
+        "closed_tasks_week": tasks["closed_week"],
+        "in_time_tasks_week": tasks["in_time_week"],
         "oldest": reports.select_related("category").order_by("due_at")[:10],
         "can_open": can_access_section(user, Section.QUEUE),
     }

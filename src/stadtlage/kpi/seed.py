@@ -160,7 +160,8 @@ SPECS: tuple[Spec, ...] = (
         "stadtbild-verschoenern",
         "Gefundene Spritzen (Reinigungsaufträge)",
         "Summe der bei Reinigungsaufträgen der Art „Drogenabfall“ gefundenen Spritzen, je "
-        "ISO-Woche nach Auftragsdatum.",
+        "ISO-Woche nach Auftragsdatum: die Zahl der Streife oder, wenn die EDG bei "
+        "Erledigung eine Zahl meldet, diese.",
         "Spritzen",
         S.CLEANING,
         A.SUM,
@@ -168,6 +169,22 @@ SPECS: tuple[Spec, ...] = (
         C.XMR,
         codes=("drug_waste",),
         quantity=Quantity.SYRINGES,
+    ),
+    Spec(
+        "spritzen-auftraege-frist",
+        "stadtbild-verschoenern",
+        "Spritzen-Aufträge in 4 Stunden abgeschlossen",
+        "Anteil der Reinigungsaufträge der Art „Drogenabfall“ einer ISO-Woche (nach "
+        "Auftragsdatum), die die EDG spätestens 4 Stunden nach Anlage abgeschlossen hat – "
+        "erledigt oder vor Ort nichts vorgefunden; Nenner: alle diese Aufträge der Woche, auch "
+        "noch offene und angenommene.",
+        "%",
+        S.CLEANING,
+        A.PROPORTION,
+        INC,
+        C.LANEY_P,
+        codes=("drug_waste",),
+        within=4,
     ),
     Spec(
         "muell-dauer",

@@ -77,9 +77,6 @@ class MeasureType(models.Model):
         related_name="+",
         help_text=_("Leer: das (einzige) aktive städtische Unternehmen, z. B. EDG."),
     )
-    cleaning_due_hours = models.PositiveSmallIntegerField(
-        _("Reinigung fällig nach (Stunden)"), default=24
-    )
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     is_active = models.BooleanField(_("aktiv"), default=True)
 

@@ -317,7 +317,9 @@ def openapi_document() -> dict[str, Any]:
                 "Patrols of a day visible to the user", {"type": "object"}, params=[DATE_PARAM]
             ),
             "/observations": _get(
-                "Observations of a day with their measures (by data domain)",
+                "Observations of a day with their measures (by data domain); a measure that "
+                "asked for cleaning carries the task's outcome in `cleaning` (id, status open/"
+                "accepted/done/not_found, status_label, due_at, closed_at, in_time, overdue)",
                 {"type": "object"},
                 params=[DATE_PARAM],
             ),

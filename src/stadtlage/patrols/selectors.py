@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from shapely.geometry import shape
 
 from stadtlage.accounts.permissions import readable_domains
+from stadtlage.cleaning.selectors import outcome as cleaning_outcome
 from stadtlage.patrols import permissions, presence, wire
 from stadtlage.patrols.models import (
     ConflictStatus,
@@ -65,6 +66,7 @@ def _measures_prefetch(user: Any) -> Prefetch:
         "measures",
         queryset=Measure.objects.filter(data_domain__in=readable_domains(user))
         .select_related("measure_type")
+        .prefetch_related("cleaning_tasks")
         .order_by("occurred_at"),
     )
 
@@ -334,6 +336,11 @@ def patrol_wire(patrol: Patrol) -> dict[str, Any]:
     }
 
 
+def _cleaning_outcome(measure: Measure) -> dict[str, Any] | None:
+    tasks = list(measure.cleaning_tasks.all())
+    return cleaning_outcome(tasks[0]).wire() if tasks else None
+
+
 def observation_wire(obs: Observation) -> dict[str, Any]:
     return {
         "id": str(obs.uuid),
@@ -356,6 +363,8 @@ def observation_wire(obs: Observation) -> dict[str, Any]:
                 "name": m.measure_type.name,
                 "occurred_at": m.occurred_at.isoformat(),
                 "amount_eur": m.amount_eur,
+                # The outcome of the cleaning task the measure asked for (None: none asked).
+                "cleaning": _cleaning_outcome(m),
             }
             for m in obs.measures.all()
         ],

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -24,7 +23,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from stadtlage.audit.models import Action, AuditEvent
-from stadtlage.cleaning.models import CleaningTask
+from stadtlage.cleaning.services import TaskRequest, cleaning_tasks_create
 from stadtlage.patrols import services
 from stadtlage.patrols.models import (
     Measure,
@@ -282,34 +281,33 @@ def _write_measures(ctx: SyncContext, records: list[WireRecord], results: Result
     measures = [m for _, m in checked]
     Measure.objects.bulk_create(measures, batch_size=500)
     audit_items: list[tuple[models.Model, dict[str, Any]]] = [(m, r.data) for r, m in checked]
-    tasks: list[tuple[CleaningTask, tuple[int, ...]]] = []
+    requests: list[tuple[int, TaskRequest]] = []
     for record, measure in checked:
         mtype = measure.measure_type
-        task_id = None
-        if mtype.creates_cleaning_task:
+        organisation = ctx.cleaning_organisation(mtype) if mtype.creates_cleaning_task else None
+        if organisation is not None:
             obs = ctx.observations[record.parsed.observation]  # type: ignore[union-attr]
-            task = CleaningTask(
+            request = TaskRequest(
                 kind=measure.cleaning_kind,
                 lat=obs.lat,
                 lon=obs.lon,
                 what=measure.cleaning_what,
                 syringes_count=measure.syringes_count,
                 created_at=measure.occurred_at,
-                due_at=measure.occurred_at + timedelta(hours=mtype.cleaning_due_hours),
-                organisation=ctx.cleaning_organisation(mtype),
-                measure=measure,
+                organisation_id=organisation.pk,
+                measure_id=measure.pk,
+                area_ids=obs.area_ids,
             )
-            task.save()
-            tasks.append((task, obs.area_ids))
-            task_id = task.pk
-            audit_items.append((task, {"measure": str(measure.uuid), "kind": task.kind}))
-        results[record.index] = success(
-            record, status=201, server_id=measure.pk, cleaning_task=task_id
-        )
-    insert_rows(
-        CleaningTask.areas.through,
-        [{"cleaningtask_id": t.pk, "area_id": a} for t, ids in tasks for a in ids],
+            requests.append((record.index, request))
+    # The tasks the measures ask for, with their audit rows, through the cleaning service.
+    tasks = cleaning_tasks_create(
+        requests=[r for _, r in requests], actor=ctx.actor, note=AUDIT_NOTE
     )
+    task_of = {index: task.pk for (index, _r), task in zip(requests, tasks, strict=True)}
+    for record, measure in checked:
+        results[record.index] = success(
+            record, status=201, server_id=measure.pk, cleaning_task=task_of.get(record.index)
+        )
     for domain in {m.data_domain for m in measures}:
         _audit(ctx.actor, [(o, a) for o, a in audit_items if _domain(o) == domain], domain)
 

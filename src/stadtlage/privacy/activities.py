@@ -105,8 +105,8 @@ ACTIVITIES: tuple[Activity, ...] = (
         _("Beseitigung von Abfall und Spritzen, die Streifen oder Bürgermeldungen melden."),
         (CITY,),
         _("DSGVO und DSG NRW"),
-        ("cleaning_note",),
-        sections=(Section.QUEUE,),
+        ("cleaning_note", "cleaning_photo"),
+        sections=(Section.CLEANING,),
         domains=(DataDomain.CITY_OPERATIONS,),
     ),
     Activity(

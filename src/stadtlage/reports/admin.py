@@ -60,7 +60,7 @@ class ServiceCategoryAdmin(AuditedModelAdmin):
         "is_active",
         "order",
     )
-    list_filter = ("is_active", "person_related", "group", "responsible")
+    list_filter = ("is_active", "person_related", "creates_cleaning_task", "group", "responsible")
     list_editable = ("sla_hours", "is_active", "order")
     search_fields = ("name", "code", "keywords")
     fieldsets = (
@@ -70,6 +70,7 @@ class ServiceCategoryAdmin(AuditedModelAdmin):
             {"fields": ("responsible", "informed", "sla_hours", "working_group", "is_active")},
         ),
         (_("Veröffentlichung"), {"fields": ("person_related",)}),
+        (_("Reinigung"), {"fields": ("creates_cleaning_task", "cleaning_kind")}),
     )
     filter_horizontal = ("informed",)
     inlines = [CategoryRouteInline, ServiceAttributeInline]

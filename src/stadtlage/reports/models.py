@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stadtlage.audit.personal import DataCategory, DataSubject, PersonalFields, personal
+from stadtlage.cleaning.models import CleaningKind
 
 
 class ServiceCategory(models.Model):
@@ -51,6 +52,18 @@ class ServiceCategory(models.Model):
             "die genauen Angaben sichtbar."
         ),
     )
+    creates_cleaning_task = models.BooleanField(
+        _("erzeugt Reinigungsauftrag"),
+        default=False,
+        help_text=_(
+            "Jede neue Meldung dieser Kategorie (Formular und Open311) wird zugleich ein "
+            "Reinigungsauftrag an das städtische Entsorgungsunternehmen (EDG), mit der Frist "
+            "der Reinigungsart."
+        ),
+    )
+    cleaning_kind = models.CharField(
+        _("Reinigungsart"), max_length=20, choices=CleaningKind.choices, blank=True
+    )
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 
     class Meta:
@@ -60,6 +73,13 @@ class ServiceCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.creates_cleaning_task and not self.cleaning_kind:
+            raise ValidationError(
+                {"cleaning_kind": _("Reinigungsart: Bitte angeben, was zu reinigen ist.")}
+            )
 
 
 class ReportStatus(models.TextChoices):

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
-from stadtlage.cleaning.services import cleaning_tasks_follow_report
+from stadtlage.cleaning.services import cleaning_task_for_report, cleaning_tasks_follow_report
 from stadtlage.organisations.models import Organisation
 from stadtlage.places.gazetteer import Located
 from stadtlage.places.geo import in_dortmund
@@ -268,6 +268,7 @@ def report_create(
             )
             if photos:
                 stored = photos_store(report=report, photos=photos, actor=actor, now=now)
+            cleaning_task_for_report(report=report, area_ids=area_ids, actor=actor, now=now)
     except BaseException:
         photos_discard(stored)
         raise
