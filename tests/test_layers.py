@@ -70,6 +70,10 @@ KNOWN: dict[tuple[str, str], str] = {
     ("stadtlage.patrols.services", "stadtlage.hotspots.dosage"): (
         "new tracks rebuild the delivered dosage at the hot spots of patrol plans"
     ),
+    ("stadtlage.cleaning.forms", "stadtlage.reports.photos"): (
+        "the EDG queue checks photos with the citizen reports' image cleaner, which belongs on "
+        "the ground floor (one photo toolkit: issue 15 item 4)"
+    ),
 }
 
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}

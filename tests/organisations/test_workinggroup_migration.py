@@ -19,7 +19,7 @@ from django.db.migrations.executor import MigrationExecutor
 BEFORE = [
     ("organisations", "0001_initial"),
     ("taskforce", "0003_public_summary"),
-    ("patrols", "0004_conflict_photo"),
+    ("patrols", "0005_cleaning_deadline_by_kind"),
     ("audit", "0001_initial"),
     ("contenttypes", "0002_remove_content_type_name"),
 ]

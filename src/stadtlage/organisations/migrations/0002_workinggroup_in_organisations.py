@@ -2,7 +2,7 @@
 
 The model is created here in the migration *state* only (``SeparateDatabaseAndState``) over the
 existing table ``taskforce_workinggroup`` (kept by ``Meta.db_table``); the foreign keys of the other
-apps are re-pointed in their state only (accounts 0005, kpi 0007, patrols 0005, reports 0010) and
+apps are re-pointed in their state only (accounts 0005, kpi 0007, patrols 0006, reports 0011) and
 ``taskforce`` 0004 forgets the old model, again in state only. No row is copied or dropped.
 
 In the database two labels follow the model: its content type (so permissions granted on it stay)

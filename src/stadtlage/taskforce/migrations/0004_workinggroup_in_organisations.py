@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
         ('accounts', '0005_workinggroup_in_organisations'),
         ('kpi', '0007_workinggroup_in_organisations'),
         ('organisations', '0002_workinggroup_in_organisations'),
-        ('patrols', '0005_workinggroup_in_organisations'),
-        ('reports', '0010_workinggroup_in_organisations'),
+        ('patrols', '0006_workinggroup_in_organisations'),
+        ('reports', '0011_workinggroup_in_organisations'),
         ('taskforce', '0003_public_summary'),
     ]
 

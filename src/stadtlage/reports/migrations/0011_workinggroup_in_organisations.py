@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_workinggroup_in_organisations'),
-        ('reports', '0009_open311_read_indexes'),
+        ('reports', '0010_category_creates_cleaning_task'),
     ]
 
     operations = [

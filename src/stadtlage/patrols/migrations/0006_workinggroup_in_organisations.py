@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_workinggroup_in_organisations'),
-        ('patrols', '0004_conflict_photo'),
+        ('patrols', '0005_cleaning_deadline_by_kind'),
     ]
 
     operations = [
