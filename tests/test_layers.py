@@ -46,11 +46,14 @@ PLACED: dict[str, str] = {
     "stadtlage.privacy.screening": "analysis",
     "stadtlage.public.disclosure": "analysis",
     "stadtlage.public.policy": "analysis",
-    # the audit trail's page (filters by person and organisation, guarded by a section)
+    # the audit trail as people read it (filters by person and organisation, links to the
+    # records the reader may open, guarded by a section)
     "stadtlage.audit.views": "accounts",
     "stadtlage.audit.urls": "accounts",
     "stadtlage.audit.forms": "accounts",
     "stadtlage.audit.selectors": "accounts",
+    "stadtlage.audit.display": "accounts",
+    "stadtlage.audit.templatetags": "accounts",
     # the public pages of citizen reports use the public pages' cache
     "stadtlage.reports.views.public": "public",
     "stadtlage.reports.urls": "public",

@@ -1,6 +1,6 @@
 """An EDG worker opens the queue, sees the overdue syringe task first, accepts it, tries to
 close it with a note about a person (German error at the field), then reports it done with a photo;
-the task leaves the list of tasks to do."""
+the task leaves the list of tasks to do. The queue and the task page pass axe-core."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from stadtlage.cleaning.models import CleaningKind, CleaningStatus, CleaningTask
+from tests.browser.test_accessibility import axe_page, serious_violations  # noqa: F401
 from tests.cleaning.factories import CleaningTaskFactory, jpeg_bytes
 from tests.factories import PASSWORD, user_with_role
 
@@ -65,7 +66,9 @@ def test_edg_worker_accepts_and_completes_a_task(
     form.get_by_label("Foto nach der Reinigung").set_input_files(str(photo))
     form.get_by_role("button", name="Als erledigt melden").click()
     assert page.locator("#task-status").inner_text() == "erledigt"
-    assert page.locator("#task-photo").is_visible()
+    photo_url = page.locator("#task-photo").get_attribute("src")
+    answer = page.request.get(f"{base}{photo_url}")
+    assert answer.status == 200 and answer.headers["content-type"] == "image/jpeg"
     task = CleaningTask.objects.get(pk=syringes.pk)
     assert (task.status, task.syringes_count, task.closed_by_id) == ("done", 3, worker.pk)
     assert task.photo
@@ -73,3 +76,32 @@ def test_edg_worker_accepts_and_completes_a_task(
     page.get_by_role("link", name="Reinigungsaufträge").first.click()
     rows = page.locator("#cleaning-tasks tbody tr")
     assert rows.count() == 1 and rows.nth(0).get_attribute("data-task-id") == str(litter.pk)
+
+
+def test_queue_and_task_pages_have_no_serious_axe_violations(
+    live_server: Any,
+    axe_page: Any,  # noqa: F811
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    worker = user_with_role("cleaning_crew", username="edg-axe")
+    now = timezone.now()
+    CleaningTaskFactory(created_at=now - timedelta(hours=5), due_at=now - timedelta(hours=1))
+    accepted = CleaningTaskFactory(status=CleaningStatus.ACCEPTED)
+    page, base = axe_page, live_server.url
+    page.goto(f"{base}/konto/anmelden/")
+    page.get_by_label("Benutzername").fill(worker.username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{base}/")
+    found = {}
+    for path in ("/", "/reinigung/", f"/reinigung/{accepted.pk}/"):
+        page.goto(f"{base}{path}")
+        found[path] = serious_violations(page)
+    # A page with an error at a field.
+    page.get_by_label("Rückmeldung").first.fill("Mann im Eingang wirkt betrunken")
+    page.locator("#done-form").get_by_role("button", name="Als erledigt melden").click()
+    page.wait_for_selector("#done-form .field-errors")
+    found["error"] = serious_violations(page)
+    assert found == {path: [] for path in found}

@@ -192,6 +192,19 @@ def test_reports_are_consistent(scenario: GenerationResult) -> None:
     assert overdue.exists()
 
 
+def test_reports_answer_their_categorys_questions(scenario: GenerationResult) -> None:
+    """Every stored answer is one the category's questions accept (validated like a report)."""
+    from stadtlage.reports.validation import validate_attributes
+
+    syringes = Report.objects.filter(category__code="drug-waste")
+    assert syringes.filter(attributes__has_key="place-kind").exists()
+    assert syringes.filter(**{"attributes__place-kind": "playground"}).exists()
+    assert Report.objects.filter(category__code="camping", attributes__has_key="tents").exists()
+    for report in Report.objects.exclude(attributes={}).select_related("category")[:300]:
+        sent = {code: str(value) for code, value in report.attributes.items()}
+        assert validate_attributes(report.category, sent) == report.attributes
+
+
 def test_cleaning_tasks_go_to_edg(scenario: GenerationResult) -> None:
     tasks = CleaningTask.objects.all()
     assert set(tasks.values_list("organisation__short_name", flat=True)) == {"EDG"}

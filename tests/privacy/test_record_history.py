@@ -59,6 +59,9 @@ def test_export_for_an_access_request(client: Client, read_and_changed: dict[str
     )
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("zeitpunkt;person;aktion;objektart;objekt_id")
+    # kinds and data domains by name, no page codes in the notes
+    assert all(line.split(";")[3] == "Meldung" for line in lines[1:])
+    assert "reports.report" not in "".join(lines[1:]) and "reports:" not in "".join(lines[1:])
     assert [line.split(";")[1:3] for line in lines[1:]] == [
         ["kim", "Statuswechsel"],
         ["kim", "eingesehen"],
@@ -73,6 +76,21 @@ def test_bad_input_is_named_and_others_may_not_look(client: Client) -> None:
     errors = response.context["form"].errors
     assert set(errors) == {"object_type", "object_id"}
     csv = client.get(URL.rstrip("/") + ".csv", {"object_type": "x"})
-    assert csv.status_code == 400 and "Objektart" in csv.content.decode()
+    assert csv.status_code == 400 and "Art des Datensatzes" in csv.content.decode()
     client.force_login(user_with_role("kod_officer"))
     assert client.get(URL).status_code == 403
+
+
+def test_history_page_in_plain_words_and_linked_from_the_trail(
+    client: Client, read_and_changed: dict[str, Any]
+) -> None:
+    report = read_and_changed["report"]
+    client.force_login(user_with_role("dpo", username="dana"))
+    page = client.get(URL, {"object_type": "reports.report", "object_id": report.pk})
+    body = page.content.decode()
+    assert '<option value="reports.report" selected>Meldung</option>' in body
+    table = body.split("<tbody>", 1)[1]
+    assert "<td>Städtischer Ordnungsdienst</td>" in table or "<td>–</td>" in table
+    assert "city_operations" not in table and "reports:queue_detail" not in table
+    trail = client.get("/protokoll/", {"object_type": "reports.report"}).content.decode()
+    assert f"/verarbeitung/verlauf/?object_type=reports.report&amp;object_id={report.pk}" in trail

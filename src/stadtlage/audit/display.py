@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib import admin
@@ -29,6 +30,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from stadtlage.accounts.permissions import Section, can_access_section
 from stadtlage.audit.models import Action, AuditEvent
 
 # Record kinds that are no model: lists, pages and jobs whose reads or runs are logged.
@@ -159,6 +161,20 @@ def field_label(model: type[models.Model] | None, key: str) -> str:
     return str(capfirst(key.replace("_", " ")))
 
 
+def domain_label(code: str) -> str:
+    """The data domain by name („Polizei“); „–“ for none."""
+    from stadtlage.organisations.models import DataDomain
+
+    if not code:
+        return "–"
+    return str(DataDomain(code).label) if code in DataDomain.values else code
+
+
+def readable_note(note: str) -> str:
+    """The note of an event, without the internal page names that access events carry."""
+    return "" if VIEW_NAME.match(note or "") else note
+
+
 # --- values -----------------------------------------------------------------------------------
 
 
@@ -209,6 +225,7 @@ class EventView:
     changes: list[Change] = field(default_factory=list)
     url: str = ""
     note: str = ""
+    history_url: str = ""  # every read and change of this record (privacy pages)
 
     @property
     def person(self) -> str:
@@ -329,6 +346,13 @@ def _links(events: list[AuditEvent], viewer: Any) -> dict[tuple[str, str], str]:
     return urls
 
 
+def _history_url(event: AuditEvent) -> str:
+    if not event.object_id or model_of(event.object_type) is None:
+        return ""
+    query = urlencode({"object_type": event.object_type, "object_id": event.object_id})
+    return f"{reverse('privacy:record_history')}?{query}"
+
+
 def present(events: Iterable[AuditEvent], viewer: Any) -> list[EventView]:
     """A page of the trail, ready for the template."""
     events = list(events)
@@ -345,6 +369,7 @@ def present(events: Iterable[AuditEvent], viewer: Any) -> list[EventView]:
         raw.append(rows)
     names.fetch()
     urls = _links(events, viewer)
+    history = can_access_section(viewer, Section.PRIVACY)
     views = []
     for e, rows in zip(events, raw, strict=True):
         kind = kind_label(e.object_type)
@@ -358,7 +383,8 @@ def present(events: Iterable[AuditEvent], viewer: Any) -> list[EventView]:
                     for f, label, old, new in rows
                 ],
                 url=urls.get((e.object_type, e.object_id), ""),
-                note="" if VIEW_NAME.match(e.note) else e.note,
+                note=readable_note(e.note),
+                history_url=_history_url(e) if history else "",
             )
         )
     return views

@@ -25,7 +25,7 @@ from stadtlage.places import geo
 from stadtlage.places.addresses import addresses_import
 from stadtlage.places.models import AddressPoint, Area
 from stadtlage.places.services import area_create
-from stadtlage.reports.models import ServiceCategory
+from stadtlage.reports.models import ServiceAttribute, ServiceCategory
 
 
 @dataclass
@@ -169,6 +169,23 @@ def _service_categories(
         )
         if update or not category.informed.exists():
             category.informed.set([orgs[short] for short in spec.informed])
+        if update or not category.attributes.exists():  # administrators may have edited them
+            for number, question in enumerate(spec.attributes, start=1):
+                _upsert(
+                    ServiceAttribute,
+                    result,
+                    update,
+                    {
+                        "description": question.description,
+                        "datatype": question.datatype,
+                        "datatype_description": question.datatype_description,
+                        "required": question.required,
+                        "order": number,
+                        "values": question.values_json(),
+                    },
+                    category=category,
+                    code=question.code,
+                )
 
 
 def _partner_series(

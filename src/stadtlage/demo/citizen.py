@@ -154,8 +154,9 @@ def _course(code: str, row: dict[str, Any], actor: Any, kod: bool) -> list[Step]
 def timelines(ctx: Context, table: Table) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Report rows and their update rows up to `until` (timestamps as epoch seconds).
 
-    The last column of a report row is its public description: the description masked as
-    `report_create` does it (the demo texts contain no personal data, so it is the same text).
+    The last two columns of a report row are its public description (the description masked as
+    `report_create` does it; the demo texts contain no personal data, so it is the same text)
+    and its answers to the category's questions (`texts.REPORT_ANSWERS`).
     """
     cat = ctx.catalogue
     masked: dict[str, str] = {}
@@ -179,6 +180,8 @@ def timelines(ctx: Context, table: Table) -> tuple[list[tuple[Any, ...]], list[t
         status, last = steps[-1][1], steps[-1][0]
         options = texts.REPORT_DESCRIPTIONS[code]
         description = options[row["text"] % len(options)]
+        answers = texts.REPORT_ANSWERS.get(code, ())
+        answer = answers[row["text"] % len(options)] if answers else {}
         if description not in masked:
             masked[description] = redact(description)
         email = ""
@@ -202,6 +205,7 @@ def timelines(ctx: Context, table: Table) -> tuple[list[tuple[Any, ...]], list[t
                 service.responsible_id,
                 row["duplicate_of"] if row["duplicate_of"] >= 0 else None,
                 masked[description],
+                answer,
             )
         )
     return report_rows, update_rows

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from stadtlage.audit.models import Action
@@ -234,11 +234,15 @@ def _write_reports(ctx: Context, rng: np.random.Generator, table: Table, index: 
         return
     report_rows, update_rows = citizen.timelines(ctx, table)
     uuids = ctx.columns.uuids(rng, len(report_rows))
-    rows = [(r[0], u, *r[1:]) for r, u in zip(report_rows, uuids, strict=True)]
+    answers = Report._meta.get_field("attributes")
+    rows = [
+        (r[0], u, *r[1:-1], answers.get_db_prep_save(r[-1], connection))
+        for r, u in zip(report_rows, uuids, strict=True)
+    ]
     fields = (
         "id", "uuid", "category", "status", "lat", "lon", "address_string", "description",
         "reporter_email", "source", "submitted_at", "updated_at", "closed_at", "due_at",
-        "responsible", "duplicate_of", "public_description",
+        "responsible", "duplicate_of", "public_description", "attributes",
     )  # fmt: skip
     ctx.counts["reports"] += bulk.insert(Report, fields, _datetimes(ctx, rows, (10, 11, 12, 13)))
     update_fields = (

@@ -25,6 +25,84 @@ from stadtlage.demo.catalogue import (
 
 
 @dataclass(frozen=True)
+class AttributeSpec:
+    """An extra question of a category (Open311 attribute). ``values``: (key, name[, urgent])."""
+
+    code: str
+    description: str
+    datatype: str
+    datatype_description: str = ""
+    required: bool = False
+    values: tuple[tuple[str, str] | tuple[str, str, bool], ...] = ()
+
+    def values_json(self) -> list[dict[str, object]]:
+        """Choices as stored; ``urgent`` marks answers the work queue takes first."""
+        out: list[dict[str, object]] = []
+        for key, name, *urgent in self.values:
+            item: dict[str, object] = {"key": key, "name": name}
+            if urgent and urgent[0]:
+                item["urgent"] = True
+            out.append(item)
+        return out
+
+
+SYRINGE_QUESTIONS: Final = (
+    AttributeSpec(
+        "syringe-count",
+        "Wie viele Spritzen liegen dort ungefähr?",
+        "number",
+        "Anzahl, gern geschätzt",
+    ),
+    AttributeSpec(
+        "place-kind",
+        "Wo liegen die Abfälle?",
+        "singlevaluelist",
+        "Spielplätze, Schulwege und Kitas räumt die EDG zuerst.",
+        values=(
+            ("playground", "Spielplatz", True),
+            ("school-way", "Schulweg", True),
+            ("kindergarten", "vor einer Kita oder Schule", True),
+            ("doorway", "Hauseingang / Treppenhaus"),
+            ("green-space", "Grünfläche / Park"),
+            ("stop", "Haltestelle"),
+            ("pavement", "Gehweg / Platz"),
+            ("other", "anderer Ort"),
+        ),
+    ),
+)
+LITTER_QUESTIONS: Final = (
+    AttributeSpec(
+        "amount",
+        "Wie viel Müll ist es?",
+        "singlevaluelist",
+        values=(
+            ("few-items", "einzelne Teile"),
+            ("bag", "etwa eine Tüte"),
+            ("several-bags", "mehrere Säcke"),
+            ("dumping", "wilde Ablagerung / Sperrmüll"),
+        ),
+    ),
+)
+CAMPING_QUESTIONS: Final = (
+    AttributeSpec("tents", "Wie viele Zelte stehen dort?", "number", "Anzahl, 0 wenn keine"),
+    AttributeSpec(
+        "sleeping-places",
+        "Wie viele Schlafplätze (Matratzen, Schlafsäcke) sind es?",
+        "number",
+        "Anzahl, gern geschätzt",
+    ),
+)
+LIGHTING_QUESTIONS: Final = (
+    AttributeSpec(
+        "lamp-number",
+        "Nummer der Laterne (Schild am Mast), falls erkennbar",
+        "string",
+        "z. B. 12-345",
+    ),
+)
+
+
+@dataclass(frozen=True)
 class ServiceCategorySpec:
     code: str
     name: str
@@ -36,6 +114,7 @@ class ServiceCategorySpec:
     informed: tuple[str, ...] = ()
     keywords: str = ""
     person_related: bool = False  # published only generalised (DOMAIN.md §8)
+    attributes: tuple[AttributeSpec, ...] = ()
     # Each new report is also a cleaning task of this kind for EDG ("" = none).
     cleaning_kind: str = ""
 
@@ -52,6 +131,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         4,
         (STREETWORK,),
         "Spritze, Nadel, Folie, Pfeife, Drogenbesteck",
+        attributes=SYRINGE_QUESTIONS,
         cleaning_kind="drug_waste",
     ),
     ServiceCategorySpec(
@@ -66,6 +146,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         (STREETWORK,),
         "Zelt, Matratze, Schlafplatz, Lager",
         person_related=True,
+        attributes=CAMPING_QUESTIONS,
     ),
     ServiceCategorySpec(
         "aggressive-begging",
@@ -98,6 +179,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         EDG,
         48,
         keywords="Müll, Abfall, Dreck, Ablagerung",
+        attributes=LITTER_QUESTIONS,
         cleaning_kind="litter",
     ),
     ServiceCategorySpec(
@@ -122,6 +204,7 @@ SERVICE_CATEGORIES: Final[tuple[ServiceCategorySpec, ...]] = (
         CIVIL_ENGINEERING,
         72,
         keywords="Laterne, Licht, dunkel",
+        attributes=LIGHTING_QUESTIONS,
     ),
     ServiceCategorySpec(
         "graffiti",

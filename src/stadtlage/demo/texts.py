@@ -62,6 +62,35 @@ REPORT_DESCRIPTIONS: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 
+# Answers to the category's questions (demo/reporting.py), matching REPORT_DESCRIPTIONS by
+# position; categories without questions have none.
+REPORT_ANSWERS: Final[dict[str, tuple[dict[str, object], ...]]] = {
+    "drug-waste": (
+        {"place-kind": "green-space", "syringe-count": 3},
+        {"place-kind": "doorway", "syringe-count": 2},
+        {"place-kind": "pavement", "syringe-count": 1},
+        {"place-kind": "playground", "syringe-count": 2},
+        {"place-kind": "doorway"},
+    ),
+    "camping": (
+        {"tents": 0, "sleeping-places": 2},
+        {"tents": 1, "sleeping-places": 1},
+        {"tents": 0, "sleeping-places": 1},
+        {"tents": 0, "sleeping-places": 3},
+    ),
+    "litter": (
+        {"amount": "bag"},
+        {"amount": "several-bags"},
+        {"amount": "dumping"},
+        {"amount": "few-items"},
+    ),
+    "broken-lighting": (
+        {"lamp-number": "12-104"},
+        {},
+        {"lamp-number": "07-311"},
+    ),
+}
+
 NOTE_RECEIVED: Final = "Vielen Dank, Ihre Meldung ist eingegangen."
 NOTE_IN_PROGRESS: Final = "Die Meldung wird bearbeitet."
 NOTE_INVESTIGATING: Final = "Der Ordnungsdienst prüft die Meldung vor Ort."

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from stadtlage.audit.display import domain_label, kind_label, readable_note
 from stadtlage.audit.models import AuditEvent
 
 COLUMNS = (
@@ -52,11 +53,11 @@ def history_csv(events: Iterable[AuditEvent]) -> Iterator[str]:
             timezone.localtime(event.at).isoformat(timespec="seconds"),
             event.actor_name,
             event.get_action_display(),
-            event.object_type,
+            kind_label(event.object_type),
             event.object_id,
             event.object_repr,
-            event.data_domain,
-            event.note,
+            domain_label(event.data_domain) if event.data_domain else "",
+            readable_note(event.note),
             event.ip_address or "",
             _json(event.before),
             _json(event.after),

@@ -1,26 +1,41 @@
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+from stadtlage.audit.display import kind_choices
+from stadtlage.audit.selectors import audit_object_types
+
+KIND = re.compile(r"[a-z0-9_]+\.[a-z0-9_.]+")
+
+
+class KindField(forms.ChoiceField):
+    """A kind of record from the list (by its German name), or any kind as the audit trail
+    spells it (``reports.report``), so that links and bookmarks work before the first event."""
+
+    def valid_value(self, value: Any) -> bool:
+        return super().valid_value(value) or bool(KIND.fullmatch(str(value)))
 
 
 class RecordHistoryForm(forms.Form):
-    """Which record: its type as the audit trail names it (``reports.report``) and its ID."""
+    """Which record: its kind (as the audit trail names it) and its number."""
 
-    object_type = forms.CharField(
-        label=_("Objektart"),
-        max_length=80,
-        help_text=_("wie im Protokoll, z. B. „reports.report“ für eine Bürgermeldung"),
-        validators=[
-            RegexValidator(
-                r"^[a-z0-9_]+\.[a-z0-9_.]+$",
-                _("Bitte die Objektart wie im Protokoll angeben, z. B. „reports.report“."),
-            )
-        ],
+    object_type = KindField(
+        label=_("Art des Datensatzes"),
+        help_text=_("wie in der Spalte „Datensatz“ des Protokolls, z. B. „Meldung“"),
     )
     object_id = forms.CharField(
-        label=_("Objekt-ID"),
+        label=_("Nummer"),
         max_length=64,
         help_text=_("z. B. die Nummer der Meldung"),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [  # type: ignore[attr-defined]
+            ("", _("— bitte wählen —")),
+            *kind_choices(audit_object_types()),
+        ]

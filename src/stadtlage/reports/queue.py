@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +33,13 @@ from stadtlage.organisations.models import Organisation
 from stadtlage.places.geo import distance_m
 from stadtlage.reports.models import (
     OPEN_STATES,
+    AttributeDatatype,
     Confirmation,
     PhotoState,
     Report,
     ReportPhoto,
     ReportUpdate,
+    ServiceAttribute,
     ServiceCategory,
 )
 from stadtlage.reports.permissions import (
@@ -91,6 +103,7 @@ class QueueRow:
     sla: SlaState
     confirmations: int
     pending_photos: int
+    urgent: bool = False  # an answer marked urgent (syringes on a playground …)
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,35 @@ def _count_of(model: Any, **filters: Any) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def urgent_answers() -> Q | None:
+    """Reports whose answer to a list question is marked ``urgent`` by the category.
+
+    An administrator marks choices of a category's questions as urgent (in the demo city: syringes
+    on a playground, a school way or before a Kita); the work queue takes those reports first.
+    Only single-choice questions count (their answer is one key, comparable in SQL).
+    """
+    condition: Q | None = None
+    questions = ServiceAttribute.objects.filter(datatype=AttributeDatatype.SINGLEVALUELIST)
+    for question in questions.only("category_id", "code", "values"):
+        keys = [
+            str(v["key"])
+            for v in question.values or []
+            if isinstance(v, dict) and v.get("urgent") is True
+        ]
+        if keys:
+            match = Q(
+                category_id=question.category_id, **{f"attributes__{question.code}__in": keys}
+            )
+            condition = match if condition is None else condition | match
+    return condition
+
+
+def _urgency() -> Case | Value:
+    """1 for a report with an urgent answer, else 0 (to sort by)."""
+    condition = urgent_answers()
+    return Value(0) if condition is None else Case(When(condition, then=Value(1)), default=Value(0))
 
 
 def _reports(user: Any, filters: QueueFilters) -> QuerySet[Report]:
@@ -140,17 +182,19 @@ def queue_page(
     page_size: int = PAGE_SIZE,
     now: datetime | None = None,
 ) -> QueuePage:
-    """Open reports of the user's organisations, the most urgent first."""
+    """Open reports of the user's organisations, the most urgent first: reports with an answer
+    marked urgent (``urgent_answers``), then by deadline."""
     now = now or timezone.now()
     offset = (max(page, 1) - 1) * page_size
     reports = list(
         _open_queue(user, filters, now)
         .select_related("category", "responsible", "assignee")
         .annotate(
+            urgent=_urgency(),
             confirmation_count=_count_of(Confirmation),
             pending_photo_count=_count_of(ReportPhoto, state=PhotoState.PENDING),
         )
-        .order_by("due_at", "id")[offset : offset + page_size + 1]
+        .order_by("-urgent", "due_at", "id")[offset : offset + page_size + 1]
     )
     counts = (
         _reports(user, filters)
@@ -163,6 +207,7 @@ def queue_page(
             sla=sla_state(report=report, now=now),
             confirmations=report.confirmation_count,
             pending_photos=report.pending_photo_count,
+            urgent=bool(report.urgent),
         )
         for report in reports[:page_size]
     ]
@@ -182,7 +227,8 @@ def queue_features(
     now = now or timezone.now()
     rows = (
         _open_queue(user, filters, now)
-        .order_by("due_at", "id")
+        .annotate(urgent=_urgency())
+        .order_by("-urgent", "due_at", "id")
         .values("id", "lat", "lon", "status", "due_at", "category__name")[:MAP_LIMIT]
     )
     return {
