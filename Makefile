@@ -18,7 +18,7 @@ TEST_TOOLS := .test-tools
 AXE_VERSION := 4.10.3
 AXE := $(TEST_TOOLS)/node_modules/axe-core/axe.min.js
 
-.PHONY: install run serve test lint typecheck pytest pytest-sqlite pytest-postgres chromium axe oidc-provider messages clean
+.PHONY: install run serve test lint typecheck pytest pytest-sqlite pytest-postgres fuzz chromium axe oidc-provider messages clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 ($(PYTHON)) wird benötigt."; exit 1; }
@@ -95,6 +95,12 @@ pytest-postgres: install chromium axe oidc-provider
 	STADTLAGE_DEMO=1 DATABASE_URL="$$url" $(BIN)/pytest -q -p no:cacheprovider
 
 pytest: pytest-sqlite pytest-postgres
+
+# Property-based fuzzing with many examples (the suite runs a few): schemathesis against the
+# OpenAPI documents of the field, partner and Open311 APIs, and every URL with bad input.
+FUZZ_EXAMPLES ?= 500
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) STADTLAGE_DEMO=1 DATABASE_URL= $(BIN)/pytest -q -p no:cacheprovider tests/robustness tests/patrols/test_fuzz.py
 
 test: lint typecheck pytest
 

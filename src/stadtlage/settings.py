@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL (%00) in the address, query or form: 400 in the interface's format, before any view.
+    "stadtlage.operations.input_guard.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -234,6 +236,9 @@ MIDDLEWARE[_auth_middleware + 1 : _auth_middleware + 1] = [
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "stadtlage Dortmund")
 OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each failure
 OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin never shows a person's TOTP secret or its QR code (config/qrcode pages answer 403;
+# they also answered an unknown device with a 500).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
 OTP_WEBAUTHN_HELPER_CLASS = "stadtlage.accounts.webauthn.WebAuthnHelper"
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, not the first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -23,14 +24,16 @@ scalars = (
     | st.integers(-(10**20), 10**20)
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=30)
+    # Lone surrogates and NUL: JSON can carry them ("\ud800", "\u0000"), no database can.
+    | st.text(st.characters(categories=["Cs", "Cc", "Nd", "Lo"]), max_size=8)
+    | st.sampled_from(["\ud800", "a\udfffb", "\x00", "a\x00b", 10**400])
     | st.sampled_from(["2025-05-02T10:00:00+02:00", "t-drugs", "gps", "place", "51.51", "active"])
     | st.sampled_from(["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
 )
+keys = st.text(max_size=5) | st.sampled_from(["\ud800", "\x00"])
 values = st.recursive(
     scalars,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
-    ),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=3),
     max_leaves=8,
 )
 records = st.fixed_dictionaries(
@@ -46,7 +49,9 @@ records = st.fixed_dictionaries(
 
 @pytest.mark.django_db
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(batch=st.lists(records | values, max_size=6))
 def test_arbitrary_records_never_fail_the_server(

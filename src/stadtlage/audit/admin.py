@@ -15,6 +15,17 @@ from stadtlage.audit.services import audit_record, snapshot
 class AuditedModelAdmin(admin.ModelAdmin):
     """A ModelAdmin whose saves and deletes write an audit event in the same transaction."""
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """Initial values from the query string, without dates and times: Django's split
+        date-time widget cannot show a text there (`?planned_start=x` would be a 500)."""
+        initial = super().get_changeform_initial_data(request)
+        dated = {
+            f.name
+            for f in self.model._meta.get_fields()
+            if isinstance(f, models.DateField | models.TimeField)
+        }
+        return {name: value for name, value in initial.items() if name not in dated}
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
             before = None

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,16 @@ def _viewer(request: HttpRequest) -> HttpResponse | None:
     if not perm.can_view_evaluations(request.user):
         raise PermissionDenied
     return None
+
+
+def _posted_id(request: HttpRequest, name: str) -> int | None:
+    """A database id from a hidden form field; a malformed one is not found."""
+    raw = str(request.POST.get(name, "")).strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise Http404
+    return int(raw)
 
 
 def _manager(request: HttpRequest) -> None:
@@ -171,6 +182,7 @@ def design_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluation/design_form.html", context)
 
 
+@login_required  # the login page, not a 405, for an anonymous GET
 @require_POST
 def design_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     if (response := _viewer(request)) is not None:
@@ -192,6 +204,7 @@ def design_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_url(evaluation))
 
 
+@login_required  # the login page, not a 405, for an anonymous GET
 @require_POST
 def design_revise(request: HttpRequest, pk: int) -> HttpResponse:
     if (response := _viewer(request)) is not None:
@@ -210,6 +223,7 @@ def design_revise(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_url(evaluation))
 
 
+@login_required  # the login page, not a 405, for an anonymous GET
 @require_POST
 def evaluation_compute(request: HttpRequest, pk: int) -> HttpResponse:
     if (response := _viewer(request)) is not None:
@@ -226,6 +240,7 @@ def evaluation_compute(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_url(evaluation))
 
 
+@login_required  # the login page, not a 405, for an anonymous GET
 @require_POST
 def not_possible(request: HttpRequest) -> HttpResponse:
     """Record why no evaluation is possible: for an evaluation or directly for a recommendation."""
@@ -234,9 +249,9 @@ def not_possible(request: HttpRequest) -> HttpResponse:
     _manager(request)
     reason = str(request.POST.get("reason", ""))
     evaluation = None
-    if request.POST.get("evaluation"):
-        evaluation = _get(request, int(request.POST["evaluation"]))
-    rec = Recommendation.objects.filter(pk=request.POST.get("recommendation") or 0).first()
+    if (evaluation_id := _posted_id(request, "evaluation")) is not None:
+        evaluation = _get(request, evaluation_id)
+    rec = Recommendation.objects.filter(pk=_posted_id(request, "recommendation") or 0).first()
     saved: list[Evaluation] = []
     done = _attempt(
         request,

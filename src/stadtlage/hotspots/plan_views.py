@@ -149,8 +149,8 @@ def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
     )
 
 
-@require_POST
 @section_required(Section.SHIFT)
+@require_POST
 def plan_publish(request: HttpRequest, plan_id: str) -> HttpResponse:
     plan = get_object_or_404(PatrolPlan, uuid=plan_id)
     try:
@@ -192,6 +192,8 @@ def plans_api(request: HttpRequest) -> HttpResponse:
         day = date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
         return _problem(400, _("Ungültiges Datum."), {"date": _("Format JJJJ-MM-TT.")})
+    if not 2000 <= day.year <= 2100:  # the field API's range; year 1 or 9999 cannot be bounded
+        return _problem(400, _("Ungültiges Datum."), {"date": _("Jahr 2000 bis 2100.")})
     start, end = day_bounds(day)
     patrols = patrols_visible_to(request.user)
     stops = (

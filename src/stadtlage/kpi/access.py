@@ -65,5 +65,6 @@ register(
             methods=("GET",),
         ),
         "kpi:problems": public("Beschreibung der Fehlerarten der Schnittstelle"),
+        "kpi:partner_openapi": public("Beschreibung der Schnittstelle (OpenAPI), keine Daten"),
     }
 )

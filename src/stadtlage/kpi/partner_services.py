@@ -37,6 +37,10 @@ from stadtlage.privacy.screening import clean_short_text
 
 #: Fewer current values than this: no plausibility check yet.
 MIN_POINTS_FOR_LIMITS = 8
+# Plausible ranges of a partner figure: counts and hours of one week or month of one partner,
+# for periods since the start of the data (no "1e308", no year 1).
+MAX_VALUE = 1_000_000_000
+FIRST_PERIOD = date(2000, 1, 1)
 #: The plausibility limits use the values of the latest this many periods.
 LIMITS_WINDOW = 26
 
@@ -105,7 +109,11 @@ def partner_limits(series: PartnerSeries, *, exclude: date | None = None) -> Lim
 
 def _validate(series: PartnerSeries, period_start: date, value: float, today: date) -> None:
     errors: dict[str, list[str]] = {}
-    if P.period_start(period_start, series.period) != period_start:
+    if period_start < FIRST_PERIOD:
+        errors["period_start"] = [
+            _("Werte können ab dem Jahr %(year)d gemeldet werden.") % {"year": FIRST_PERIOD.year}
+        ]
+    elif P.period_start(period_start, series.period) != period_start:
         errors["period_start"] = [
             _("Der Zeitraum beginnt an einem Montag (Woche) bzw. am Monatsersten.")
             if series.period == P.WEEK
@@ -115,6 +123,11 @@ def _validate(series: PartnerSeries, period_start: date, value: float, today: da
         errors["period_start"] = [_("Werte für künftige Zeiträume können nicht gemeldet werden.")]
     if not math.isfinite(value) or value < 0:
         errors["value"] = [_("Bitte eine Zahl ab 0.")]
+    elif value > MAX_VALUE:
+        errors["value"] = [
+            _("Der Wert ist unplausibel groß (höchstens %(max)s).")
+            % {"max": f"{MAX_VALUE:,}".replace(",", ".")}
+        ]
     if errors:
         raise ValidationError(errors)
 

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +26,7 @@ from stadtlage.accounts.permissions import Section, can_access_section
 from stadtlage.kpi import partner_services, partner_wire, permissions, selectors
 from stadtlage.kpi.forms import PartnerUploadForm, PartnerValueForm
 from stadtlage.kpi.models import NoteReview, PartnerSeries, PartnerValue, SubmissionChannel
+from stadtlage.kpi.partner_openapi import openapi_document
 
 
 def _series_rows(queryset: Any) -> list[dict[str, Any]]:
@@ -272,9 +273,14 @@ def partner_api_values(request: HttpRequest) -> HttpResponse:
         return problem(request, "method", _("Erlaubt sind GET und POST."))
     try:
         payload = json.loads(request.body.decode("utf-8"))
-        submissions, confirm = partner_wire.parse_json(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except RequestDataTooBig:
+        return problem(request, "malformed", _("Der Inhalt ist zu groß; bitte in Teilen senden."))
+    except ValueError:  # also UnicodeDecodeError and an integer of more than 4300 digits
         return problem(request, "malformed", _("Der Inhalt ist kein gültiges JSON (UTF-8)."))
+    except RecursionError:
+        return problem(request, "malformed", _("Der Inhalt ist zu tief verschachtelt."))
+    try:
+        submissions, confirm = partner_wire.parse_json(payload)
     except partner_wire.WireError as exc:
         return problem(
             request, "invalid", str(exc), errors=[{"index": i, "detail": m} for i, m in exc.errors]
@@ -311,6 +317,14 @@ def partner_api_values(request: HttpRequest) -> HttpResponse:
         status=201,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@csrf_exempt  # any other method gets problem details, not the CSRF page
+def openapi_view(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3.1 description of the partner API (public: it contains no data)."""
+    if request.method not in ("GET", "HEAD"):
+        return problem(request, "method", _("Erlaubt ist GET."))
+    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
 
 
 def problem_types(request: HttpRequest) -> HttpResponse:

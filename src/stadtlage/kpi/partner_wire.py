@@ -152,7 +152,18 @@ def parse_json(payload: Any) -> tuple[list[Submission], bool]:
     for i, item in enumerate(items):
         try:
             out.append(_item(item, i))
-        except (ValueError, TypeError, KeyError):
+        except _Unreadable as exc:
+            errors.append(
+                (
+                    i,
+                    _(
+                        "Wert %(i)d: „%(field)s“ enthält ungültige Zeichen "
+                        "(Nullzeichen oder Surrogat)."
+                    )
+                    % {"i": i, "field": exc.args[0]},
+                )
+            )
+        except (ValueError, TypeError, KeyError, OverflowError):
             errors.append(
                 (
                     i,
@@ -165,9 +176,22 @@ def parse_json(payload: Any) -> tuple[list[Submission], bool]:
     return out, confirm
 
 
+class _Unreadable(ValueError):
+    """A value object with a string that is no text (a lone UTF-16 surrogate)."""
+
+
+def _is_text(value: str) -> bool:
+    """False for a lone UTF-16 surrogate (JSON may escape one as ``"\\ud800"``; it is no
+    character and cannot be stored or echoed) and for NUL (PostgreSQL cannot store it)."""
+    return "\x00" not in value and value.encode("utf-8", "replace").decode("utf-8") == value
+
+
 def _item(item: Any, index: int) -> Submission:
     if not isinstance(item, dict):
         raise TypeError
+    for key in ("series", "period_start", "note", "source", "reason"):
+        if isinstance(item.get(key), str) and not _is_text(item[key]):
+            raise _Unreadable(key)
     value = item["value"]
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueError

@@ -28,4 +28,5 @@ urlpatterns = [
     ),
     path("api/partner-werte/", partner_views.partner_api_values, name="partner_api"),
     path("api/probleme/", partner_views.problem_types, name="problems"),
+    path("api/openapi.json", partner_views.openapi_view, name="partner_openapi"),
 ]

@@ -190,8 +190,8 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     return response
 
 
-@require_POST
 @section_required(Section.FIGURES)
+@require_POST
 def goal_create(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(code)
     form = GoalForm(request.POST)
@@ -207,8 +207,8 @@ def goal_create(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("kpi:indicator", code=indicator.code)
 
 
-@require_POST
 @section_required(Section.FIGURES)
+@require_POST
 def milestone_create(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = get_object_or_404(Goal.objects.select_related("indicator__current_version"), pk=goal_id)
     form = MilestoneForm(request.POST)

@@ -6,7 +6,6 @@ reader here maps "" (and whitespace) to None first.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -17,14 +16,22 @@ MAX_SPAN = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
 MAX_PAGE = 100_000
 MAX_DB_ID = 2**63 - 1
+# Dates outside these years are refused: the service holds nothing from before 1970 and a
+# window of 90 days around year 1 or 9999 cannot even be computed.
+MIN_YEAR, MAX_YEAR = 1970, 2999
 
 _W3C_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}"  # date
     r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"  # time
-    r"(?:Z|[+-]\d{2}:?\d{2})?)?$"  # zone
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?$",  # zone
+    re.ASCII,  # \d: only 0-9, not the digits of other scripts
 )
 # A "+" in an unencoded query string arrives as a space: "…T10:00:00 01:00".
 _SPACE_FOR_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
+# WGS84 decimal degrees in ASCII: optional sign, up to three digits, an optional fraction after
+# "." or ",". No exponent ("5e1"), no digit separators ("5_1"), no other scripts' digits ("٥١").
+_COORDINATE = re.compile(r"^[+-]?[0-9]{1,3}(?:[.,][0-9]{1,15})?$", re.ASCII)
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 
 
@@ -59,6 +66,10 @@ def parse_datetime(name: str, value: str, *, default_tz: tzinfo) -> datetime:
             parsed = datetime.fromisoformat(raw.replace(" ", "T", 1))
     except ValueError as exc:
         raise bad_request(f"{name}: „{value[:40]}“ ist kein gültiger Zeitpunkt.") from exc
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise bad_request(
+            f"{name}: „{value[:40]}“ liegt außerhalb der Jahre {MIN_YEAR} bis {MAX_YEAR}."
+        )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=default_tz)
     return parsed
@@ -89,6 +100,8 @@ def parse_int(name: str, value: str | None, *, default: int, minimum: int, maxim
         return default
     assert value is not None
     try:
+        if not _INTEGER.match(value.strip()):  # int() would take "1_0" and "٣"
+            raise ValueError(value)
         number = int(value.strip())
     except ValueError as exc:
         raise bad_request(f"{name}: „{value[:20]}“ ist keine ganze Zahl.") from exc
@@ -98,22 +111,20 @@ def parse_int(name: str, value: str | None, *, default: int, minimum: int, maxim
 
 
 def parse_coordinate(name: str, value: str) -> float:
-    try:
-        number = float(value.strip().replace(",", "."))
-    except ValueError as exc:
+    """Decimal degrees written with ASCII digits (`51.5137`, also `51,5137`)."""
+    text = value.strip()
+    if not _COORDINATE.match(text):
         raise bad_request(
-            f"{name}: „{value[:30]}“ ist keine Koordinate (Dezimalgrad, WGS84)."
-        ) from exc
-    if not math.isfinite(number):
-        raise bad_request(f"{name}: „{value[:30]}“ ist keine Koordinate (Dezimalgrad, WGS84).")
-    return number
+            f"{name}: „{value[:30]}“ ist keine Koordinate (Dezimalgrad, WGS84, z. B. 51.5137)."
+        )
+    return float(text.replace(",", "."))
 
 
 def parse_ids(values: Iterable[str]) -> list[int]:
     """Service request ids; anything that cannot be one of ours is simply not found."""
     ids = []
     for value in values:
-        if value.isdigit() and 0 < int(value) <= MAX_DB_ID:
+        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_DB_ID:
             ids.append(int(value))
     return ids
 

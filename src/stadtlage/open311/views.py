@@ -25,6 +25,7 @@ from stadtlage.open311 import documents as docs
 from stadtlage.open311 import params, request_list, wire
 from stadtlage.open311.cache import cached_get
 from stadtlage.open311.errors import Open311Error, bad_request, not_found
+from stadtlage.open311.openapi import openapi_document
 from stadtlage.open311.services import api_key_authenticate
 from stadtlage.open311.throttle import hit
 from stadtlage.places.gazetteer import (
@@ -99,9 +100,14 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                     )
                 if request.method == "POST":
                     try:
-                        request.POST  # noqa: B018 -- parse now to answer oversized bodies
+                        form = request.POST  # parse now to answer oversized bodies
                     except (SuspiciousOperation, UnreadablePostError) as exc:
                         raise bad_request("Die Anfrage ist zu groß oder unlesbar.") from exc
+                    if any("\x00" in k or "\x00" in v for k, vs in form.lists() for v in vs):
+                        raise bad_request(  # PostgreSQL cannot store it (multipart bodies)
+                            "Die Anfrage enthält ein Nullzeichen (%00); "
+                            "das ist in keinem Feld erlaubt."
+                        )
                 wanted = _param(request, "jurisdiction_id")
                 if wanted is not None and wanted.lower() != jurisdiction_id():
                     raise not_found(
@@ -117,6 +123,21 @@ def endpoint(*methods: str) -> Callable[[View], View]:
     return decorate
 
 
+@csrf_exempt  # any other method gets the Open311 error, not the CSRF page
+def openapi(request: HttpRequest) -> HttpResponse:
+    """An OpenAPI 3.1 description of these endpoints (see `openapi.py`)."""
+    if request.method not in ("GET", "HEAD"):
+        error = Open311Error(
+            405, f"Methode {request.method} ist hier nicht erlaubt.", headers={"Allow": "GET"}
+        )
+        return _error("json", error)
+    body, content_type = wire.render("json", "openapi", openapi_document())
+    response = HttpResponse(body, content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@csrf_exempt  # a POST to a wrong path gets the Open311 404, not the CSRF page
 def unknown_resource(request: HttpRequest) -> HttpResponse:
     fmt = "json" if request.path.endswith(".json") else "xml"
     return _error(fmt, not_found("Diese Open311-Ressource gibt es nicht."))

@@ -8,7 +8,6 @@ a failure as problem details, so the app can tell "log in again" from a network 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -110,6 +109,8 @@ def _read_json(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
         return json.loads(raw.decode("utf-8")), None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, problem_response(400, f"Kein gültiges JSON ({exc}).")
+    except ValueError:  # an integer of more than 4300 digits
+        return None, problem_response(400, "Kein gültiges JSON (Zahl zu lang).")
     except RecursionError:
         return None, problem_response(400, "Kein gültiges JSON (zu tief verschachtelt).")
 
@@ -245,8 +246,14 @@ def observations_view(request: HttpRequest) -> HttpResponse:
 
 
 @api_endpoint("field", ("GET",))
-def presence_view(request: HttpRequest, patrol_id: uuid.UUID) -> HttpResponse:
-    patrol = selectors.patrols_visible_to(request.user).filter(uuid=patrol_id).first()
+def presence_view(request: HttpRequest, patrol_id: str) -> HttpResponse:
+    """`patrol_id` is matched as text, so a malformed id gets problem details too."""
+    patrol_uuid = wire.parse_uuid(patrol_id)
+    if patrol_uuid is None:
+        return problem_response(
+            404, "Streife nicht gefunden.", [FieldError("id", "Keine gültige ID (UUID erwartet).")]
+        )
+    patrol = selectors.patrols_visible_to(request.user).filter(uuid=patrol_uuid).first()
     if patrol is None:
         return problem_response(404, "Streife nicht gefunden.")
     minutes = selectors.presence_minutes(patrol)
@@ -277,6 +284,11 @@ def conflicts_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@csrf_exempt  # any other method gets problem details, not the CSRF page
 def openapi_view(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3.1 description of this API (public: it contains no data)."""
+    if request.method not in ("GET", "HEAD"):
+        response = problem_response(405, "Erlaubt: GET.")
+        response["Allow"] = "GET, HEAD"
+        return response
     return _json(openapi_document())

@@ -190,8 +190,8 @@ def patrol_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "patrols/patrol_form.html", {"form": form})
 
 
-@require_POST
 @section_required(Section.FIELD)
+@require_POST
 def patrol_transition_view(request: HttpRequest, patrol_id: str) -> HttpResponse:
     patrol = get_object_or_404(selectors.patrols_visible_to(request.user), uuid=patrol_id)
     to_status = request.POST.get("status", "")
@@ -250,8 +250,8 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @section_required(Section.SHIFT)
+@require_POST
 def conflict_resolve_view(request: HttpRequest, conflict_id: int) -> HttpResponse:
     conflict = get_object_or_404(SyncConflict, pk=conflict_id)
     form = ConflictResolveForm(request.POST)

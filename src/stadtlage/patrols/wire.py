@@ -174,7 +174,10 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.error(name, "Muss eine Zahl sein.")
             return None
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond the floats
+            number = math.inf
         if not math.isfinite(number):
             self.error(name, "Muss eine endliche Zahl sein.")
             return None
@@ -402,7 +405,51 @@ def read_records(payload: Any, *, now: datetime, actor_id: Any) -> list[WireReco
     return [read_record(item, index=i, now=now, actor_id=actor_id) for i, item in enumerate(items)]
 
 
+SURROGATE_MESSAGE = (
+    "Ungültige Zeichen: ein einzelnes UTF-16-Ersatzzeichen (z. B. \\ud800) ist kein Text."
+)
+
+
+def _clean(text: str) -> str:
+    """`text` safe to echo: lone surrogates replaced by "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def surrogate_path(value: Any) -> str | None:
+    """Where the first lone UTF-16 surrogate sits in decoded JSON (``data.place``, ``id``), or
+    None. JSON may escape one (``"\\ud800"``), but it is no character: neither UTF-8 nor the
+    database can hold it. Iterative, so deep nesting cannot exhaust the stack."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if _clean(item) != item:
+                return path or "record"
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                here = f"{path}.{_clean(str(key))}" if path else _clean(str(key))
+                if _clean(str(key)) != str(key):
+                    return here
+                stack.append((here, inner))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{i}]", inner) for i, inner in enumerate(item))
+    return None
+
+
 def read_record(item: Any, *, index: int, now: datetime, actor_id: Any) -> WireRecord:
+    spoiled = surrogate_path(item)
+    if spoiled is not None:
+        fields = item if isinstance(item, dict) else {}
+        raw_id, kind = fields.get("id"), fields.get("kind")
+        record = WireRecord(
+            index=index,
+            kind=kind if isinstance(kind, str) and spoiled != "kind" else "",
+            id=parse_uuid(raw_id) if spoiled != "id" else None,
+            raw_id=raw_id if isinstance(raw_id, str) and spoiled != "id" else "",
+            data={},
+        )
+        record.errors.append(FieldError(spoiled, SURROGATE_MESSAGE))
+        return record
     if not isinstance(item, dict):
         record = WireRecord(index=index, kind="", id=None, raw_id="", data={})
         record.errors.append(FieldError("record", "Ein Datensatz muss ein Objekt sein."))

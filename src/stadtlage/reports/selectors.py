@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     BooleanField,
@@ -358,7 +359,10 @@ def _fetch_tuples(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """The rows of `queryset` straight from the database cursor: one query, no per-row work
     by the ORM (the selected columns need no conversion)."""
     compiler = queryset.query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # e.g. `pk__in=[]`: nothing can match, and the ORM says so early
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -243,8 +243,8 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def remove_device(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model: Any = TOTPDevice if kind == "totp" else get_credential_model()
     device = get_object_or_404(model, pk=pk, user=request.user, confirmed=True)
@@ -263,8 +263,8 @@ def remove_device(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return redirect("accounts:security")
 
 
-@require_POST
 @login_required
+@require_POST
 def sign_out_own_device(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign out one of one's own other devices (e.g. a phone left somewhere)."""
     user: Any = request.user
