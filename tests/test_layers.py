@@ -19,7 +19,7 @@ SRC = Path(stadtlage.__file__).parent
 
 # Low → high. An app may import only from floors below its own.
 FLOORS: list[set[str]] = [
-    {"analysis", "db", "ratelimit", "settings"},  # ground: pure code and configuration
+    {"analysis", "db", "images", "ratelimit", "settings"},  # ground: pure code, configuration
     {"audit"},
     {"organisations"},  # organisations and their working groups
     {"accounts"},
@@ -72,10 +72,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ),
     ("stadtlage.patrols.services", "stadtlage.hotspots.dosage"): (
         "new tracks rebuild the delivered dosage at the hot spots of patrol plans"
-    ),
-    ("stadtlage.cleaning.forms", "stadtlage.reports.photos"): (
-        "the EDG queue checks photos with the citizen reports' image cleaner, which belongs on "
-        "the ground floor (one photo toolkit: issue 15 item 4)"
     ),
 }
 
