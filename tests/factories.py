@@ -8,10 +8,9 @@ import factory
 from django.contrib.auth.hashers import make_password
 
 from stadtlage.accounts.models import Membership, User
-from stadtlage.organisations.models import DataDomain, Organisation, OrganisationKind
+from stadtlage.organisations.models import DataDomain, Organisation, OrganisationKind, WorkingGroup
 from stadtlage.places import geo
 from stadtlage.places.models import Area, AreaKind
-from stadtlage.taskforce.models import WorkingGroup
 
 PASSWORD = "richtig-geheim-123"
 _HASHED = make_password(PASSWORD)

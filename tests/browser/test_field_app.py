@@ -185,7 +185,7 @@ def test_shift_lead_sees_the_day_on_map_and_list(
     chromium: Any, live_server: Any, officer: Any
 ) -> None:
     lead = user_with_role("shift_lead", username="lead-app")
-    from stadtlage.patrols.services import observation_record
+    from stadtlage.patrols.sync import observation_record
     from tests.patrols.factories import observation_data
 
     for n in range(3):

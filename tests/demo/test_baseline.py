@@ -11,12 +11,11 @@ from stadtlage.demo import catalogue, reporting
 from stadtlage.demo.baseline import load_baseline
 from stadtlage.demo.geography import AREAS
 from stadtlage.kpi.models import PartnerSeries
-from stadtlage.organisations.models import DataDomain, Organisation
+from stadtlage.organisations.models import DataDomain, Organisation, WorkingGroup
 from stadtlage.patrols.models import MeasureType, ObservationCategory
 from stadtlage.places import geo
 from stadtlage.places.models import Area, AreaKind
 from stadtlage.reports.models import ServiceCategory
-from stadtlage.taskforce.models import WorkingGroup
 
 MODELS = (
     Organisation,

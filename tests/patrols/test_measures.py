@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from stadtlage.cleaning.models import CleaningTask
 from stadtlage.patrols.models import Measure
-from stadtlage.patrols.services import measure_record, observation_record
+from stadtlage.patrols.sync import measure_record, observation_record
 from tests.patrols.conftest import Api
 from tests.patrols.factories import observation_data, record
 

@@ -16,11 +16,11 @@ from stadtlage.audit.access import LOGGED, NO_RECORDS, PUBLIC, rule_for
 from stadtlage.audit.models import AuditEvent
 from stadtlage.evaluation.models import Evaluation
 from stadtlage.kpi.models import Indicator, PartnerSeries
-from stadtlage.organisations.models import DataDomain
+from stadtlage.organisations.models import DataDomain, WorkingGroup
 from stadtlage.patrols.models import Patrol
 from stadtlage.reports.links import followup_token
 from stadtlage.reports.models import Report, ServiceCategory
-from stadtlage.taskforce.models import AgendaItem, Meeting, Recommendation, WorkingGroup
+from stadtlage.taskforce.models import AgendaItem, Meeting, Recommendation
 
 pytestmark = pytest.mark.django_db
 

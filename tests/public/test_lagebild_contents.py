@@ -13,9 +13,9 @@ from django.utils import timezone
 from stadtlage.accounts.models import User
 from stadtlage.kpi.compute import indicator_recompute
 from stadtlage.kpi.models import Indicator
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.places.models import Area
 from stadtlage.reports.models import ServiceCategory
-from stadtlage.taskforce.models import WorkingGroup
 from tests.public.test_pages import _publish, _weekly_reports, area, litter  # noqa: F401
 from tests.taskforce.conftest import group, make_indicator, people  # noqa: F401
 

@@ -17,11 +17,11 @@ from pyshacl import validate
 from rdflib import Graph
 
 from stadtlage.accounts.models import User
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.public import disclosure, statistics
 from stadtlage.public.disclosure import Shown
 from stadtlage.reports.models import ServiceCategory
 from stadtlage.taskforce import services
-from stadtlage.taskforce.models import WorkingGroup
 from tests.factories import AreaFactory
 from tests.reports.factories import ReportFactory, ServiceCategoryFactory
 from tests.taskforce.conftest import make_recommendation

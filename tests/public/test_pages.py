@@ -13,12 +13,12 @@ from django.utils import timezone
 from stadtlage.accounts.models import User
 from stadtlage.kpi.compute import indicator_recompute
 from stadtlage.kpi.models import Indicator
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.patrols.models import Patrol, PresenceInterval
 from stadtlage.places.models import Area
 from stadtlage.public import statistics
 from stadtlage.reports.models import ReportSource, ReportStatus, ServiceCategory
 from stadtlage.taskforce import services
-from stadtlage.taskforce.models import WorkingGroup
 from tests.factories import AreaFactory
 from tests.reports.factories import ReportFactory, ServiceCategoryFactory
 from tests.taskforce.conftest import make_indicator, make_recommendation

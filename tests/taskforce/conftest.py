@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from stadtlage.accounts.models import Role, User
 from stadtlage.kpi.models import Indicator, IndicatorVersion
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce.models import (
     Measure,
     Milestone,
     Recommendation,
     RecommendationIndicator,
-    WorkingGroup,
 )
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, WorkingGroupFactory
 

@@ -8,9 +8,9 @@ from django.test import Client
 
 from stadtlage.accounts.models import User
 from stadtlage.audit.models import AuditEvent
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce import services
 from stadtlage.taskforce.errors import NotAllowed, TransitionError
-from stadtlage.taskforce.models import WorkingGroup
 from tests.taskforce.conftest import make_recommendation
 
 pytestmark = pytest.mark.django_db

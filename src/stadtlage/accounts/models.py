@@ -76,7 +76,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("Rolle"), max_length=30, choices=Role.choices)
     working_group = models.ForeignKey(
-        "taskforce.WorkingGroup",
+        "organisations.WorkingGroup",
         verbose_name=_("Arbeitsgruppe"),
         null=True,
         blank=True,

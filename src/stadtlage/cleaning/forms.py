@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtlage.cleaning.models import CleaningKind, CleaningStatus
 from stadtlage.cleaning.services import OUTCOME_NOTE_MAX, SYRINGES_MAX
-from stadtlage.reports.photos import clean_photo, max_photo_bytes
+from stadtlage.images import clean_photo, max_photo_bytes
 
 
 class QueueFilterForm(forms.Form):

@@ -306,7 +306,7 @@ def cleaning_task_done(
     syringes_count: int | None = None,
     now: datetime | None = None,
 ) -> CleaningTask:
-    """Close as cleaned; `photo_jpeg` must come from `reports.photos.clean_photo` (re-encoded,
+    """Close as cleaned; `photo_jpeg` must come from `stadtlage.images.clean_photo` (re-encoded,
     no metadata); `syringes_count` replaces the reported number with the number removed."""
     return _apply_transition(
         task=task,

@@ -17,8 +17,7 @@ from django.db import transaction
 from stadtlage.accounts.models import Membership, Role, User
 from stadtlage.accounts.twofactor import enrol_demo_device
 from stadtlage.demo import catalogue as cat
-from stadtlage.organisations.models import Organisation
-from stadtlage.taskforce.models import WorkingGroup
+from stadtlage.organisations.models import Organisation, WorkingGroup
 
 DEMO_PASSWORD: Final = "stadtlage-demo"  # noqa: S105 - published demo password, demo mode only
 DEMO_EMAIL_DOMAIN: Final = "example.org"

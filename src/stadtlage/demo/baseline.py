@@ -19,14 +19,13 @@ from stadtlage.demo import catalogue as cat
 from stadtlage.demo import gazetteer, reporting
 from stadtlage.demo.geography import AREAS
 from stadtlage.kpi.models import PartnerSeries
-from stadtlage.organisations.models import Organisation
+from stadtlage.organisations.models import Organisation, WorkingGroup
 from stadtlage.patrols.models import MeasureType, ObservationCategory
 from stadtlage.places import geo
 from stadtlage.places.addresses import addresses_import
 from stadtlage.places.models import AddressPoint, Area
 from stadtlage.places.services import area_create
 from stadtlage.reports.models import ServiceAttribute, ServiceCategory
-from stadtlage.taskforce.models import WorkingGroup
 
 
 @dataclass

@@ -1,6 +1,4 @@
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic import RedirectView
 
 from stadtlage.home import views
 
@@ -10,7 +8,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on their own (feeds, bookmarks): send them to the icon.
     path(
         "favicon.ico",
-        RedirectView.as_view(url=static("stadtlage/favicon.svg"), permanent=True),
+        views.FaviconRedirect.as_view(),
         name="favicon",
     ),
 ]

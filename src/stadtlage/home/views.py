@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.generic import RedirectView
 
 from stadtlage.accounts.permissions import is_staff_user
 from stadtlage.audit.services import audit_access
@@ -41,6 +43,16 @@ def start(request: HttpRequest) -> HttpResponse:
         "areas": Area.objects.filter(is_active=True, kind="focus").count(),
     }
     return render(request, "home/public.html", context)
+
+
+class FaviconRedirect(RedirectView):
+    """Browsers ask for /favicon.ico on their own: send them to the icon. The address is looked up
+    per request, so importing the URLs needs no static manifest (collectstatic imports them)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        return static("stadtlage/favicon.svg")
 
 
 def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:

@@ -24,8 +24,8 @@ from stadtlage.kpi.models import (
     Source,
 )
 from stadtlage.kpi.queries import QUANTITIES
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.places.models import Area
-from stadtlage.taskforce.models import WorkingGroup
 
 #: Fields whose change alters the numbers: a new version with any of them gets new limits.
 COMPUTATION_FIELDS = (

@@ -24,8 +24,8 @@ from stadtlage.kpi.models import (
     Source,
 )
 from stadtlage.kpi.queries import known_categories
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.places.models import Area
-from stadtlage.taskforce.models import WorkingGroup
 
 CATEGORY_SOURCES = (Source.OBSERVATIONS, Source.MEASURES, Source.REPORTS, Source.CLEANING)
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

@@ -25,8 +25,8 @@ from stadtlage.kpi.models import (
     Source,
 )
 from stadtlage.kpi.services import indicator_create
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.places.models import Area
-from stadtlage.taskforce.models import WorkingGroup
 
 WORKING_GROUPS = {
     "stadtbild-verschoenern": ("Stadtbild verschönern", 1),

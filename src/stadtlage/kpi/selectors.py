@@ -21,7 +21,7 @@ from stadtlage.kpi.models import (
     PartnerValue,
     Source,
 )
-from stadtlage.taskforce.models import WorkingGroup
+from stadtlage.organisations.models import WorkingGroup
 
 
 def active_indicators() -> QuerySet[Indicator]:
@@ -159,7 +159,7 @@ def partner_history(series: PartnerSeries) -> list[PartnerValue]:
     """Every revision of every period, newest period first, revisions in order."""
     return list(
         PartnerValue.objects.filter(series=series)
-        .select_related("submitted_by")
+        .select_related("submitted_by", "series")
         .order_by("-period_start", "revision")
     )
 

@@ -27,7 +27,7 @@ from stadtlage.audit.services import audit_record
 from stadtlage.kpi import display, exports, permissions, selectors, services
 from stadtlage.kpi.forms import GoalForm, IndicatorForm, MilestoneForm
 from stadtlage.kpi.models import Goal, Indicator, IndicatorVersion, Source
-from stadtlage.taskforce.models import WorkingGroup
+from stadtlage.organisations.models import WorkingGroup
 
 
 def _apply(form: Form, exc: ValidationError) -> None:

@@ -27,7 +27,6 @@ from stadtlage.open311.cache import cached_get
 from stadtlage.open311.errors import Open311Error, bad_request, not_found
 from stadtlage.open311.openapi import openapi_document
 from stadtlage.open311.services import api_key_authenticate
-from stadtlage.open311.throttle import hit
 from stadtlage.places.gazetteer import (
     AddressNotFound,
     Located,
@@ -35,6 +34,7 @@ from stadtlage.places.gazetteer import (
     locate_text,
     message_for,
 )
+from stadtlage.ratelimit import hit
 from stadtlage.reports import selectors
 from stadtlage.reports.models import ReportSource
 from stadtlage.reports.services import report_create

@@ -5,7 +5,7 @@ multiprocess directory, set up in ``gunicorn_conf``):
 
 * ``stadtlage_http_request_duration_seconds{view,method,status}``: latency per view;
 * ``stadtlage_sync_records_total{outcome}``: field-sync records created, repeated, in conflict,
-  refused.
+  refused (the counter lives in ``patrols.metrics``, the app that counts).
 
 Read from the database at each scrape (so every process and server answers the same):
 open and overdue citizen reports, the scheduled jobs (last success, last duration, overdue,
@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -25,7 +24,6 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
-    Counter,
     Histogram,
     generate_latest,
     multiprocess,
@@ -33,23 +31,14 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from stadtlage.patrols import metrics as patrols_metrics  # noqa: F401 – registers its counter
+
 REQUEST_SECONDS = Histogram(
     "stadtlage_http_request_duration_seconds",
     "Time to answer a request, by view (URL name), method and status class.",
     ["view", "method", "status"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
-SYNC_RECORDS = Counter(
-    "stadtlage_sync_records_total",
-    "Records of the field app's sync API by outcome.",
-    ["outcome"],
-)
-SYNC_OUTCOMES = {201: "created", 200: "repeated", 409: "conflict"}
-
-
-def count_sync_results(results: Iterable[dict[str, Any]]) -> None:
-    for result in results:
-        SYNC_RECORDS.labels(SYNC_OUTCOMES.get(int(result.get("status", 0)), "refused")).inc()
 
 
 class RequestMetricsMiddleware:

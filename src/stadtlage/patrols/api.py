@@ -22,8 +22,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from stadtlage.accounts.permissions import can_access_section
 from stadtlage.audit.services import audit_access
-from stadtlage.operations.metrics import count_sync_results
-from stadtlage.patrols import photos, selectors, services, sync, wire
+from stadtlage.patrols import photos, selectors, sync, wire
+from stadtlage.patrols.metrics import count_sync_results
 from stadtlage.patrols.openapi import openapi_document
 from stadtlage.patrols.wire import PROBLEM_CONTENT_TYPE, FieldError, problem
 
@@ -138,7 +138,7 @@ def record_view(request: HttpRequest, kind: str, record_id: str) -> HttpResponse
     data, error = _read_json(request)
     if error:
         return error
-    answer = services.record_ingest(
+    answer = sync.record_ingest(
         kind=RECORD_PATHS[kind], record_id=record_id, data=data, actor=request.user
     )
     return _json(answer, status=answer["status"])

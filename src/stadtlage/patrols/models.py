@@ -24,7 +24,7 @@ class ObservationCategory(models.Model):
     code = models.SlugField(_("Code"), max_length=60, unique=True)
     name = models.CharField(_("Bezeichnung"), max_length=120)
     working_group = models.ForeignKey(
-        "taskforce.WorkingGroup",
+        "organisations.WorkingGroup",
         verbose_name=_("Arbeitsgruppe"),
         null=True,
         blank=True,

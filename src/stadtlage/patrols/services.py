@@ -1,8 +1,8 @@
 """Writes for patrols: planning, the status workflow, presence, records and sync conflicts.
 
 Every write is validated, atomic and audited in the same transaction. Field records arrive
-through the sync protocol (`stadtlage.patrols.sync`); `observation_record` and
-`measure_record` are the one-record entry points to it.
+through the sync protocol (`stadtlage.patrols.sync`, which builds on this module and is not
+imported by it); `sync.record_ingest` is its one-record entry point.
 """
 
 from __future__ import annotations
@@ -236,30 +236,6 @@ def _hotspot_dosage_rebuild(patrol_ids: list[int]) -> None:
 
     dosage.track_visits_rebuild_for(patrol_ids=patrol_ids)
     dosage.stops_refresh(patrol_ids=patrol_ids)
-
-
-# --- One record through the sync protocol -----------------------------------------------
-
-
-def record_ingest(*, kind: str, record_id: str, data: Any, actor: Any) -> dict[str, Any]:
-    """Ingest one field record; returns the answer the sync API gives for it."""
-    from stadtlage.patrols import sync, wire
-
-    record = wire.read_record(
-        {"kind": kind, "id": record_id, "data": data},
-        index=0,
-        now=timezone.now(),
-        actor_id=getattr(actor, "pk", None),
-    )
-    return sync.sync_ingest(records=[record], actor=actor)[0]
-
-
-def observation_record(*, record_id: str, data: dict[str, Any], actor: Any) -> dict[str, Any]:
-    return record_ingest(kind=RecordKind.OBSERVATION, record_id=record_id, data=data, actor=actor)
-
-
-def measure_record(*, record_id: str, data: dict[str, Any], actor: Any) -> dict[str, Any]:
-    return record_ingest(kind=RecordKind.MEASURE, record_id=record_id, data=data, actor=actor)
 
 
 # --- Conflicts -----------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from stadtlage.patrols.models import (
     PatrolStatus,
     PositionSample,
     PresenceInterval,
+    RecordKind,
     SyncConflict,
 )
 from stadtlage.patrols.validation import (
@@ -44,7 +45,14 @@ from stadtlage.patrols.validation import (
     check_position,
     check_presence,
 )
-from stadtlage.patrols.wire import KIND_ORDER, FieldError, WireRecord, record_problem, success
+from stadtlage.patrols.wire import (
+    KIND_ORDER,
+    FieldError,
+    WireRecord,
+    read_record,
+    record_problem,
+    success,
+)
 from stadtlage.places.selectors import area_index
 
 MODELS: dict[str, type[models.Model]] = {
@@ -395,3 +403,25 @@ WRITERS = {
     "position": _write_positions,
     "patrol_status": _write_patrol_status,
 }
+
+
+# --- One record through the sync protocol -----------------------------------------------
+
+
+def record_ingest(*, kind: str, record_id: str, data: Any, actor: Any) -> dict[str, Any]:
+    """Ingest one field record; returns the answer the sync API gives for it."""
+    record = read_record(
+        {"kind": kind, "id": record_id, "data": data},
+        index=0,
+        now=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+    )
+    return sync_ingest(records=[record], actor=actor)[0]
+
+
+def observation_record(*, record_id: str, data: dict[str, Any], actor: Any) -> dict[str, Any]:
+    return record_ingest(kind=RecordKind.OBSERVATION, record_id=record_id, data=data, actor=actor)
+
+
+def measure_record(*, record_id: str, data: dict[str, Any], actor: Any) -> dict[str, Any]:
+    return record_ingest(kind=RecordKind.MEASURE, record_id=record_id, data=data, actor=actor)

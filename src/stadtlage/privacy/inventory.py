@@ -74,7 +74,7 @@ REVIEWED: dict[str, str] = {
     "kpi.IndicatorSeries.*": "berechnete Zeitreihe: Aggregate je Zeitraum",
     "kpi.PartnerValue.source_system": "Name des Quellsystems; geprüft (privacy.screening)",
     "kpi.PartnerApiToken.*": "Bezeichnung eines Schnittstellenschlüssels (nur Hash gespeichert)",
-    "taskforce.WorkingGroup.*": _TASKFORCE,
+    "organisations.WorkingGroup.*": _TASKFORCE,
     "taskforce.MeetingSchedule.*": _TASKFORCE,
     "taskforce.Meeting.*": _TASKFORCE,
     "taskforce.AgendaItem.*": _TASKFORCE,

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from stadtlage.kpi.models import Indicator
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.places.models import Area
 from stadtlage.taskforce import selectors as taskforce_selectors
 from stadtlage.taskforce.models import (
@@ -21,7 +22,6 @@ from stadtlage.taskforce.models import (
     Milestone,
     MilestoneStatus,
     Recommendation,
-    WorkingGroup,
 )
 from stadtlage.taskforce.workflow import TRACKED_STATES
 

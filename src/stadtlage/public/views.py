@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.public import cache as public_cache
 from stadtlage.public import selectors, statistics
 from stadtlage.public.figures import CONCERN, IMPROVEMENT, PublicFigure, public_figure
 from stadtlage.public.policy import current as disclosure_policy
 from stadtlage.taskforce import progress as P
 from stadtlage.taskforce import selectors as taskforce_selectors
-from stadtlage.taskforce.models import Recommendation, WorkingGroup
+from stadtlage.taskforce.models import Recommendation
 
 AREA_WEEKS = 12
 

@@ -23,7 +23,7 @@ class ServiceCategory(models.Model):
     description = models.TextField(_("Beschreibung"), blank=True)
     group = models.CharField(_("Gruppe"), max_length=80, blank=True)
     working_group = models.ForeignKey(
-        "taskforce.WorkingGroup",
+        "organisations.WorkingGroup",
         verbose_name=_("Arbeitsgruppe"),
         null=True,
         blank=True,

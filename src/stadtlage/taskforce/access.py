@@ -16,8 +16,8 @@ ITEM = logged("taskforce.agendaitem")
 register(
     {
         "taskforce:index": logged("taskforce.overview"),
-        "taskforce:group_detail": logged("taskforce.workinggroup"),
-        "taskforce:group_edit": logged("taskforce.workinggroup"),
+        "taskforce:group_detail": logged("organisations.workinggroup"),
+        "taskforce:group_edit": logged("organisations.workinggroup"),
         "taskforce:board": logged("taskforce.board"),
         "taskforce:results": logged("taskforce.results"),
         "taskforce:calendar": logged("taskforce.meeting", action=Action.EXPORT),

@@ -1,6 +1,6 @@
-"""Admin: configuration (working groups, meeting rhythm) is editable and audited; records of the
-workflow are read-only here, because their writes must go through the services (transition map,
-frozen minutes, frozen reports)."""
+"""Admin: configuration (the meeting rhythm; working groups are edited in ``organisations``) is
+editable and audited; records of the workflow are read-only here, because their writes must go
+through the services (transition map, frozen minutes, frozen reports)."""
 
 from __future__ import annotations
 
@@ -16,15 +16,7 @@ from stadtlage.taskforce.models import (
     Meeting,
     MeetingSchedule,
     Recommendation,
-    WorkingGroup,
 )
-
-
-@admin.register(WorkingGroup)
-class WorkingGroupAdmin(AuditedModelAdmin):
-    list_display = ("name", "order", "lead", "deputy", "is_active")
-    prepopulated_fields = {"slug": ("name",)}
-    raw_id_fields = ("lead", "deputy")
 
 
 @admin.register(MeetingSchedule)

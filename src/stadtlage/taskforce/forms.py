@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from stadtlage.accounts.models import Role, User
 from stadtlage.kpi.models import Goal, Indicator
-from stadtlage.organisations.models import Organisation
+from stadtlage.organisations.models import Organisation, WorkingGroup
 from stadtlage.places.models import Area
 from stadtlage.taskforce import selectors
 from stadtlage.taskforce.models import (
@@ -22,7 +22,6 @@ from stadtlage.taskforce.models import (
     MilestoneStatus,
     Recommendation,
     ReportPeriod,
-    WorkingGroup,
 )
 
 

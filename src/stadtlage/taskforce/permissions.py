@@ -15,10 +15,10 @@ from django.db.models import Q, QuerySet
 
 from stadtlage.accounts.models import Role
 from stadtlage.accounts.permissions import Section, can_access_section, is_staff_user
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce.models import (
     Recommendation,
     RecommendationState,
-    WorkingGroup,
 )
 from stadtlage.taskforce.workflow import EDITABLE_STATES, TRACKED_STATES, Actor, Transition
 

@@ -25,6 +25,7 @@ from stadtlage.kpi import display as kpi_display
 from stadtlage.kpi import periods as kpi_periods
 from stadtlage.kpi.models import Indicator
 from stadtlage.kpi.selectors import active_indicators
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce import progress as P
 from stadtlage.taskforce import selectors
 from stadtlage.taskforce.models import (
@@ -33,7 +34,6 @@ from stadtlage.taskforce.models import (
     Recommendation,
     RecommendationState,
     ReportPeriod,
-    WorkingGroup,
 )
 from stadtlage.taskforce.workflow import PIPELINE_STATES, TRACKED_STATES
 

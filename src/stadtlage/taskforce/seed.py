@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from stadtlage.accounts.models import Role, User
 from stadtlage.kpi.models import Indicator
-from stadtlage.organisations.models import Organisation
+from stadtlage.organisations.models import Organisation, WorkingGroup
 from stadtlage.places.models import Area
 from stadtlage.taskforce import services
 from stadtlage.taskforce.errors import TransitionError
@@ -33,7 +33,6 @@ from stadtlage.taskforce.models import (
     RecommendationEvent,
     RecommendationState,
     Weekday,
-    WorkingGroup,
 )
 
 S = RecommendationState

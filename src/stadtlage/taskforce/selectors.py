@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from stadtlage.kpi import series as kpi_series
 from stadtlage.kpi.models import Indicator, IndicatorSeries
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce import progress as P
 from stadtlage.taskforce.models import (
     ActionItem,
@@ -30,7 +31,6 @@ from stadtlage.taskforce.models import (
     RecommendationEvent,
     RecommendationIndicator,
     RecommendationState,
-    WorkingGroup,
 )
 from stadtlage.taskforce.workflow import TRACKED_STATES
 

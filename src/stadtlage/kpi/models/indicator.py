@@ -130,7 +130,7 @@ class IndicatorVersion(models.Model):
     number = models.PositiveIntegerField(_("Version"))
     name = models.CharField(_("Bezeichnung"), max_length=160)
     working_group = models.ForeignKey(
-        "taskforce.WorkingGroup",
+        "organisations.WorkingGroup",
         verbose_name=_("Arbeitsgruppe"),
         null=True,
         blank=True,

@@ -32,7 +32,7 @@ class PartnerSeries(models.Model):
         related_name="partner_series",
     )
     working_group = models.ForeignKey(
-        "taskforce.WorkingGroup",
+        "organisations.WorkingGroup",
         verbose_name=_("Arbeitsgruppe"),
         null=True,
         blank=True,

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from stadtlage.open311.throttle import hit
+from stadtlage.ratelimit import hit
 
 HOUR = 3600
 DAY = 24 * HOUR

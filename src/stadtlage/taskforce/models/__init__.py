@@ -1,13 +1,15 @@
 """Models of the Sonderstab (task force).
 
-* ``groups``: the working groups (also the themes of figures and categories).
+* ``WorkingGroup`` lives in ``organisations`` (the theme that figures and categories belong to);
+  it is re-exported here for code written before the move — new code imports it from
+  ``stadtlage.organisations.models``.
 * ``recommendations``: recommendations, their indicators, measures, milestones, board
   decisions and history.
 * ``meetings``: the weekly meeting with agenda, minutes, action items and attendance.
 * ``reports``: the frozen reports to the Oberbürgermeister.
 """
 
-from stadtlage.taskforce.models.groups import WorkingGroup
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce.models.meetings import (
     ActionItem,
     ActionStatus,

@@ -31,7 +31,7 @@ class Recommendation(models.Model):
     """A recommendation of one working group to the Verwaltungsvorstand."""
 
     working_group = models.ForeignKey(
-        "taskforce.WorkingGroup",
+        "organisations.WorkingGroup",
         verbose_name=_("Arbeitsgruppe"),
         on_delete=models.PROTECT,
         related_name="recommendations",

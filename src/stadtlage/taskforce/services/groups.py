@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from stadtlage.accounts.models import Role
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.errors import NotAllowed, TaskforceError
-from stadtlage.taskforce.models import WorkingGroup
 
 
 def _is_member(group: WorkingGroup, person: Any) -> bool:

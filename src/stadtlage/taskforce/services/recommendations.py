@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.kpi.models import Goal, Indicator
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.places.models import Area
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.errors import FrozenError, NotAllowed, TransitionError
@@ -33,7 +34,6 @@ from stadtlage.taskforce.models import (
     RecommendationEvent,
     RecommendationIndicator,
     RecommendationState,
-    WorkingGroup,
 )
 from stadtlage.taskforce.services.common import user_or_none
 from stadtlage.taskforce.workflow import (

@@ -14,6 +14,7 @@ from stadtlage.accounts.models import Membership, Role
 from stadtlage.accounts.permissions import Section
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce import forms, ics, selectors, services
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.models import (
@@ -23,7 +24,6 @@ from stadtlage.taskforce.models import (
     Milestone,
     MilestoneStatus,
     RecommendationState,
-    WorkingGroup,
 )
 from stadtlage.taskforce.views.common import attempt, require
 from stadtlage.taskforce.workflow import TRACKED_STATES, transitions_from

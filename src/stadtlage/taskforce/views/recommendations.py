@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
+from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce import forms, selectors, services
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.models import (
@@ -19,7 +20,6 @@ from stadtlage.taskforce.models import (
     Milestone,
     Recommendation,
     RecommendationState,
-    WorkingGroup,
 )
 from stadtlage.taskforce.views.common import attempt, require, safe_next
 from stadtlage.taskforce.workflow import (

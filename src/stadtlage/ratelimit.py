@@ -1,4 +1,7 @@
-"""Fixed-window rate limits on Django's cache.
+"""Fixed-window rate limits on Django's cache, shared by every app that limits clients.
+
+A neutral module on the ground floor (it imports only Django), so that citizen reports,
+Open311 and the public pages limit with one counter scheme without importing each other.
 
 Without REDIS_URL (the demo) every process counts on its own; with it (production) all
 processes and servers share one count.
@@ -17,7 +20,7 @@ def hit(*, scope: str, ident: str, limit: int, window_seconds: int) -> int | Non
         return None
     now = int(time.time())
     window = now // window_seconds
-    key = f"open311:rl:{scope}:{ident}:{window}"
+    key = f"ratelimit:{scope}:{ident}:{window}"
     cache.add(key, 0, timeout=window_seconds + 5)
     try:
         count = cache.incr(key)
