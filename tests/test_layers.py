@@ -19,7 +19,8 @@ SRC = Path(stadtlage.__file__).parent
 
 # Low → high. An app may import only from floors below its own.
 FLOORS: list[set[str]] = [
-    {"analysis", "db", "images", "ratelimit", "settings"},  # ground: pure code, configuration
+    # ground: pure code, configuration
+    {"analysis", "db", "formfields", "images", "paging", "ratelimit", "settings"},
     {"audit"},
     {"organisations"},  # organisations and their working groups
     {"accounts"},

@@ -31,6 +31,7 @@ from stadtlage.cleaning.services import (
 )
 from stadtlage.cleaning.workflow import ACTIONS, allowed_transitions, transition_error
 from stadtlage.organisations.models import DataDomain
+from stadtlage.paging import page_number
 
 FORMS: dict[str, type[Form]] = {
     "annehmen": AcceptForm,
@@ -56,10 +57,7 @@ def _filters(request: HttpRequest) -> tuple[QueueFilterForm, selectors.QueueFilt
 @require_GET
 def queue_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    try:
-        page = max(1, int(request.GET.get("seite", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     result = selectors.queue_page(user=request.user, filters=filters, page=page)
     audit_access(
         request,

@@ -8,13 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stadtlage.evaluation import design as D
+from stadtlage.formfields import ModelMultipleChoiceField
 from stadtlage.kpi.models import Indicator
 from stadtlage.places.geo import GeometryError
 from stadtlage.places.models import Area
 from stadtlage.taskforce.models import Measure, Recommendation
 
 
-class AreaChoice(forms.ModelMultipleChoiceField):
+class AreaChoice(ModelMultipleChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             queryset=Area.objects.filter(is_active=True).order_by("kind", "name"),
@@ -24,7 +25,7 @@ class AreaChoice(forms.ModelMultipleChoiceField):
         )
 
 
-class OutcomeChoice(forms.ModelMultipleChoiceField):
+class OutcomeChoice(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         version = obj.current_version
         if version is not None and version.enforcement_driven:

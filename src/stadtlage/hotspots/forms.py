@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stadtlage.formfields import FIRST_YEAR, LAST_YEAR, DayField, ModelMultipleChoiceField
 from stadtlage.hotspots.maps import CELL_SIZES, MAX_WINDOW_DAYS, MapRequest, Method
 from stadtlage.hotspots.selectors import Source, category_choices, patrols_for_planning
 from stadtlage.patrols.models import Patrol
@@ -41,12 +42,12 @@ class HotspotForm(forms.Form):
         help_text=_("Keine Auswahl: alle Kategorien der Quelle."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    start = forms.DateField(
+    start = DayField(
         label=_("von"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": BAD_DATE, "required": _("Bitte den Beginn angeben.")},
     )
-    end = forms.DateField(
+    end = DayField(
         label=_("bis"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": BAD_DATE, "required": _("Bitte das Ende angeben.")},
@@ -113,7 +114,7 @@ class HotspotForm(forms.Form):
 class PlanForm(forms.Form):
     """Shift window, teams and the Koper-curve parameters of a patrol plan."""
 
-    day = forms.DateField(
+    day = DayField(
         label=_("Tag"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": BAD_DATE, "required": _("Bitte den Tag angeben.")},
@@ -129,7 +130,7 @@ class PlanForm(forms.Form):
         help_text=_("Vor dem Beginn: Ende am nächsten Tag."),
         error_messages={"invalid": BAD_TIME, "required": _("Bitte das Schichtende angeben.")},
     )
-    patrols = forms.ModelMultipleChoiceField(
+    patrols = ModelMultipleChoiceField(
         label=_("Streifen (Teams)"),
         queryset=Patrol.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -161,10 +162,13 @@ class PlanForm(forms.Form):
     def __init__(self, *args: Any, day: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         raw = self.data.get("day") if self.is_bound else None
+        fallback = day or timezone.localdate()
         try:
-            chosen = date.fromisoformat(raw) if raw else day or timezone.localdate()
+            chosen = date.fromisoformat(raw) if raw else fallback
         except ValueError:
-            chosen = day or timezone.localdate()
+            chosen = fallback
+        if not FIRST_YEAR <= chosen.year <= LAST_YEAR:  # the field says so; offer the fallback's
+            chosen = fallback
         field = self.fields["patrols"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = patrols_for_planning(chosen)

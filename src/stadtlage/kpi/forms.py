@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from stadtlage.accounts.models import User
+from stadtlage.formfields import ModelMultipleChoiceField
 from stadtlage.kpi.definitions import Definition
 from stadtlage.kpi.models import (
     Aggregation,
@@ -75,7 +76,7 @@ class IndicatorForm(forms.Form):
         help_text=_("Leer: alle Kategorien der Quelle."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    areas = forms.ModelMultipleChoiceField(
+    areas = ModelMultipleChoiceField(
         label=_("Gebiete"),
         queryset=Area.objects.filter(is_active=True),
         required=False,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtlage.accounts.models import Role, User
+from stadtlage.formfields import DayField, ModelMultipleChoiceField
 from stadtlage.patrols.models import ConflictStatus
 from stadtlage.places.models import Area
 
@@ -21,14 +22,14 @@ class PatrolForm(forms.Form):
     planned_end = forms.DateTimeField(
         label=_("geplantes Ende"), widget=DATETIME_INPUT, input_formats=["%Y-%m-%dT%H:%M"]
     )
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         label=_("Team"),
         queryset=User.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("KOD- und Polizeikräfte; mit beiden ist es eine gemeinsame Streife."),
         error_messages={"required": _("Bitte mindestens eine Einsatzkraft auswählen.")},
     )
-    planned_areas = forms.ModelMultipleChoiceField(
+    planned_areas = ModelMultipleChoiceField(
         label=_("geplante Gebiete"),
         queryset=Area.objects.none(),
         required=False,
@@ -64,15 +65,7 @@ class PatrolForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    tag = forms.DateField(
-        label=_("Tag"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean_tag(self) -> date | None:
-        tag: date | None = self.cleaned_data.get("tag")
-        if tag and not 2000 <= tag.year <= 2100:
-            raise forms.ValidationError(_("Bitte ein Datum zwischen 2000 und 2100 angeben."))
-        return tag
+    tag = DayField(label=_("Tag"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def day(self) -> date:
         if self.is_valid() and self.cleaned_data.get("tag"):

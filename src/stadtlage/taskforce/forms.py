@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from stadtlage.accounts.models import Role, User
+from stadtlage.formfields import ModelMultipleChoiceField
 from stadtlage.kpi.models import Goal, Indicator
 from stadtlage.organisations.models import Organisation, WorkingGroup
 from stadtlage.places.models import Area
@@ -33,7 +34,7 @@ class DateInput(forms.DateInput):
 
 
 class RecommendationForm(forms.ModelForm[Recommendation]):
-    areas = forms.ModelMultipleChoiceField(
+    areas = ModelMultipleChoiceField(
         label=_("Betroffene Gebiete"),
         queryset=Area.objects.filter(is_active=True),
         required=False,

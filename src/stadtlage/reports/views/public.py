@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from stadtlage.paging import page_number
 from stadtlage.places.geo import DORTMUND_BBOX
 from stadtlage.public import cache as public_cache
 from stadtlage.public import disclosure
@@ -268,17 +269,10 @@ def _day_start(day: date, *, end: bool = False) -> datetime:
     return timezone.make_aware(moment)
 
 
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(1, min(int(request.GET.get("seite", "1")), MAX_PAGE))
-    except ValueError:
-        return 1
-
-
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
     form, query = _filters(request)
-    page = _page(request)
+    page = page_number(request, limit=MAX_PAGE)
 
     def rows() -> tuple[list[tuple[selectors.PublicReport, int]], bool]:
         reports = selectors.public_reports(

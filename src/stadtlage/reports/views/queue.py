@@ -24,6 +24,7 @@ from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
 from stadtlage.audit.services import audit_access
 from stadtlage.organisations.models import DataDomain
+from stadtlage.paging import page_number
 from stadtlage.reports import queue as q
 from stadtlage.reports import selectors
 from stadtlage.reports.forms import (
@@ -74,11 +75,7 @@ def _filter_form(request: HttpRequest) -> tuple[QueueFilterForm, q.QueueFilters]
 @require_GET
 def queue_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filter_form(request)
-    try:
-        # Bounded: a page beyond any queue must not overflow the database's OFFSET.
-        page = max(1, min(int(request.GET.get("seite", "1")), 100_000))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     result = q.queue_page(user=request.user, filters=filters, page=page)
     audit_access(
         request,
