@@ -20,7 +20,17 @@ SRC = Path(stadtlage.__file__).parent
 # Low → high. An app may import only from floors below its own.
 FLOORS: list[set[str]] = [
     # ground: pure code, configuration
-    {"analysis", "db", "formfields", "images", "paging", "ratelimit", "settings"},
+    {
+        "admintools",
+        "analysis",
+        "apitools",
+        "db",
+        "formfields",
+        "images",
+        "paging",
+        "ratelimit",
+        "settings",
+    },
     {"audit"},
     {"organisations"},  # organisations and their working groups
     {"accounts"},

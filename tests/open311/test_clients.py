@@ -10,9 +10,10 @@ from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from stadtlage.apitools import token_hash
 from stadtlage.audit.models import AuditEvent
 from stadtlage.open311.models import ApiKey, ClientApplication
-from stadtlage.open311.services import api_key_authenticate, client_create, hash_key
+from stadtlage.open311.services import api_key_authenticate, client_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_command_prints_a_working_key_once() -> None:
     assert client.name == "Mängelmelder"
     assert client.contact_email == "betrieb@example.org"
     stored = ApiKey.objects.get()
-    assert stored.key_hash == hash_key(key) != key
+    assert stored.key_hash == token_hash(key) != key
     assert stored.prefix == key[:8]
     assert len(key) >= 40
     assert api_key_authenticate(key) == client

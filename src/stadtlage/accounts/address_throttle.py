@@ -4,58 +4,51 @@ address): one address that tries many usernames is stopped too.
 ``LOGIN_ADDRESS_FAILURE_LIMIT`` failures from one address within ``AXES_COOLOFF_TIME`` lock
 that address out of the password form until the window ends (German message, HTTP 429, audit
 entry, as for axes' own lockout). The limit is far above the per-user one because many people
-of one office share an address behind the city's NAT. Counted in the cache: with REDIS_URL
-across all processes and servers.
+of one office share an address behind the city's NAT. Counted by ``stadtlage.ratelimit``
+(django-ratelimit, hashed keys in the cache): with REDIS_URL across all processes and servers.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
+from stadtlage.ratelimit import hit, reached
 
-def _window() -> tuple[int, int]:
-    seconds = max(60, int(settings.AXES_COOLOFF_TIME * 3600))
-    return int(time.time()) // seconds, seconds
-
-
-def _key(address: str) -> str:
-    window, _seconds = _window()
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-    return f"login:addr:{digest}:{window}"  # never the address itself
+SCOPE = "login-address"
 
 
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+def _window_seconds() -> int:
+    return max(60, int(settings.AXES_COOLOFF_TIME * 3600))
 
 
 @receiver(user_login_failed, dispatch_uid="stadtlage-login-address-failures")
 def count_failure(
     sender: Any, credentials: Any, request: HttpRequest | None = None, **kw: Any
 ) -> None:
-    if request is None or settings.LOGIN_ADDRESS_FAILURE_LIMIT <= 0:
+    if request is None:
         return
-    key = _key(_address(request))
-    _window_no, seconds = _window()
-    cache.add(key, 0, timeout=seconds + 5)
-    try:
-        cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=seconds + 5)
+    hit(
+        request,
+        scope=SCOPE,
+        limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+        window_seconds=_window_seconds(),
+    )
 
 
 def address_blocked(request: HttpRequest) -> bool:
-    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
-    return limit > 0 and int(cache.get(_key(_address(request))) or 0) >= limit
+    return reached(
+        request,
+        scope=SCOPE,
+        limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+        window_seconds=_window_seconds(),
+    )
 
 
 def _login_path() -> str | None:

@@ -3,7 +3,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from stadtlage.accounts.models import (
@@ -13,6 +12,7 @@ from stadtlage.accounts.models import (
     SignedInDevice,
     User,
 )
+from stadtlage.admintools import ReadOnlyAdmin
 from stadtlage.audit.admin import AuditedModelAdmin
 
 
@@ -79,15 +79,10 @@ class IdentityProviderAdmin(AuditedModelAdmin):
 
 
 @admin.register(SignedInDevice)
-class SignedInDeviceAdmin(admin.ModelAdmin):
+class SignedInDeviceAdmin(ReadOnlyAdmin):
     """Read-only: devices are signed out on /konto/geraete/ (audited there)."""
 
+    deletable = True
     list_display = ("user", "label", "method", "signed_in_at", "last_seen_at", "ended_at")
     list_filter = ("method", "ended_reason")
     search_fields = ("user__username", "user__last_name")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

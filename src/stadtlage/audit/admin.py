@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import models, transaction
 from django.http import HttpRequest
 
+from stadtlage.admintools import ReadOnlyAdmin
 from stadtlage.audit.models import Action, AuditEvent
 from stadtlage.audit.services import audit_record, snapshot
 
@@ -65,17 +66,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_name", "action", "object_type", "object_id", "object_repr")
     list_filter = ("action", "object_type", "data_domain")
     search_fields = ("actor_name", "object_repr", "object_id", "note")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

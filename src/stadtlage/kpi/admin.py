@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from stadtlage.admintools import ReadOnlyAdmin, ReadOnlyInline
 from stadtlage.audit.admin import AuditedModelAdmin
 from stadtlage.kpi.models import (
     Indicator,
@@ -19,17 +20,6 @@ from stadtlage.kpi.models import (
     PartnerSeries,
     PartnerValue,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(PartnerSeries)
@@ -46,16 +36,11 @@ class PartnerValueAdmin(ReadOnlyAdmin):
     date_hierarchy = "period_start"
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ReadOnlyInline):
     model = IndicatorVersion
     fk_name = "indicator"
     fields = ("number", "name", "valid_from", "source", "aggregation", "rebases", "change_note")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Indicator)

@@ -6,9 +6,7 @@ outside them is only stored when the submitter confirms it. A correction adds a 
 
 from __future__ import annotations
 
-import hashlib
 import math
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadtlage.apitools import token_hash, token_issue
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.kpi import periods as P
@@ -376,15 +375,13 @@ def partner_note_review(*, value: PartnerValue, approve: bool, actor: Any) -> Pa
 # --------------------------------------------------------------------------- API tokens
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def partner_token_create(*, user: Any, label: str, actor: Any) -> tuple[PartnerApiToken, str]:
     """A new API token for ``user``; the raw key is returned once and never stored."""
-    raw = secrets.token_urlsafe(32)
+    issued = token_issue()
     with transaction.atomic():
-        token = PartnerApiToken(user=user, label=label.strip(), prefix=raw[:8], key_hash=_hash(raw))
+        token = PartnerApiToken(
+            user=user, label=label.strip(), prefix=issued.prefix, key_hash=issued.hash
+        )
         token.full_clean()
         token.save()
         audit_record(
@@ -393,14 +390,14 @@ def partner_token_create(*, user: Any, label: str, actor: Any) -> tuple[PartnerA
             obj=token,
             after={"user": user.pk, "label": token.label, "prefix": token.prefix},
         )
-    return token, raw
+    return token, issued.raw
 
 
 def partner_token_user(raw: str) -> Any:
     """The active user of an active token, or ``None``; notes the time of use."""
     token = (
         PartnerApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(raw), is_active=True, user__is_active=True)
+        .filter(key_hash=token_hash(raw), is_active=True, user__is_active=True)
         .first()
     )
     if token is None:

@@ -6,13 +6,11 @@ CSRF protection) and answers errors as RFC 9457 problem details (``application/p
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from stadtlage import apitools
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section, can_access_section
+from stadtlage.apitools import BodyError, Refusal
 from stadtlage.kpi import partner_services, partner_wire, permissions, selectors
 from stadtlage.kpi.forms import PartnerUploadForm, PartnerValueForm
 from stadtlage.kpi.models import NoteReview, PartnerSeries, PartnerValue, SubmissionChannel
@@ -202,50 +202,32 @@ PROBLEM_TITLES = {
 def problem(request: HttpRequest, kind: str, detail: str, **extra: Any) -> JsonResponse:
     """An RFC 9457 problem-details response."""
     status, title = PROBLEM_TITLES[kind]
-    body = {
-        "type": request.build_absolute_uri(reverse("kpi:problems")) + f"#{kind}",
-        "title": str(title),
-        "status": status,
-        "detail": detail,
-        "instance": request.path,
+    body = apitools.problem(
+        status,
+        detail,
+        type=request.build_absolute_uri(reverse("kpi:problems")) + f"#{kind}",
+        title=str(title),
+        instance=request.path,
         **extra,
-    }
-    response = JsonResponse(
-        body,
-        status=status,
-        content_type="application/problem+json",
-        json_dumps_params={"ensure_ascii": False},
     )
-    if status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="stadtlage"'
-    return response
-
-
-def _no_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse()
+    challenge = {"WWW-Authenticate": 'Bearer realm="stadtlage"'} if status == 401 else None
+    return apitools.problem_response(body, challenge)
 
 
 def _api_user(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
-    header = request.headers.get("Authorization", "")
-    if header:
-        scheme, _sep, raw = header.partition(" ")
-        user = (
-            partner_services.partner_token_user(raw.strip()) if scheme.lower() == "bearer" else None
-        )
-        if user is None:
-            return None, problem(request, "unauthenticated", _("Der API-Schlüssel ist ungültig."))
-        return user, None
-    if not request.user.is_authenticated:
+    """A bearer token (no CSRF needed) or the session (with the CSRF check on writes)."""
+    user, refusal = apitools.api_user(request, token_user=partner_services.partner_token_user)
+    if refusal is Refusal.BAD_TOKEN:
+        return None, problem(request, "unauthenticated", _("Der API-Schlüssel ist ungültig."))
+    if refusal is Refusal.SIGNED_OUT:
         return None, problem(
             request,
             "unauthenticated",
             _("Bitte mit API-Schlüssel (Bearer) oder angemeldet aufrufen."),
         )
-    if request.method == "POST":
-        reason = CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {})
-        if reason is not None:
-            return None, problem(request, "forbidden", _("CSRF-Prüfung fehlgeschlagen."))
-    return request.user, None
+    if refusal is Refusal.CSRF:
+        return None, problem(request, "forbidden", _("CSRF-Prüfung fehlgeschlagen."))
+    return user, None
 
 
 @csrf_exempt
@@ -272,13 +254,15 @@ def partner_api_values(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return problem(request, "method", _("Erlaubt sind GET und POST."))
     try:
-        payload = json.loads(request.body.decode("utf-8"))
-    except RequestDataTooBig:
-        return problem(request, "malformed", _("Der Inhalt ist zu groß; bitte in Teilen senden."))
-    except ValueError:  # also UnicodeDecodeError and an integer of more than 4300 digits
-        return problem(request, "malformed", _("Der Inhalt ist kein gültiges JSON (UTF-8)."))
-    except RecursionError:
-        return problem(request, "malformed", _("Der Inhalt ist zu tief verschachtelt."))
+        payload = apitools.read_json(request)
+    except BodyError as exc:
+        if exc.reason == BodyError.TOO_LARGE:
+            detail = _("Der Inhalt ist zu groß; bitte in Teilen senden.")
+        elif exc.reason == BodyError.DEPTH:
+            detail = _("Der Inhalt ist zu tief verschachtelt.")
+        else:  # not UTF-8, not JSON, an integer of more than 4300 digits
+            detail = _("Der Inhalt ist kein gültiges JSON (UTF-8).")
+        return problem(request, "malformed", detail)
     try:
         submissions, confirm = partner_wire.parse_json(payload)
     except partner_wire.WireError as exc:

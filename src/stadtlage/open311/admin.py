@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from stadtlage.admintools import ReadOnlyInline
 from stadtlage.audit.admin import AuditedModelAdmin
 from stadtlage.open311.models import ApiKey, ClientApplication
 from stadtlage.open311.services import api_key_issue, api_key_revoke, client_rotate_key
@@ -18,14 +19,9 @@ KEY_MESSAGE = (
 )
 
 
-class ApiKeyInline(admin.TabularInline):
+class ApiKeyInline(ReadOnlyInline):
     model = ApiKey
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ClientApplication)

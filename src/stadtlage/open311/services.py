@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from stadtlage.apitools import token_hash, token_issue
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.open311.models import ApiKey, ClientApplication
 
-KEY_PREFIX_LENGTH = 8
 # last_used_at is refreshed at most this often, so authenticating is not a write per request.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
-def hash_key(raw_key: str) -> str:
-    return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
-
-
-def _new_raw_key() -> str:
-    return secrets.token_urlsafe(32)
-
-
 def api_key_issue(*, client: ClientApplication, actor: Any = None) -> tuple[ApiKey, str]:
     """Issue a new key for `client`. The raw key is returned once and never stored."""
-    raw = _new_raw_key()
+    issued = token_issue()
     with transaction.atomic():
-        key = ApiKey.objects.create(
-            client=client, prefix=raw[:KEY_PREFIX_LENGTH], key_hash=hash_key(raw)
-        )
+        key = ApiKey.objects.create(client=client, prefix=issued.prefix, key_hash=issued.hash)
         audit_record(
             actor=actor,
             action=Action.CREATE,
@@ -41,7 +29,7 @@ def api_key_issue(*, client: ClientApplication, actor: Any = None) -> tuple[ApiK
             after=snapshot(key, exclude=("key_hash",)),
             note=f"API-Schlüssel für {client.name}",
         )
-    return key, raw
+    return key, issued.raw
 
 
 def api_key_revoke(*, key: ApiKey, actor: Any = None) -> ApiKey:
@@ -92,7 +80,7 @@ def api_key_authenticate(raw_key: str | None) -> ClientApplication | None:
         return None
     key = (
         ApiKey.objects.select_related("client")
-        .filter(key_hash=hash_key(raw_key), revoked_at__isnull=True, client__is_active=True)
+        .filter(key_hash=token_hash(raw_key), revoked_at__isnull=True, client__is_active=True)
         .first()
     )
     if key is None:

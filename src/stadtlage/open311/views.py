@@ -34,7 +34,7 @@ from stadtlage.places.gazetteer import (
     locate_text,
     message_for,
 )
-from stadtlage.ratelimit import hit
+from stadtlage.ratelimit import client_address, hit
 from stadtlage.reports import selectors
 from stadtlage.reports.models import ReportSource
 from stadtlage.reports.services import report_create
@@ -42,7 +42,6 @@ from stadtlage.reports.services import report_create
 logger = logging.getLogger("stadtlage.open311")
 
 View = Callable[..., HttpResponseBase]
-HOUR = 3600
 
 
 def jurisdiction_id() -> str:
@@ -304,8 +303,8 @@ def _date(request: HttpRequest, name: str) -> Any:
 # --- POST requests --------------------------------------------------------------------------
 
 
-def _throttle(scope: str, ident: str, limit: int, message: str) -> None:
-    retry_after = hit(scope=scope, ident=ident, limit=limit, window_seconds=HOUR)
+def _throttle(request: HttpRequest, scope: str, ident: str, limit: int, message: str) -> None:
+    retry_after = hit(request, scope=f"open311-{scope}", ident=ident, limit=limit)
     if retry_after is not None:
         raise Open311Error(429, message, headers={"Retry-After": str(retry_after)})
 
@@ -339,8 +338,9 @@ def _location(request: HttpRequest) -> tuple[float, float, Located | None]:
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     _throttle(
+        request,
         "ip",
-        request.META.get("REMOTE_ADDR") or "unknown",
+        client_address(request),
         int(getattr(settings, "OPEN311_IP_LIMIT_PER_HOUR", 60)),
         "Zu viele Meldungen von dieser Adresse. Bitte später erneut versuchen.",
     )
@@ -348,6 +348,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if client is None:
         raise Open311Error(403, "api_key fehlt oder ist ungültig – Meldung nicht angenommen.")
     _throttle(
+        request,
         "key",
         str(client.pk),
         client.rate_limit_per_hour,

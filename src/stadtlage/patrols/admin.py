@@ -3,11 +3,9 @@ patrols and sync conflicts. Every change is audited (AuditedModelAdmin)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from stadtlage.admintools import ReadOnlyAdmin
 from stadtlage.audit.admin import AuditedModelAdmin
 from stadtlage.patrols.models import MeasureType, ObservationCategory, Patrol, SyncConflict
 
@@ -45,12 +43,7 @@ class PatrolAdmin(AuditedModelAdmin):
 
 
 @admin.register(SyncConflict)
-class SyncConflictAdmin(admin.ModelAdmin):
+class SyncConflictAdmin(ReadOnlyAdmin):
+    deletable = True
     list_display = ("received_at", "record_kind", "record_uuid", "submitted_by", "status")
     list_filter = ("record_kind", "status")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -7,25 +7,24 @@ a failure as problem details, so the app can tell "log in again" from a network 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from stadtlage import apitools
 from stadtlage.accounts.permissions import can_access_section
+from stadtlage.apitools import BodyError, Refusal, json_response
 from stadtlage.audit.services import audit_access
 from stadtlage.patrols import photos, selectors, sync, wire
 from stadtlage.patrols.metrics import count_sync_results
 from stadtlage.patrols.openapi import openapi_document
-from stadtlage.patrols.wire import PROBLEM_CONTENT_TYPE, FieldError, problem
+from stadtlage.patrols.wire import FieldError
 
 MAX_SYNC_BODY_BYTES = 4 * 1024 * 1024
 RECORD_PATHS = {
@@ -42,23 +41,7 @@ ApiView = Callable[..., HttpResponse]
 def problem_response(
     status: int, detail: str, errors: list[FieldError] | None = None, **extra: Any
 ) -> JsonResponse:
-    return JsonResponse(
-        problem(status, detail, errors, **extra),
-        status=status,
-        content_type=PROBLEM_CONTENT_TYPE,
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-def _json(data: Any, status: int = 200) -> JsonResponse:
-    content_type = PROBLEM_CONTENT_TYPE if status >= 400 else "application/json"
-    return JsonResponse(
-        data,
-        status=status,
-        safe=False,
-        content_type=content_type,
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return apitools.problem_response(wire.problem(status, detail, errors, **extra))
 
 
 def api_endpoint(section: str, methods: tuple[str, ...]) -> Callable[[ApiView], ApiView]:
@@ -73,17 +56,15 @@ def api_endpoint(section: str, methods: tuple[str, ...]) -> Callable[[ApiView], 
                 response = problem_response(405, f"Erlaubt: {', '.join(methods)}.")
                 response["Allow"] = ", ".join(methods)
                 return response
-            if not request.user.is_authenticated:
+            user, refusal = apitools.api_user(request)  # the session only: no tokens here
+            if refusal is Refusal.SIGNED_OUT:
                 return problem_response(401, "Bitte melden Sie sich neu an.")
-            if not can_access_section(request.user, section):
-                return problem_response(403, "Dieser Bereich ist für Ihre Rolle nicht freigegeben.")
-            if request.method not in ("GET", "HEAD") and (
-                CsrfViewMiddleware(_no_response).process_view(request, _no_response, (), {})
-                is not None
-            ):
+            if refusal is Refusal.CSRF:
                 return problem_response(
                     403, "Sicherheitstoken (CSRF) fehlt oder ist abgelaufen: Seite neu laden."
                 )
+            if not can_access_section(user, section):
+                return problem_response(403, "Dieser Bereich ist für Ihre Rolle nicht freigegeben.")
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -91,8 +72,11 @@ def api_endpoint(section: str, methods: tuple[str, ...]) -> Callable[[ApiView], 
     return decorator
 
 
-def _no_response(request: HttpRequest) -> HttpResponse:  # pragma: no cover - never called
-    return HttpResponse(status=204)
+BODY_PROBLEMS = {
+    BodyError.TOO_LARGE: (413, "Die Sendung ist zu groß; bitte in Teilen senden."),
+    BodyError.NUMBER: (400, "Kein gültiges JSON (Zahl zu lang)."),
+    BodyError.DEPTH: (400, "Kein gültiges JSON (zu tief verschachtelt)."),
+}
 
 
 def _read_json(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
@@ -100,19 +84,10 @@ def _read_json(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
     if content_type != "application/json":
         return None, problem_response(415, "Erwartet wird application/json.")
     try:
-        raw = request.read(MAX_SYNC_BODY_BYTES + 1)
-    except RequestDataTooBig:  # pragma: no cover - read() does not apply the form limit
-        raw = b"x" * (MAX_SYNC_BODY_BYTES + 1)
-    if len(raw) > MAX_SYNC_BODY_BYTES:
-        return None, problem_response(413, "Die Sendung ist zu groß; bitte in Teilen senden.")
-    try:
-        return json.loads(raw.decode("utf-8")), None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, problem_response(400, f"Kein gültiges JSON ({exc}).")
-    except ValueError:  # an integer of more than 4300 digits
-        return None, problem_response(400, "Kein gültiges JSON (Zahl zu lang).")
-    except RecursionError:
-        return None, problem_response(400, "Kein gültiges JSON (zu tief verschachtelt).")
+        return apitools.read_json(request, max_bytes=MAX_SYNC_BODY_BYTES), None
+    except BodyError as exc:
+        status, detail = BODY_PROBLEMS.get(exc.reason, (400, f"Kein gültiges JSON ({exc.detail})."))
+        return None, problem_response(status, detail)
 
 
 @api_endpoint("field", ("POST",))
@@ -127,7 +102,7 @@ def sync_view(request: HttpRequest) -> HttpResponse:
         return problem_response(400, "Die Sendung hat nicht das erwartete Format.", exc.errors)
     results = sync.sync_ingest(records=records, actor=request.user)
     count_sync_results(results)
-    return _json({"results": results, "received": len(records)})
+    return json_response({"results": results, "received": len(records)})
 
 
 @api_endpoint("field", ("PUT",))
@@ -141,7 +116,7 @@ def record_view(request: HttpRequest, kind: str, record_id: str) -> HttpResponse
     answer = sync.record_ingest(
         kind=RECORD_PATHS[kind], record_id=record_id, data=data, actor=request.user
     )
-    return _json(answer, status=answer["status"])
+    return json_response(answer, status=answer["status"])
 
 
 @api_endpoint("field", ("PUT",))
@@ -172,7 +147,7 @@ def photo_view(request: HttpRequest, photo_id: str) -> HttpResponse:
             conflict_id=conflict_id,
         )
     assert photo is not None
-    return _json(
+    return json_response(
         {
             "id": str(photo.uuid),
             "kind": "photo",
@@ -189,7 +164,7 @@ def photo_view(request: HttpRequest, photo_id: str) -> HttpResponse:
 
 @api_endpoint("field", ("GET",))
 def catalogue_view(request: HttpRequest) -> HttpResponse:
-    return _json(selectors.catalogue_for(request.user))
+    return json_response(selectors.catalogue_for(request.user))
 
 
 def _day(request: HttpRequest) -> tuple[date | None, JsonResponse | None]:
@@ -215,7 +190,7 @@ def patrols_view(request: HttpRequest) -> HttpResponse:
     if error:
         return error
     assert day is not None
-    return _json(
+    return json_response(
         {
             "patrols": [
                 selectors.patrol_wire(p) for p in selectors.patrols_for_day(request.user, day)
@@ -237,7 +212,7 @@ def observations_view(request: HttpRequest) -> HttpResponse:
         data_domain="city_operations",
         note=f"API Feststellungen {day.isoformat()}",
     )
-    return _json(
+    return json_response(
         {
             "date": day.isoformat(),
             "observations": [selectors.observation_wire(o) for o in observations],
@@ -257,7 +232,7 @@ def presence_view(request: HttpRequest, patrol_id: str) -> HttpResponse:
     if patrol is None:
         return problem_response(404, "Streife nicht gefunden.")
     minutes = selectors.presence_minutes(patrol)
-    return _json(
+    return json_response(
         {
             "patrol": str(patrol.uuid),
             "areas": [{"area": a.slug, "name": a.name, "minutes": m} for a, m in minutes],
@@ -268,7 +243,7 @@ def presence_view(request: HttpRequest, patrol_id: str) -> HttpResponse:
 
 @api_endpoint("field", ("GET",))
 def conflicts_view(request: HttpRequest) -> HttpResponse:
-    return _json(
+    return json_response(
         {
             "conflicts": [
                 {
@@ -291,4 +266,4 @@ def openapi_view(request: HttpRequest) -> HttpResponse:
         response = problem_response(405, "Erlaubt: GET.")
         response["Allow"] = "GET, HEAD"
         return response
-    return _json(openapi_document())
+    return json_response(openapi_document())

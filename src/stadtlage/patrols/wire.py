@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from stadtlage import apitools
 from stadtlage.places.geo import in_dortmund
 
 MAX_RECORDS_PER_BATCH = 2000
@@ -28,7 +29,6 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 ACCURACY_FLAG_M = 200.0
 MAX_PERSONS = 999
 PROBLEM_BASE = "https://stadtlage.dortmund.de/probleme/"
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 @dataclass(frozen=True)
@@ -514,15 +514,14 @@ def problem(
     status: int, detail: str, errors: list[FieldError] | None = None, **extra: Any
 ) -> dict[str, Any]:
     """An RFC 9457 problem details object (German title and detail)."""
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + TYPES.get(status, "fehler"),
-        "title": TITLES.get(status, "Fehler"),
-        "status": status,
-        "detail": detail,
-        "errors": [{"field": e.field, "message": e.message} for e in errors or []],
-    }
-    body.update(extra)
-    return body
+    return apitools.problem(
+        status,
+        detail,
+        type=PROBLEM_BASE + TYPES.get(status, "fehler"),
+        title=TITLES.get(status, "Fehler"),
+        errors=[{"field": e.field, "message": e.message} for e in errors or []],
+        **extra,
+    )
 
 
 def success(record: WireRecord, *, status: int, server_id: int | None, **extra: Any) -> dict:

@@ -37,7 +37,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import FileResponse, HttpRequest, HttpResponse
 
 from stadtlage.open311.cache import data_version
-from stadtlage.reports.views.common import throttled
+from stadtlage.ratelimit import throttled
 
 T = TypeVar("T")
 Body = tuple[bytes, bytes]  # the body and its gzip form

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from stadtlage.audit import retention
-from stadtlage.reports.views.common import throttled
+from stadtlage.ratelimit import throttled
 
 FEEDBACK_LIMIT_PER_HOUR = 5
 

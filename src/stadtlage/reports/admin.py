@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from stadtlage.admintools import ReadOnlyAdmin, ReadOnlyInline
 from stadtlage.audit.admin import AuditedModelAdmin
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
@@ -108,17 +109,6 @@ class ServiceCategoryAdmin(AuditedModelAdmin):
             formset.save_m2m()
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class ReportUpdateInline(ReadOnlyInline):
     model = ReportUpdate
     fields = readonly_fields = (
@@ -139,9 +129,10 @@ class ReportPhotoInline(ReadOnlyInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     """Read-only; deleting (e.g. abuse) is audited without the reporter's e-mail."""
 
+    deletable = True
     list_display = ("id", "category", "status", "responsible", "source", "submitted_at", "due_at")
     list_filter = ("status", "source", "category", "responsible")
     search_fields = ("=id", "address_string")
@@ -172,12 +163,6 @@ class ReportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Report]:
         return super().get_queryset(request).select_related("category", "responsible")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():

@@ -4,11 +4,9 @@ through the services (transition map, frozen minutes, frozen reports)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from stadtlage.admintools import ReadOnlyAdmin
 from stadtlage.audit.admin import AuditedModelAdmin
 from stadtlage.taskforce.models import (
     BoardDecision,
@@ -22,17 +20,6 @@ from stadtlage.taskforce.models import (
 @admin.register(MeetingSchedule)
 class MeetingScheduleAdmin(AuditedModelAdmin):
     list_display = ("title", "weekday", "start_time", "location", "valid_from", "is_active")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Recommendation)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from stadtlage.places.gazetteer import AddressNotFound, locate_text, message_for
-from stadtlage.reports.views.common import throttled
+from stadtlage.ratelimit import throttled
 
 QUERY_MAX = 250
 

@@ -33,6 +33,7 @@ from stadtlage.places.geo import DORTMUND_BBOX
 from stadtlage.public import cache as public_cache
 from stadtlage.public import disclosure
 from stadtlage.public.policy import current as disclosure_policy
+from stadtlage.ratelimit import first_time, throttled
 from stadtlage.reports import exports, selectors
 from stadtlage.reports.followup import confirmation_add
 from stadtlage.reports.forms import PublicFilterForm, ReportForm
@@ -40,11 +41,7 @@ from stadtlage.reports.models import Report, ReportSource, ServiceCategory
 from stadtlage.reports.permissions import can_work_on_report
 from stadtlage.reports.photos import max_photo_bytes, max_photo_count
 from stadtlage.reports.services import report_create
-from stadtlage.reports.views.common import (
-    first_time_for,
-    map_settings,
-    throttled,
-)
+from stadtlage.reports.views.common import map_settings
 
 PAGE_SIZE = 50
 MAX_PAGE = 1000  # deeper pages: narrow the filter or use the export
@@ -167,7 +164,7 @@ def confirm(request: HttpRequest, report_id: int) -> HttpResponse:
         limit = int(getattr(settings, "REPORT_FORM_LIMIT_PER_HOUR", 20))
         if throttled(request, "report-confirm", limit):
             messages.error(request, _("Zu viele Bestätigungen von Ihrem Anschluss. Bitte später."))
-        elif not first_time_for(request, f"confirm:{report_id}"):
+        elif not first_time(request, f"confirm:{report_id}"):
             messages.info(request, _("Sie haben diese Meldung bereits bestätigt. Danke!"))
         else:
             try:

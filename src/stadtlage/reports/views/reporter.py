@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_access
+from stadtlage.ratelimit import throttled
 from stadtlage.reports import reporter_rights as rights
 from stadtlage.reports.forms import TrackingKeyForm
 from stadtlage.reports.models import Report
-from stadtlage.reports.views.common import throttled
 
 NOTE = "Auskunft für die meldende Person (Vorgangsschlüssel)"
 
