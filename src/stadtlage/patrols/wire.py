@@ -252,6 +252,7 @@ def _names(cls: Any) -> frozenset[str]:
 
 
 LOCATION_SOURCES = ("gps", "pin", "place")
+PATROL_STATUSES = ("active", "finished")
 
 
 def parse_observation(
@@ -363,7 +364,7 @@ def parse_patrol_status(
     r = _Reader(data, now, _names(PatrolStatusIn))
     patrol = r.ref("patrol", required=True)
     status = r.text("status", required=True, max_length=20)
-    if status and status not in ("active", "finished"):
+    if status and status not in PATROL_STATUSES:
         r.error("status", "Erlaubt sind active (Beginn) oder finished (Ende).")
     at = r.moment("at")
     if r.errors or patrol is None or at is None:
