@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from stadtlage.kpi.models import Indicator
-from stadtlage.kpi.seed import SPECS, WORKING_GROUPS, load_indicators
+from stadtlage.kpi.seed import SPECS, WORKING_GROUPS, _spec, load_indicators
 from tests.kpi.factories import ObservationCategoryFactory, PartnerSeriesFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +37,22 @@ def test_seed_skips_what_needs_missing_partner_series(db: Any) -> None:
     result = load_indicators()
     assert "kick-konsumvorgaenge" in result.skipped
     assert "spritzen-meldungen" in result.created
+
+
+def test_the_seed_data_file_holds_only_known_fields_and_choices() -> None:
+    """The specs are data (kpi/data/indicators.json): a typo must fail here, not in the demo."""
+    from stadtlage.kpi.models import Aggregation, ChartType, Direction, Exposure, Quantity, Source
+
+    assert len(SPECS) == len({s.code for s in SPECS}) > 20
+    for spec in SPECS:
+        assert spec.group in WORKING_GROUPS, spec.code
+        assert spec.source in Source.values, spec.code
+        assert spec.aggregation in Aggregation.values, spec.code
+        assert spec.direction in Direction.values, spec.code
+        assert spec.chart in ChartType.values, spec.code
+        assert spec.quantity in Quantity.values, spec.code
+        assert spec.period in {"week", "month"}, spec.code
+        assert spec.exposure in {"", *Exposure.values}, spec.code
+        assert spec.pair in {"", *(s.code for s in SPECS)}, spec.code
+    with pytest.raises(TypeError):
+        _spec({"code": "x", "gruppe": "typo"})
