@@ -27,6 +27,7 @@ FLOORS: list[set[str]] = [
         "db",
         "formfields",
         "images",
+        "packagedata",
         "paging",
         "ratelimit",
         "settings",

@@ -10,9 +10,7 @@ need it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +24,7 @@ from stadtlage.kpi.models import (
 )
 from stadtlage.kpi.services import indicator_create
 from stadtlage.organisations.models import WorkingGroup
+from stadtlage.packagedata import load_json
 from stadtlage.places.models import Area
 
 
@@ -63,13 +62,7 @@ def _spec(raw: dict[str, Any]) -> Spec:
     return Spec(**values)
 
 
-def _read(name: str) -> dict[str, Any]:
-    """A data file of this package (installed with it, see pyproject's package data)."""
-    text = resources.files("stadtlage.kpi").joinpath("data", name).read_text(encoding="utf-8")
-    return dict(json.loads(text))
-
-
-_DATA = _read("indicators.json")
+_DATA = load_json("stadtlage.kpi", "indicators.json")
 #: slug → (name, order) of the working groups the indicators belong to
 WORKING_GROUPS: dict[str, tuple[str, int]] = {
     g["slug"]: (g["name"], g["order"]) for g in _DATA["working_groups"]

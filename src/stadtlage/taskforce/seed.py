@@ -5,7 +5,8 @@ whose slot exists are left alone). It assumes the baseline (organisations, worki
 areas) is loaded and loads the key-figure engine's seed indicators if they are missing. Every
 write goes through the services (so the transition map and its guards apply); afterwards the
 history timestamps are moved to the dates of the story, which starts with the presence concept
-of September 2023. Demo accounts are used where they exist (attendance, action items).
+of September 2023. Demo accounts are used where they exist (attendance, action items). The
+stories are data: `taskforce/data/stories.json` (days absolute or relative to today).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 from stadtlage.accounts.models import Role, User
 from stadtlage.kpi.models import Indicator
 from stadtlage.organisations.models import Organisation, WorkingGroup
+from stadtlage.packagedata import load_json
 from stadtlage.places.models import Area
 from stadtlage.taskforce import services
 from stadtlage.taskforce.errors import TransitionError
@@ -36,12 +38,6 @@ from stadtlage.taskforce.models import (
 )
 
 S = RecommendationState
-CITYSCAPE, CAMPING, HARASSMENT = (
-    "stadtbild-verschoenern",
-    "campieren-reduzieren",
-    "belaestigungen-bekaempfen",
-)
-PREVENTION, HELP = "sucht-vermeiden", "suchthilfe-weiterentwickeln"
 
 
 @dataclass(frozen=True)
@@ -82,173 +78,43 @@ class Story:
     steps: tuple[Step, ...] = field(default=())
 
 
+def _day(text: str, today: date) -> date:
+    """An ISO date, or a day relative to the day the demo is loaded (``today+180``)."""
+    if text.startswith("today"):
+        return today + timedelta(days=int(text.removeprefix("today") or 0))
+    return date.fromisoformat(text)
+
+
+def _story(raw: dict[str, Any], today: date) -> Story:
+    def day(text: str | None) -> date | None:
+        return None if text is None else _day(text, today)
+
+    return Story(
+        title=raw["title"],
+        group=raw["group"],
+        organisation=raw["organisation"],
+        problem=raw["problem"],
+        effect=raw["effect"],
+        resources=raw["resources"],
+        costs=raw["costs"],
+        areas=tuple(raw["areas"]),
+        targets=tuple(Target(**{**t, "due": _day(t["due"], today)}) for t in raw["targets"]),
+        measures=tuple((m["title"], m["note"]) for m in raw["measures"]),
+        milestones=tuple(
+            (m["title"], _day(m["due"], today), day(m["done"]), m["measure"])
+            for m in raw["milestones"]
+        ),
+        steps=tuple(
+            Step(**{**s, "day": _day(s["day"], today), "to": RecommendationState(s["to"])})
+            for s in raw.get("steps", ())
+        ),
+    )
+
+
 def _stories(today: date) -> list[Story]:
-    d = today
+    """The demo recommendations (``taskforce/data/stories.json``), dated from `today`."""
     return [
-        Story(
-            "Präsenzkonzept Innenstadt: gemeinsame Doppelstreifen von KOD und Polizei",
-            HARASSMENT,
-            "KOD",
-            "Mitte August 2023 rund 700 Meldungen öffentlichen Drogenkonsums und 101 Fälle "
-            "aggressiven Bettelns pro Woche in der City; Beschwerden des Einzelhandels am "
-            "Westenhellweg und an der Katharinentreppe.",
-            "Sichtbare Präsenz an den Brennpunkten 10–22 Uhr; Drogenkonsum-Meldungen unter 150 "
-            "und aggressives Betteln unter 20 pro Woche bis Ende 2023.",
-            "12 zusätzliche Stellen KOD (Umsetzung aus dem Bestand), Einsatzfahrzeuge, "
-            "gemeinsame Dienstplanung mit der Polizei.",
-            480_000,
-            ("City (innerhalb des Wallrings)", "Hauptbahnhof / Katharinentreppe", "Westenhellweg"),
-            (
-                Target("drogenkonsum-meldungen", 700, 150, date(2023, 12, 31), "KW 33/2023"),
-                Target("praesenz-stunden", 180, 400, d + timedelta(days=180), "August 2023"),
-            ),
-            (
-                ("Doppelstreifen täglich 10–22 Uhr an den Brennpunkten", "KOD und Polizei"),
-                ("Verstetigung der Ordnungspartnerschaft", "Kooperationsvereinbarung"),
-            ),
-            (
-                ("Doppelstreifen im Dienst", date(2023, 9, 18), date(2023, 9, 18), 0),
-                (
-                    "Zwischenbilanz an den Verwaltungsvorstand",
-                    date(2023, 10, 31),
-                    date(2023, 10, 30),
-                    0,
-                ),
-                ("Ausweitung auf die Nordstadt", date(2024, 3, 31), date(2024, 4, 15), 0),
-                ("Kooperationsvereinbarung fortgeschrieben", d - timedelta(days=12), None, 1),
-                ("Befragung des Einzelhandels ausgewertet", d + timedelta(days=10), None, None),
-                ("Verstetigung im Haushaltsentwurf", d + timedelta(days=120), None, 1),
-            ),
-            (
-                Step(date(2023, 8, 28), S.IN_COORDINATION),
-                Step(date(2023, 9, 5), S.DISCUSSED),
-                Step(date(2023, 9, 6), S.SUBMITTED),
-                Step(
-                    date(2023, 9, 12),
-                    S.DECIDED_WITH_CONDITIONS,
-                    wording="Der Verwaltungsvorstand beschließt das Präsenzkonzept Innenstadt.",
-                    conditions="Monatlicher Bericht an den Oberbürgermeister; Bürgermeldungen "
-                    "als Vergleichskennzahl zu den Feststellungen.",
-                ),
-                Step(date(2023, 9, 18), S.IN_IMPLEMENTATION),
-            ),
-        ),
-        Story(
-            "Entlastungsfläche Grafenhof/Martinstraße am Drogenkonsumraum „kick“",
-            HELP,
-            "Gesundheitsamt",
-            "Ansammlungen von 20–40 Personen vor dem „kick“ am Grafenhof; Konsum in Hauseingängen.",
-            "Aufenthalt auf einer betreuten Fläche statt in Hauseingängen; weniger Spritzenfunde.",
-            "Fläche rund 350 m², Toiletten, Betreuung durch aidshilfe dortmund.",
-            210_000,
-            ("Grafenhof / kick-Umfeld",),
-            (Target("spritzen-funde", 60, 30, date(2025, 6, 30), "Winter 2024/25"),),
-            (("Fläche herrichten und betreiben", "mit aidshilfe dortmund"),),
-            (
-                ("Fläche eröffnet", date(2025, 2, 10), date(2025, 2, 10), 0),
-                ("Auswertung nach drei Monaten", date(2025, 5, 15), date(2025, 5, 20), 0),
-            ),
-            (
-                Step(date(2024, 11, 12), S.IN_COORDINATION),
-                Step(date(2024, 11, 19), S.DISCUSSED),
-                Step(date(2024, 11, 20), S.SUBMITTED),
-                Step(
-                    date(2024, 12, 3), S.DECIDED, wording="Die Entlastungsfläche wird eingerichtet."
-                ),
-                Step(date(2025, 1, 7), S.IN_IMPLEMENTATION),
-                Step(date(2025, 5, 27), S.COMPLETED),
-                # "evaluiert" follows in stadtlage.evaluation.seed, once its evaluation is done.
-            ),
-        ),
-        Story(
-            "Sauberkeitsoffensive Katharinentreppe und Bahnhofsumfeld",
-            CITYSCAPE,
-            "EDG",
-            "Spritzenfunde und Müll an der Katharinentreppe: Meldungen verdoppelt seit dem Sommer.",
-            "Reinigung innerhalb von 4 Stunden nach Meldung; Spritzenfunde halbiert.",
-            "Zusätzliche Reinigungsschicht der EDG am Abend, zwei Spritzenabwurfbehälter.",
-            95_000,
-            ("Hauptbahnhof / Katharinentreppe",),
-            (Target("spritzen-funde", 40, 20, d + timedelta(days=180), "letzte 8 Wochen"),),
-            (("Abendschicht der EDG", ""), ("Spritzenabwurfbehälter aufstellen", "")),
-            (
-                ("Abendschicht im Dienst", d + timedelta(days=30), None, 0),
-                ("Behälter aufgestellt", d + timedelta(days=60), None, 1),
-            ),
-            (
-                Step(d - timedelta(days=35), S.IN_COORDINATION),
-                Step(d - timedelta(days=21), S.DISCUSSED),
-                Step(d - timedelta(days=20), S.SUBMITTED),
-            ),
-        ),
-        Story(
-            "Videobeobachtung Brückstraße",
-            HARASSMENT,
-            "Polizei",
-            "Wiederholte Auseinandersetzungen abends in der Brückstraße.",
-            "Weniger Gewaltdelikte, schnellere Einsätze.",
-            "Kameras und Leitstellenplatz (Polizei).",
-            150_000,
-            ("City (innerhalb des Wallrings)",),
-            (Target("belaestigung-meldungen", 30, 15, d + timedelta(days=300)),),
-            (("Kameras installieren", ""),),
-            (("Datenschutz-Folgenabschätzung", d + timedelta(days=90), None, 0),),
-            (
-                Step(d - timedelta(days=90), S.IN_COORDINATION),
-                Step(d - timedelta(days=77), S.DISCUSSED),
-                Step(d - timedelta(days=76), S.SUBMITTED),
-                Step(
-                    d - timedelta(days=63),
-                    S.DEFERRED,
-                    wording="Zurückgestellt, bis die Datenschutz-Folgenabschätzung vorliegt.",
-                ),
-            ),
-        ),
-        Story(
-            "Streetwork-Sprechstunde am Nordmarkt",
-            HELP,
-            "Streetwork",
-            "Am Nordmarkt halten sich täglich 15–25 Menschen mit Suchterkrankung auf; "
-            "Vermittlungen in Hilfe sind selten.",
-            "Mehr Vermittlungen in Beratung und Behandlung.",
-            "Zwei halbe Stellen Streetwork, Container als Anlaufstelle.",
-            None,
-            ("Nordmarkt",),
-            (),
-            (("Sprechstunde zweimal pro Woche", ""),),
-            (),
-            (
-                Step(d - timedelta(days=20), S.IN_COORDINATION),
-                Step(d - timedelta(days=6), S.DISCUSSED),
-            ),
-        ),
-        Story(
-            "Ruheplätze statt Lager: Hilfen für Campierende am Hauptbahnhof",
-            CAMPING,
-            "Sozialamt",
-            "Im Herbst bis zu 30 Schlaflager im Bahnhofsumfeld; 55 Verwarnungen in einer Woche.",
-            "Weniger Lager im öffentlichen Raum, mehr Übernachtungen in Notunterkünften.",
-            "Aufsuchende Sozialarbeit am Abend, 20 zusätzliche Notschlafplätze im Winter.",
-            130_000,
-            ("Hauptbahnhof / Katharinentreppe", "Keuning-Park"),
-            (Target("campieren-meldungen", 25, 10, d + timedelta(days=150)),),
-            (("Aufsuchende Sozialarbeit am Abend", ""), ("Notschlafplätze", "")),
-            (("Winterplätze verfügbar", d + timedelta(days=20), None, 1),),
-            (Step(d - timedelta(days=3), S.IN_COORDINATION),),
-        ),
-        Story(
-            "Aufklärung zu Konsumverbotszonen für Cannabis",
-            PREVENTION,
-            "Gesundheitsamt",
-            "Unsicherheit über die Konsumverbotszonen in der City.",
-            "",
-            "",
-            None,
-            (),
-            (),
-            (("Plakate und Hinweise an den Zonen", ""),),
-            (),
-        ),
+        _story(raw, today) for raw in load_json("stadtlage.taskforce", "stories.json")["stories"]
     ]
 
 
