@@ -12,7 +12,7 @@ from stadtlage.accounts.models import Role, User
 from stadtlage.kpi.models import Indicator, IndicatorVersion
 from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce.models import (
-    Measure,
+    ImplementationMeasure,
     Milestone,
     Recommendation,
     RecommendationIndicator,
@@ -71,7 +71,9 @@ def make_recommendation(
         state_changed_at=timezone.now(),
     )
     if complete:
-        measure = Measure.objects.create(recommendation=rec, title="Doppelstreifen", order=1)
+        measure = ImplementationMeasure.objects.create(
+            recommendation=rec, title="Doppelstreifen", order=1
+        )
         RecommendationIndicator.objects.create(
             recommendation=rec,
             indicator=indicator or make_indicator(code=f"kz-{rec.pk}"),

@@ -82,7 +82,7 @@ REVIEWED: dict[str, str] = {
     "taskforce.MinutesAmendment.*": _TASKFORCE,
     "taskforce.Recommendation.*": _TASKFORCE,
     "taskforce.RecommendationIndicator.*": _TASKFORCE,
-    "taskforce.Measure.*": _TASKFORCE,
+    "taskforce.ImplementationMeasure.*": _TASKFORCE,
     "taskforce.Milestone.*": _TASKFORCE,
     "taskforce.BoardDecision.*": _TASKFORCE,
     "taskforce.RecommendationEvent.*": _TASKFORCE,

@@ -68,14 +68,19 @@ def connect_invalidation() -> None:
     from stadtlage.kpi.models import Indicator, IndicatorSeries
     from stadtlage.places.models import Area
     from stadtlage.reports.models import Confirmation
-    from stadtlage.taskforce.models import BoardDecision, Measure, Milestone, Recommendation
+    from stadtlage.taskforce.models import (
+        BoardDecision,
+        ImplementationMeasure,
+        Milestone,
+        Recommendation,
+    )
 
     for model in (
         Indicator,
         IndicatorSeries,
         Recommendation,
         Milestone,
-        Measure,
+        ImplementationMeasure,
         BoardDecision,
         Area,
         Confirmation,  # the public list shows confirmation counts

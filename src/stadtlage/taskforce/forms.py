@@ -18,7 +18,7 @@ from stadtlage.taskforce import selectors
 from stadtlage.taskforce.models import (
     AgendaItem,
     AttendanceStatus,
-    Measure,
+    ImplementationMeasure,
     MeetingSchedule,
     MilestoneStatus,
     Recommendation,
@@ -92,7 +92,7 @@ class IndicatorLinkForm(forms.Form):
         self.fields["indicator"].queryset = selectors.indicators_for_choice()  # type: ignore[attr-defined]
 
 
-class MeasureForm(forms.Form):
+class ImplementationMeasureForm(forms.Form):
     title = forms.CharField(label=_("Maßnahme"), max_length=200)
     description = forms.CharField(
         label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -108,7 +108,7 @@ class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Meilenstein"), max_length=200)
     due_date = forms.DateField(label=_("fällig am"), widget=DateInput())
     measure = forms.ModelChoiceField(
-        label=_("Maßnahme"), queryset=Measure.objects.none(), required=False
+        label=_("Maßnahme"), queryset=ImplementationMeasure.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:

@@ -22,7 +22,7 @@ from stadtlage.taskforce.models import (
     ActionStatus,
     AgendaItem,
     BoardDecision,
-    Measure,
+    ImplementationMeasure,
     Meeting,
     MeetingStatus,
     Milestone,
@@ -44,7 +44,10 @@ def with_details(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     )
     return qs.select_related("working_group", "responsible_organisation").prefetch_related(
         Prefetch("indicator_links", queryset=links),
-        Prefetch("measures", queryset=Measure.objects.select_related("responsible_organisation")),
+        Prefetch(
+            "measures",
+            queryset=ImplementationMeasure.objects.select_related("responsible_organisation"),
+        ),
         Prefetch("milestones", queryset=Milestone.objects.select_related("completed_by")),
         Prefetch("decisions", queryset=BoardDecision.objects.select_related("recorded_by")),
         "areas",
@@ -130,7 +133,7 @@ def milestone_facts(milestones: list[Milestone]) -> list[P.MilestoneFacts]:
 
 @dataclass
 class MeasureTrack:
-    measure: Measure | None  # None: milestones of the recommendation as a whole
+    measure: ImplementationMeasure | None  # None: milestones of the recommendation as a whole
     milestones: list[tuple[Milestone, str]]  # (milestone, progress state)
     progress: P.Progress
     status: str
@@ -167,7 +170,7 @@ def tracking(rec: Recommendation, today: date) -> Tracking:
     assurances = [a.assurance for a in indicators]
     flags = [a.latest_flag for a in indicators]
 
-    def track(ms: list[Milestone], measure: Measure | None) -> MeasureTrack:
+    def track(ms: list[Milestone], measure: ImplementationMeasure | None) -> MeasureTrack:
         facts = milestone_facts(ms)
         progress = P.progress(facts, today)
         all_done = progress.total > 0 and progress.done == progress.total

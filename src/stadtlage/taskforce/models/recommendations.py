@@ -160,7 +160,7 @@ class RecommendationIndicator(models.Model):
         return f"{self.recommendation} – {self.indicator}"
 
 
-class Measure(models.Model):
+class ImplementationMeasure(models.Model):
     """A measure (Maßnahme) the recommendation proposes; tracked once decided."""
 
     recommendation = models.ForeignKey(
@@ -200,7 +200,7 @@ class Milestone(models.Model):
         Recommendation, on_delete=models.CASCADE, related_name="milestones"
     )
     measure = models.ForeignKey(
-        Measure,
+        ImplementationMeasure,
         verbose_name=_("Maßnahme"),
         null=True,
         blank=True,

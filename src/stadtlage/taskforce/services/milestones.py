@@ -22,7 +22,7 @@ from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.errors import FrozenError, NotAllowed, TransitionError
 from stadtlage.taskforce.models import (
     EventKind,
-    Measure,
+    ImplementationMeasure,
     Milestone,
     MilestoneStatus,
     Recommendation,
@@ -60,7 +60,7 @@ def milestone_save(
     actor: Any,
     title: str,
     due_date: date,
-    measure: Measure | None = None,
+    measure: ImplementationMeasure | None = None,
     milestone: Milestone | None = None,
     request: HttpRequest | None = None,
 ) -> Milestone:

@@ -123,7 +123,9 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or (perm.is_taskforce_lead(user) and perm.can_update_milestones(user, rec)),
         "can_update_milestones": perm.can_update_milestones(user, rec),
         "indicator_form": forms.IndicatorLinkForm(auto_id="kennzahl-%s") if can_edit else None,
-        "measure_form": forms.MeasureForm(auto_id="massnahme-%s") if can_edit else None,
+        "measure_form": forms.ImplementationMeasureForm(auto_id="massnahme-%s")
+        if can_edit
+        else None,
         "milestone_form": forms.MilestoneForm(recommendation=rec, auto_id="meilenstein-%s"),
         "is_tracked": rec.state in TRACKED_STATES,
         "readiness": missing_for_board(rec) if rec.state in EDITABLE_STATES else None,
@@ -246,7 +248,7 @@ def indicator_remove(request: HttpRequest, pk: int, link_id: int) -> HttpRespons
 @require_POST
 def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
     rec = _visible(request, pk)
-    form = forms.MeasureForm(request.POST)
+    form = forms.ImplementationMeasureForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
         attempt(
