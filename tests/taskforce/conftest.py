@@ -13,9 +13,9 @@ from stadtlage.kpi.models import Indicator, IndicatorVersion
 from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce.models import (
     ImplementationMeasure,
-    Milestone,
     Recommendation,
     RecommendationIndicator,
+    RecommendationMilestone,
 )
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, WorkingGroupFactory
 
@@ -81,7 +81,7 @@ def make_recommendation(
             target=150,
             target_date=timezone.localdate() + timedelta(days=120),
         )
-        Milestone.objects.create(
+        RecommendationMilestone.objects.create(
             recommendation=rec,
             measure=measure,
             title="Doppelstreifen im Dienst",

@@ -100,3 +100,41 @@ def test_implementation_measure_keeps_rows_milestones_and_history(migrator: obje
     back = _apps_at(before)
     assert back.get_model("taskforce", "Measure").objects.get().title == "Doppelstreifen"
     assert _audit_types(back) == ["taskforce.measure"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_milestones_keep_their_rows_and_history(migrator: object) -> None:
+    before = [
+        ("taskforce", "0005_implementationmeasure"),
+        ("kpi", "0007_workinggroup_in_organisations"),
+    ]
+    old = _apps_at(before)
+    rec = _recommendation(old)
+    step = old.get_model("taskforce", "Milestone").objects.create(
+        recommendation_id=rec.pk, title="Start", due_date=datetime.date(2026, 3, 1)
+    )
+    indicator = old.get_model("kpi", "Indicator").objects.create(code="muell")
+    goal = old.get_model("kpi", "Goal").objects.create(
+        indicator_id=indicator.pk,
+        title="Weniger Müll",
+        baseline_value=10,
+        target_value=5,
+        target_date=datetime.date(2026, 12, 31),
+    )
+    interim = old.get_model("kpi", "Milestone").objects.create(
+        goal_id=goal.pk, title="Halbzeit", due_date=datetime.date(2026, 6, 30), target_value=7.5
+    )
+    _audit(old, "taskforce.milestone", step.pk)
+    _audit(old, "kpi.milestone", interim.pk)
+
+    new = _latest_apps()
+    moved = new.get_model("taskforce", "RecommendationMilestone").objects.get()
+    assert (moved.pk, moved.title, moved.recommendation_id) == (step.pk, "Start", rec.pk)
+    kept = new.get_model("kpi", "GoalMilestone").objects.get()
+    assert (kept.pk, kept.goal_id, kept.target_value) == (interim.pk, goal.pk, 7.5)
+    assert _audit_types(new) == ["kpi.goalmilestone", "taskforce.recommendationmilestone"]
+
+    back = _apps_at(before)
+    assert back.get_model("taskforce", "Milestone").objects.get().title == "Start"
+    assert back.get_model("kpi", "Milestone").objects.get().title == "Halbzeit"
+    assert _audit_types(back) == ["kpi.milestone", "taskforce.milestone"]

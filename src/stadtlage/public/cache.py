@@ -71,15 +71,15 @@ def connect_invalidation() -> None:
     from stadtlage.taskforce.models import (
         BoardDecision,
         ImplementationMeasure,
-        Milestone,
         Recommendation,
+        RecommendationMilestone,
     )
 
     for model in (
         Indicator,
         IndicatorSeries,
         Recommendation,
-        Milestone,
+        RecommendationMilestone,
         ImplementationMeasure,
         BoardDecision,
         Area,

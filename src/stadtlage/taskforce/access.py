@@ -32,7 +32,7 @@ register(
         "taskforce:measure_remove": REC,
         "taskforce:milestone_add": REC,
         "taskforce:milestone_remove": REC,
-        "taskforce:milestone_status": logged("taskforce.milestone"),
+        "taskforce:milestone_status": logged("taskforce.recommendationmilestone"),
         "taskforce:public_summary": REC,
         "taskforce:public_summary_approve": REC,
         "taskforce:meeting_list": MEETING,

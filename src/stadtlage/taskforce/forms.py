@@ -104,7 +104,7 @@ class ImplementationMeasureForm(forms.Form):
     )
 
 
-class MilestoneForm(forms.Form):
+class RecommendationMilestoneForm(forms.Form):
     title = forms.CharField(label=_("Meilenstein"), max_length=200)
     due_date = forms.DateField(label=_("fällig am"), widget=DateInput())
     measure = forms.ModelChoiceField(

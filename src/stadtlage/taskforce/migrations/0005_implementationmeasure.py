@@ -5,15 +5,7 @@ about the old name are pointed at the new one so a record's history stays whole.
 
 from django.db import migrations
 
-OLD, NEW = "taskforce.measure", "taskforce.implementationmeasure"
-
-
-def forwards(apps, schema_editor):
-    apps.get_model("audit", "AuditEvent").objects.filter(object_type=OLD).update(object_type=NEW)
-
-
-def backwards(apps, schema_editor):
-    apps.get_model("audit", "AuditEvent").objects.filter(object_type=NEW).update(object_type=OLD)
+from stadtlage.audit.migration_ops import relabel_audit_events
 
 
 class Migration(migrations.Migration):
@@ -26,5 +18,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RenameModel(old_name="Measure", new_name="ImplementationMeasure"),
-        migrations.RunPython(forwards, backwards, elidable=True),
+        relabel_audit_events("taskforce.measure", "taskforce.implementationmeasure"),
     ]

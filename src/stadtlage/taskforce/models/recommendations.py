@@ -193,7 +193,7 @@ class MilestoneStatus(models.TextChoices):
     CANCELLED = "cancelled", _("entfallen")
 
 
-class Milestone(models.Model):
+class RecommendationMilestone(models.Model):
     """A dated milestone of a recommendation, optionally of one of its measures."""
 
     recommendation = models.ForeignKey(

@@ -17,8 +17,8 @@ from stadtlage.taskforce import forms, selectors, services
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.models import (
     Meeting,
-    Milestone,
     Recommendation,
+    RecommendationMilestone,
     RecommendationState,
 )
 from stadtlage.taskforce.views.common import attempt, require, safe_next
@@ -126,7 +126,9 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "measure_form": forms.ImplementationMeasureForm(auto_id="massnahme-%s")
         if can_edit
         else None,
-        "milestone_form": forms.MilestoneForm(recommendation=rec, auto_id="meilenstein-%s"),
+        "milestone_form": forms.RecommendationMilestoneForm(
+            recommendation=rec, auto_id="meilenstein-%s"
+        ),
         "is_tracked": rec.state in TRACKED_STATES,
         "readiness": missing_for_board(rec) if rec.state in EDITABLE_STATES else None,
         "can_draft_summary": perm.can_draft_public_summary(user, rec),
@@ -285,7 +287,7 @@ def measure_remove(request: HttpRequest, pk: int, measure_id: int) -> HttpRespon
 @require_POST
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     rec = _visible(request, pk)
-    form = forms.MilestoneForm(request.POST, recommendation=rec)
+    form = forms.RecommendationMilestoneForm(request.POST, recommendation=rec)
     if form.is_valid():
         d = form.cleaned_data
         attempt(
@@ -321,7 +323,9 @@ def milestone_remove(request: HttpRequest, pk: int, milestone_id: int) -> HttpRe
 @TASKFORCE
 @require_POST
 def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = get_object_or_404(Milestone.objects.select_related("recommendation"), pk=pk)
+    milestone = get_object_or_404(
+        RecommendationMilestone.objects.select_related("recommendation"), pk=pk
+    )
     rec = _visible(request, milestone.recommendation_id)
     form = forms.MilestoneStatusForm(request.POST)
     if form.is_valid():
