@@ -19,10 +19,10 @@ from stadtlage.taskforce.models import (
     AgendaItem,
     AttendanceStatus,
     ImplementationMeasure,
+    MayorReportPeriod,
     MeetingSchedule,
     MilestoneStatus,
     Recommendation,
-    ReportPeriod,
 )
 
 
@@ -262,10 +262,10 @@ class AmendmentForm(forms.Form):
         self.fields["agenda_item"].queryset = AgendaItem.objects.filter(meeting_id=meeting_id)  # type: ignore[attr-defined]
 
 
-class ReportRequestForm(forms.Form):
+class MayorReportRequestForm(forms.Form):
     CURRENT, LAST = "current", "last"
     period = forms.ChoiceField(
-        label=_("Zeitraum"), choices=ReportPeriod.choices, initial=ReportPeriod.WEEK
+        label=_("Zeitraum"), choices=MayorReportPeriod.choices, initial=MayorReportPeriod.WEEK
     )
     which = forms.ChoiceField(
         label=_("Welcher"),

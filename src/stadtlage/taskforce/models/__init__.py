@@ -6,10 +6,17 @@
 * ``recommendations``: recommendations, their indicators, measures, milestones, board
   decisions and history.
 * ``meetings``: the weekly meeting with agenda, minutes, action items and attendance.
-* ``reports``: the frozen reports to the Oberbürgermeister.
+* ``mayor_reports``: the frozen reports to the Oberbürgermeister (``MayorReport``; "report"
+  alone means a citizen report of the app ``reports``).
 """
 
 from stadtlage.organisations.models import WorkingGroup
+from stadtlage.taskforce.models.mayor_reports import (
+    MayorReport,
+    MayorReportPeriod,
+    MayorReportStatus,
+    MayorReportTrigger,
+)
 from stadtlage.taskforce.models.meetings import (
     ActionItem,
     ActionStatus,
@@ -35,12 +42,6 @@ from stadtlage.taskforce.models.recommendations import (
     RecommendationMilestone,
     RecommendationState,
 )
-from stadtlage.taskforce.models.reports import (
-    MayorReport,
-    ReportPeriod,
-    ReportStatus,
-    ReportTrigger,
-)
 
 __all__ = [
     "ActionItem",
@@ -54,6 +55,9 @@ __all__ = [
     "EventKind",
     "ImplementationMeasure",
     "MayorReport",
+    "MayorReportPeriod",
+    "MayorReportStatus",
+    "MayorReportTrigger",
     "Meeting",
     "MeetingSchedule",
     "MeetingStatus",
@@ -64,9 +68,6 @@ __all__ = [
     "RecommendationIndicator",
     "RecommendationMilestone",
     "RecommendationState",
-    "ReportPeriod",
-    "ReportStatus",
-    "ReportTrigger",
     "Weekday",
     "WorkingGroup",
 ]

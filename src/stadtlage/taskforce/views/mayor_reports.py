@@ -14,7 +14,7 @@ from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.taskforce import forms, services
 from stadtlage.taskforce import permissions as perm
-from stadtlage.taskforce.models import MayorReport, ReportStatus
+from stadtlage.taskforce.models import MayorReport, MayorReportStatus
 from stadtlage.taskforce.views.common import attempt, require
 
 OB_REPORTS = section_required(Section.OB_REPORTS)
@@ -25,26 +25,26 @@ def _listed() -> QuerySet[MayorReport]:
 
 
 @OB_REPORTS
-def report_list(request: HttpRequest) -> HttpResponse:
+def mayor_report_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "reports": _listed().filter(status=ReportStatus.ISSUED)[:100],
-        "pending": _listed().exclude(status=ReportStatus.ISSUED)[:20],
-        "can_issue": perm.can_issue_reports(request.user),
-        "form": forms.ReportRequestForm(),
+        "reports": _listed().filter(status=MayorReportStatus.ISSUED)[:100],
+        "pending": _listed().exclude(status=MayorReportStatus.ISSUED)[:20],
+        "can_issue": perm.can_issue_mayor_reports(request.user),
+        "form": forms.MayorReportRequestForm(),
     }
-    return render(request, "taskforce/report_list.html", context)
+    return render(request, "taskforce/mayor_report_list.html", context)
 
 
 @OB_REPORTS
 @require_POST
-def report_request(request: HttpRequest) -> HttpResponse:
-    require(perm.can_issue_reports(request.user))
-    form = forms.ReportRequestForm(request.POST)
+def mayor_report_request(request: HttpRequest) -> HttpResponse:
+    require(perm.can_issue_mayor_reports(request.user))
+    form = forms.MayorReportRequestForm(request.POST)
     if not form.is_valid():
-        return redirect("taskforce:report_list")
+        return redirect("taskforce:mayor_report_list")
     period = form.cleaned_data["period"]
     today = timezone.localdate()
-    if form.cleaned_data["which"] == forms.ReportRequestForm.LAST:
+    if form.cleaned_data["which"] == forms.MayorReportRequestForm.LAST:
         start, end = services.last_complete_period(period, today)
     else:
         start, end = services.current_period(period, today)
@@ -61,28 +61,28 @@ def report_request(request: HttpRequest) -> HttpResponse:
             )
         ),
     ):
-        return redirect("taskforce:report_detail", pk=created[0].pk)
-    return redirect("taskforce:report_list")
+        return redirect("taskforce:mayor_report_detail", pk=created[0].pk)
+    return redirect("taskforce:mayor_report_list")
 
 
 @OB_REPORTS
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def mayor_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """While generating: progress (the page refreshes itself); once issued: the frozen report."""
     report = get_object_or_404(MayorReport.objects.defer("pdf"), pk=pk)
     return render(
         request,
-        "taskforce/report_detail.html",
+        "taskforce/mayor_report_detail.html",
         {
             "report": report,
             "doc": report.snapshot or {},
-            "can_issue": perm.can_issue_reports(request.user),
+            "can_issue": perm.can_issue_mayor_reports(request.user),
         },
     )
 
 
 @OB_REPORTS
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(MayorReport, pk=pk, status=ReportStatus.ISSUED)
+def mayor_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(MayorReport, pk=pk, status=MayorReportStatus.ISSUED)
     audit_record(
         actor=request.user,
         action=Action.EXPORT,
