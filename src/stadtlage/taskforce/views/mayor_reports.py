@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stadtlage.accounts.decorators import section_required
@@ -15,7 +19,7 @@ from stadtlage.audit.services import audit_record
 from stadtlage.taskforce import forms, services
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.models import MayorReport, MayorReportStatus
-from stadtlage.taskforce.views.common import attempt, require
+from stadtlage.taskforce.views.common import require, submit
 
 OB_REPORTS = section_required(Section.OB_REPORTS)
 
@@ -39,30 +43,29 @@ def mayor_report_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mayor_report_request(request: HttpRequest) -> HttpResponse:
     require(perm.can_issue_mayor_reports(request.user))
-    form = forms.MayorReportRequestForm(request.POST)
-    if not form.is_valid():
-        return redirect("taskforce:mayor_report_list")
-    period = form.cleaned_data["period"]
-    today = timezone.localdate()
-    if form.cleaned_data["which"] == forms.MayorReportRequestForm.LAST:
-        start, end = services.last_complete_period(period, today)
-    else:
-        start, end = services.current_period(period, today)
-    created: list[MayorReport] = []
-    if attempt(
+
+    def request_report(d: dict[str, Any]) -> MayorReport:
+        today = timezone.localdate()
+        if d["which"] == forms.MayorReportRequestForm.LAST:
+            start, end = services.last_complete_period(d["period"], today)
+        else:
+            start, end = services.current_period(d["period"], today)
+        return services.mayor_report_request(
+            period=d["period"],
+            period_start=start,
+            period_end=end,
+            actor=request.user,
+            request=request,
+        )
+
+    return submit(
         request,
-        lambda: created.append(
-            services.mayor_report_request(
-                period=period,
-                period_start=start,
-                period_end=end,
-                actor=request.user,
-                request=request,
-            )
-        ),
-    ):
-        return redirect("taskforce:mayor_report_detail", pk=created[0].pk)
-    return redirect("taskforce:mayor_report_list")
+        forms.MayorReportRequestForm(request.POST),
+        request_report,
+        what=_("Bericht anfordern"),
+        to=lambda report: reverse("taskforce:mayor_report_detail", args=[report.pk]),
+        on_error=reverse("taskforce:mayor_report_list"),
+    )
 
 
 @OB_REPORTS
