@@ -13,10 +13,10 @@ from django.test import Client
 from django.urls import reverse
 
 from stadtlage.audit.models import AuditEvent
-from stadtlage.kpi import partner_services as ps
 from stadtlage.kpi.models import IndicatorSeries, PartnerValue
 from stadtlage.kpi.partner_wire import WireError, parse_csv, parse_json
 from stadtlage.kpi.selectors import partner_missing_periods
+from stadtlage.kpi.services import partner as ps
 from tests.factories import user_with_role
 from tests.kpi.factories import PartnerSeriesFactory, PartnerValueFactory
 

@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from stadtlage.kpi import partner_services as ps
 from stadtlage.kpi.models import PartnerValue
+from stadtlage.kpi.services import partner as ps
 from tests.factories import user_with_role
 from tests.kpi.factories import PartnerSeriesFactory
 
