@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.migrated_database import MigratedTemplate
 from tests.patrols.browser_helpers import (
     field_context,
     locate,
@@ -27,8 +28,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.offline]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FieldServer]:
-    server = FieldServer(Path(tmp_path_factory.mktemp("field-restart")))
+def server(
+    tmp_path_factory: pytest.TempPathFactory, migrated_database: MigratedTemplate
+) -> Iterator[FieldServer]:
+    server = FieldServer(Path(tmp_path_factory.mktemp("field-restart")), migrated_database)
     server.setup()
     server.start()
     yield server

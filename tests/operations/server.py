@@ -27,7 +27,8 @@ from urllib.parse import urlencode
 from django_otp.oath import TOTP
 
 from stadtlage.accounts.twofactor import demo_totp_key
-from tests.patrols.field_server import _postgres_database, free_port
+from tests.migrated_database import drop_postgres_database, postgres_database
+from tests.patrols.field_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -75,7 +76,7 @@ def fresh_database(workdir: Path, name: str) -> str:
     """A new, empty database: PostgreSQL when the suite runs on it, otherwise a SQLite file."""
     base = os.environ.get("DATABASE_URL", "")
     if base.startswith("postgres"):
-        return _postgres_database(base, name, create=True)
+        return postgres_database(base, name)
     return f"sqlite:///{workdir / (name + '.sqlite3')}"
 
 
@@ -83,7 +84,7 @@ def drop_database(url: str) -> None:
     if url.startswith("postgres"):
         name = url.rsplit("/", 1)[1]
         with contextlib.suppress(Exception):
-            _postgres_database(os.environ["DATABASE_URL"], name, create=False)
+            drop_postgres_database(os.environ["DATABASE_URL"], name)
 
 
 @dataclass

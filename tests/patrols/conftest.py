@@ -63,10 +63,10 @@ def api(client: Client, officer: Any) -> Api:
 
 
 @pytest.fixture(scope="session")
-def field_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def field_server(tmp_path_factory: pytest.TempPathFactory, migrated_database: Any) -> Any:
     from tests.patrols.field_server import FieldServer
 
-    server = FieldServer(tmp_path_factory.mktemp("field-server"))
+    server = FieldServer(tmp_path_factory.mktemp("field-server"), migrated_database)
     server.setup()
     server.start()
     yield server

@@ -1,7 +1,8 @@
 """A real stadtlage server in a subprocess, to kill and restart in the middle of a sync.
 
-It runs `stadtlage runserver` (threaded) on its own database: a SQLite file, or a fresh
-PostgreSQL database when the suite runs on PostgreSQL. `seed()` creates a catalogue, an area
+It runs `stadtlage runserver` (threaded) on its own database: a copy of the migrated test
+database (a SQLite file, or a PostgreSQL database when the suite runs on PostgreSQL; see
+tests/migrated_database.py), so no second `migrate` runs. `setup()` creates a catalogue, an area
 and officers and returns session cookies, so tests can talk to it like the field app does.
 """
 
@@ -20,7 +21,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from tests.migrated_database import MigratedTemplate, drop_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -59,27 +61,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _postgres_database(url: str, name: str, *, create: bool) -> str:
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 @dataclass
 class FieldServer:
     workdir: Path
+    template: MigratedTemplate
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     sessions: dict[str, str] = field(default_factory=dict)
     csrf: str = field(default_factory=lambda: secrets.token_hex(16))
     database_url: str = ""
-    _pg_name: str = ""
 
     @property
     def url(self) -> str:
@@ -99,14 +89,10 @@ class FieldServer:
         return env
 
     def setup(self) -> None:
-        base = os.environ.get("DATABASE_URL", "")
-        if base.startswith("postgres"):
-            self._pg_name = f"stadtlage_field_e2e_{os.getpid()}_{secrets.token_hex(3)}"
-            self.database_url = _postgres_database(base, self._pg_name, create=True)
-        else:
-            self.database_url = f"sqlite:///{self.workdir / 'field.sqlite3'}"
+        self.database_url = self.template.copy(
+            self.workdir, f"stadtlage_field_e2e_{os.getpid()}_{secrets.token_hex(3)}"
+        )
         run = {"env": self.env(), "cwd": ROOT, "check": True, "capture_output": True}
-        subprocess.run([str(BIN / "stadtlage"), "migrate", "--noinput", "--skip-checks"], **run)  # type: ignore[call-overload]
         seeded = subprocess.run([str(BIN / "python"), "-c", SEED], **run, text=True)  # type: ignore[call-overload]
         self.sessions = json.loads(seeded.stdout.strip().splitlines()[-1])
 
@@ -146,9 +132,9 @@ class FieldServer:
 
     def stop(self) -> None:
         self.kill()
-        if self._pg_name:
+        if self.database_url.startswith("postgres"):
             with contextlib.suppress(Exception):
-                _postgres_database(os.environ["DATABASE_URL"], self._pg_name, create=False)
+                drop_postgres_database(self.template.base_url, self.database_url.rsplit("/", 1)[1])
 
     def cookies(self, username: str) -> str:
         return f"sessionid={self.sessions[username]}; csrftoken={self.csrf}"

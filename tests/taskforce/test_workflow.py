@@ -60,7 +60,63 @@ def test_the_map_has_the_process_of_the_issue() -> None:
     for outcome in (S.DECIDED_WITH_CONDITIONS, S.REJECTED, S.DEFERRED, S.DRAFT):
         assert transition(S.SUBMITTED, outcome).needs_decision  # type: ignore[union-attr]
     assert all(t.actors for t in TRANSITIONS)
-    assert len(TRANSITION_MAP) == len(TRANSITIONS)  # no edge defined twice
+
+
+GL, TL, BOARD = "group_lead", "taskforce_lead", "board"
+#: Every edge by name: (from, to, button label, who may take it, what it needs). A changed edge
+#: shows up as a readable difference of two sets.
+EDGES = {
+    ("draft", "in_coordination", "In die Abstimmung geben", (GL, TL), "guard"),
+    ("in_coordination", "draft", "Zurück in den Entwurf", (GL, TL), "note"),
+    ("in_coordination", "discussed", "Als im Sonderstab beraten festhalten", (TL,), ""),
+    ("discussed", "submitted", "Dem Verwaltungsvorstand vorlegen", (TL,), "guard"),
+    ("discussed", "draft", "An die Arbeitsgruppe zurückgeben", (TL,), "note"),
+    ("submitted", "decided", "Beschluss: beschlossen", (BOARD,), "decision"),
+    (
+        "submitted",
+        "decided_with_conditions",
+        "Beschluss: mit Auflagen beschlossen",
+        (BOARD,),
+        "decision",
+    ),
+    ("submitted", "rejected", "Beschluss: abgelehnt", (BOARD,), "decision"),
+    ("submitted", "deferred", "Beschluss: zurückgestellt", (BOARD,), "decision"),
+    (
+        "submitted",
+        "draft",
+        "Beschluss: an die Arbeitsgruppe zurückverwiesen",
+        (BOARD,),
+        "decision",
+    ),
+    ("deferred", "submitted", "Erneut vorlegen", (TL,), "guard"),
+    ("deferred", "draft", "An die Arbeitsgruppe zurückgeben", (TL,), "note"),
+    ("decided", "in_implementation", "Umsetzung beginnen", (GL, TL), ""),
+    ("decided_with_conditions", "in_implementation", "Umsetzung beginnen", (GL, TL), ""),
+    ("in_implementation", "completed", "Umsetzung abschließen", (GL, TL), "guard"),
+    ("completed", "evaluated", "Wirkung bewerten", (TL,), "guard evaluation"),
+}
+
+
+def _named(edge: Any) -> tuple[str, str, str, tuple[str, ...], str]:
+    needs = [
+        name
+        for name, flag in (
+            ("guard", edge.guard is not None),
+            ("decision", edge.needs_decision),
+            ("note", edge.needs_note),
+            ("evaluation", edge.needs_evaluation),
+        )
+        if flag
+    ]
+    actors = tuple(sorted((str(a) for a in edge.actors), key=[GL, TL, BOARD].index))
+    return (str(edge.source), str(edge.target), str(edge.label), actors, " ".join(needs))
+
+
+def test_the_edges_by_name() -> None:
+    named = [_named(t) for t in TRANSITIONS]
+    assert set(named) == EDGES
+    assert [e for e in named if named.count(e) > 1] == []  # no edge defined twice
+    assert set(TRANSITION_MAP) == {(source, target) for source, target, *_rest in EDGES}
 
 
 @pytest.mark.django_db
