@@ -35,12 +35,12 @@ from stadtlage.public import disclosure
 from stadtlage.public.policy import current as disclosure_policy
 from stadtlage.ratelimit import first_time, throttled
 from stadtlage.reports import exports, selectors
-from stadtlage.reports.followup import confirmation_add
 from stadtlage.reports.forms import PublicFilterForm, ReportForm
 from stadtlage.reports.models import Report, ReportSource, ServiceCategory
 from stadtlage.reports.permissions import can_work_on_report
 from stadtlage.reports.photos import max_photo_bytes, max_photo_count
 from stadtlage.reports.services import report_create
+from stadtlage.reports.services.followup import confirmation_add
 from stadtlage.reports.views.common import map_settings
 
 PAGE_SIZE = 50
@@ -181,6 +181,7 @@ def confirm(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @require_GET
+@public_cache.public_page("page-meldung")
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.public_report(report_id=report_id)
     if report is None:
@@ -267,6 +268,7 @@ def _day_start(day: date, *, end: bool = False) -> datetime:
 
 
 @require_GET
+@public_cache.public_page("page-meldungen")
 def report_list(request: HttpRequest) -> HttpResponse:
     form, query = _filters(request)
     page = page_number(request, limit=MAX_PAGE)
@@ -295,6 +297,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_cache.public_page("page-karte")
 def report_map(request: HttpRequest) -> HttpResponse:
     form, _query = _filters(request)
     params = request.GET.copy()
