@@ -18,6 +18,7 @@ from stadtlage.reports.models import OPEN_STATES, Report
 from stadtlage.reports.selectors import PUBLIC_SOURCES
 
 
+@public_cache.public_page("page-start")
 def start(request: HttpRequest) -> HttpResponse:
     """Staff see the panels of their roles; everyone else the public start page."""
     if is_staff_user(request.user):

@@ -8,6 +8,8 @@ cache (Redis) nowhere. Without a shared cache, other processes
 see a change after at most ``PUBLIC_CACHE_SECONDS``.
 
 * Small answers (map sections) live in Django's cache (``cached_bytes``).
+* Whole public pages for visitors without a session (``public_page``): the HTML is stored with a
+  placeholder where the page's CSRF token stood, and every visitor gets their own token put in.
 * Exports can be megabytes: they are built once into a file under ``PUBLIC_CACHE_DIR`` and served
   from there (``cached_file``). One process builds a file at a time (a file lock); concurrent
   requests for the same file wait for it instead of building it again. At most
@@ -21,9 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import gzip
 import hashlib
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -35,11 +39,15 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
+from django.utils import translation
 
 from stadtlage.open311.cache import data_version
 from stadtlage.reports.views.common import throttled
 
 T = TypeVar("T")
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 Body = tuple[bytes, bytes]  # the body and its gzip form
 MAX_FILES = 64
 LOCK_WAIT_SECONDS = 60.0
@@ -225,3 +233,82 @@ def _prune(directory: Path) -> None:
     for path in directory.iterdir():
         if not path.name.startswith(".") and path.name.split(".", 1)[0] not in keep:
             path.unlink(missing_ok=True)
+
+
+# --- whole pages -------------------------------------------------------------------------------
+
+CSRF_PLACEHOLDER = b"\x00csrf\x00"  # never in a rendered page (the NUL guard refuses it)
+_CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Cached pages hold the page's HTML, its content type and status.
+Page = tuple[bytes, str, int]
+
+
+def _page_cacheable(request: HttpRequest) -> bool:
+    """Only visitors without a session and without pending messages see the shared page: a
+    signed-in person's pages show their name and navigation, a message belongs to one visitor."""
+    if request.method not in {"GET", "HEAD"} or cache_seconds() <= 0:
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _page_key(namespace: str, request: HttpRequest) -> str:
+    parts = [
+        request.get_host(),
+        request.scheme or "",
+        request.get_full_path(),
+        translation.get_language() or "",
+    ]
+    return f"public:page:{key_for(namespace, parts)}"
+
+
+def _storable(request: HttpRequest, response: HttpResponseBase) -> Page | None:
+    """The page with its CSRF token replaced by the placeholder, or None when it must not be
+    shared (an error, a stream, a cookie or a session of its own)."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return None
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return None
+    if not isinstance(response, HttpResponse) or response.has_header("Content-Encoding"):
+        return None
+    content = response.content
+    tokens = set(_CSRF_VALUE.findall(content))
+    for token in tokens:
+        content = content.replace(token, CSRF_PLACEHOLDER)
+    return content, response["Content-Type"], response.status_code
+
+
+def _page_response(request: HttpRequest, page: Page) -> HttpResponse:
+    content, content_type, status = page
+    if CSRF_PLACEHOLDER in content:
+        # `get_token` also makes the CSRF middleware send this visitor's cookie.
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    return HttpResponse(content, content_type=content_type, status=status)
+
+
+def public_page(namespace: str) -> Callable[[View], View]:
+    """Serve a public page from the cache under the data and release versions (see above).
+
+    Everything a page shows to a visitor without a session depends on its address, language and
+    the data; its CSRF token is the visitor's own and is put in on every answer.
+    """
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+            if not _page_cacheable(request):
+                return view(request, *args, **kwargs)
+            key = _page_key(namespace, request)
+            page = cache.get(key)
+            if page is None:
+                response = view(request, *args, **kwargs)
+                page = _storable(request, response)
+                if page is None:
+                    return response
+                cache.set(key, page, cache_seconds())
+            return _page_response(request, page)
+
+        return cast(View, wrapper)
+
+    return decorate

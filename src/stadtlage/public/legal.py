@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from stadtlage.audit import retention
+from stadtlage.public import cache as public_cache
 from stadtlage.reports.views.common import throttled
 
 FEEDBACK_LIMIT_PER_HOUR = 5
@@ -38,6 +39,7 @@ def _operator() -> dict[str, Any]:
 
 
 @require_GET
+@public_cache.public_page("page-impressum")
 def imprint(request: HttpRequest) -> HttpResponse:
     return render(request, "public/legal/impressum.html", _operator())
 
@@ -60,6 +62,7 @@ def retention_periods() -> list[dict[str, Any]]:
 
 
 @require_GET
+@public_cache.public_page("page-datenschutz")
 def privacy(request: HttpRequest) -> HttpResponse:
     tiles = urlsplit(settings.MAP_TILE_URL).hostname if settings.MAP_TILE_URL else ""
     context = {
@@ -87,6 +90,7 @@ class FeedbackForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
+@public_cache.public_page("page-barrierefreiheit")
 def accessibility(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(request.POST or None)
     status = 200

@@ -32,6 +32,7 @@ def _file_url(base: str) -> Any:
 
 
 @require_GET
+@public_cache.public_page("page-offene-daten")
 def open_data(request: HttpRequest) -> HttpResponse:
     context = {
         "datasets": opendata.DATASETS,

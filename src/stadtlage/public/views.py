@@ -150,12 +150,14 @@ def _section(
 
 
 @require_GET
+@public_cache.public_page("page-lagebild")
 def lagebild(request: HttpRequest) -> HttpResponse:
     data = public_cache.cached_value("lagebild", [_language()], _lagebild_data)
     return render(request, "public/lagebild.html", data)
 
 
 @require_GET
+@public_cache.public_page("page-massnahmen")
 def measures(request: HttpRequest) -> HttpResponse:
     def build() -> dict[str, Any]:
         items = _measures(timezone.localdate())
@@ -172,11 +174,13 @@ def measures(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_cache.public_page("page-gebiete")
 def area_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/area_list.html", {"areas": list(selectors.public_areas())})
 
 
 @require_GET
+@public_cache.public_page("page-gebiet")
 def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
     area = selectors.public_area(slug)
     if area is None:

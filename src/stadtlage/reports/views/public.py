@@ -184,6 +184,7 @@ def confirm(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @require_GET
+@public_cache.public_page("page-meldung")
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.public_report(report_id=report_id)
     if report is None:
@@ -270,6 +271,7 @@ def _day_start(day: date, *, end: bool = False) -> datetime:
 
 
 @require_GET
+@public_cache.public_page("page-meldungen")
 def report_list(request: HttpRequest) -> HttpResponse:
     form, query = _filters(request)
     page = page_number(request, limit=MAX_PAGE)
@@ -298,6 +300,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_cache.public_page("page-karte")
 def report_map(request: HttpRequest) -> HttpResponse:
     form, _query = _filters(request)
     params = request.GET.copy()
