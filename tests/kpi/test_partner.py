@@ -13,10 +13,10 @@ from django.test import Client
 from django.urls import reverse
 
 from stadtlage.audit.models import AuditEvent
-from stadtlage.kpi import partner_services as ps
 from stadtlage.kpi.models import IndicatorSeries, PartnerValue
-from stadtlage.kpi.partner_wire import WireError, parse_csv, parse_json
+from stadtlage.kpi.partner_wire import Submission, WireError, parse_csv, parse_json
 from stadtlage.kpi.selectors import partner_missing_periods
+from stadtlage.kpi.services import partner as ps
 from tests.factories import user_with_role
 from tests.kpi.factories import PartnerSeriesFactory, PartnerValueFactory
 
@@ -166,6 +166,55 @@ def test_batch_is_all_or_nothing(series: Any, submitter: Any) -> None:
     with pytest.raises(ValidationError):
         ps.partner_values_submit_many(submissions=rows, channel="csv", actor=submitter)
     assert PartnerValue.objects.count() == 0
+
+
+def test_batch_stores_new_values_revisions_and_repeats_with_their_audit_rows(
+    series: Any, submitter: Any
+) -> None:
+    kept = submit(series, submitter, MONDAY, 812)
+    corrected = submit(series, submitter, MONDAY + timedelta(weeks=1), 800)
+    week = [MONDAY + timedelta(weeks=i) for i in range(3)]
+    rows = [
+        Submission("kick-consumption", week[0], 812, row=1),  # unchanged: stores nothing
+        Submission("kick-consumption", week[1], 805, note="Nachzählung", row=2),
+        Submission("kick-consumption", week[2], 790, source_system="kick", row=3),
+    ]
+    result = ps.partner_values_submit_many(submissions=rows, channel="csv", actor=submitter)
+    first, second, third = result.values
+    assert first == kept and not result.implausible
+    assert (second.revision, second.is_current, second.note_review) == (2, True, "pending")
+    assert (third.revision, third.source_system, third.channel) == (1, "kick", "csv")
+    corrected.refresh_from_db()
+    assert not corrected.is_current
+    assert PartnerValue.objects.filter(is_current=True).count() == 3
+    events = {e.object_id: e for e in AuditEvent.objects.filter(object_type="kpi.partnervalue")}
+    assert len(events) == 4  # two single submissions, the correction and the new week
+    update, create = events[str(second.pk)], events[str(third.pk)]
+    assert (update.action, update.note) == ("update", "Korrektur (Revision 2)")
+    assert update.before["value"] == 800 and update.after["value"] == 805
+    assert (create.action, create.note, create.before) == ("create", "", None)
+    assert create.after["id"] == third.pk and create.actor == submitter
+    assert create.data_domain == "addiction_help"
+
+
+def test_batch_values_are_checked_against_the_limits_their_predecessors_set(
+    series: Any, submitter: Any
+) -> None:
+    """Seven values give no limits yet; the batch's eighth sets them, its ninth lies outside:
+    nothing is stored (unless confirmed)."""
+    history(series, [100] * 7)
+    rows = [
+        Submission("kick-consumption", MONDAY + timedelta(weeks=7), 100, row=1),
+        Submission("kick-consumption", MONDAY + timedelta(weeks=8), 500, row=2),
+    ]
+    with pytest.raises(ps.ImplausibleValue):
+        ps.partner_values_submit_many(submissions=rows, channel="api", actor=submitter)
+    assert PartnerValue.objects.count() == 7
+    rows[1] = Submission("kick-consumption", MONDAY + timedelta(weeks=8), 500, reason="event")
+    result = ps.partner_values_submit_many(
+        submissions=rows, channel="api", actor=submitter, confirm=True
+    )
+    assert [v.confirmed_outside_limits for v in result.values] == [False, True]
 
 
 def test_partner_value_recomputes_indicator(

@@ -195,7 +195,7 @@ def test_a_failure_inside_the_transaction_stores_nothing_and_no_file(
     client: Client, syringes: ServiceCategory, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = {"n": 0}
-    from stadtlage.reports import photos
+    from stadtlage.reports.services import photos
 
     original = photos.audit_record
 
@@ -205,7 +205,7 @@ def test_a_failure_inside_the_transaction_stores_nothing_and_no_file(
             raise DatabaseError("disk full")
         return original(**kwargs)
 
-    monkeypatch.setattr("stadtlage.reports.photos.audit_record", broken_on_second_photo)
+    monkeypatch.setattr("stadtlage.reports.services.photos.audit_record", broken_on_second_photo)
     response = client.post(URL, {**_valid(), "photos": [_photo("a.jpg"), _photo("b.jpg")]})
     assert response.status_code == 503
     assert "nicht gespeichert" in response.content.decode()

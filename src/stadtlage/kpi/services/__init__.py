@@ -1,7 +1,7 @@
 """Writes for indicators, their versions, goals and milestones.
 
 Every write validates, runs in one transaction with its audit row, and refreshes the cached
-series after commit. Partner-figure writes live in ``partner_services.py``.
+series after commit. Partner-figure writes live in ``services/partner.py``.
 """
 
 from __future__ import annotations
