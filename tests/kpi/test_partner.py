@@ -290,6 +290,7 @@ def test_api_problem_details(client: Client, series: Any, token: str) -> None:
         client, {"series": "police-platzverweise", "period_start": "2025-03-03", "value": 1}, token
     )
     assert unknown.status_code == 400
+    assert not PartnerValue.objects.exists()
 
 
 def test_api_asks_to_confirm_implausible_values(client: Client, series: Any, token: str) -> None:
@@ -304,9 +305,12 @@ def test_api_asks_to_confirm_implausible_values(client: Client, series: Any, tok
     without_reason = api(client, {"values": [body], "confirm": True}, token)
     assert without_reason.status_code == 400
     assert "Grund" in without_reason.json()["errors"][0]["detail"]
+    assert PartnerValue.objects.filter(period_start=date(2025, 5, 12)).count() == 0
     confirmed = api(client, {"values": [{**body, "reason": "closure"}], "confirm": True}, token)
     assert confirmed.status_code == 201
     assert confirmed.json()["values"][0]["confirmed_outside_limits"] is True
+    stored = PartnerValue.objects.get(period_start=date(2025, 5, 12))
+    assert (stored.value, stored.confirmed_outside_limits, stored.reason) == (5, True, "closure")
 
 
 def test_api_with_session_needs_csrf(series: Any, submitter: Any) -> None:
@@ -314,9 +318,11 @@ def test_api_with_session_needs_csrf(series: Any, submitter: Any) -> None:
     client.force_login(submitter)
     body = {"series": "kick-consumption", "period_start": "2025-03-03", "value": 1}
     assert api(client, body).status_code == 403
+    assert not PartnerValue.objects.exists()
     client.get(reverse("kpi:partner_list"))
     csrf = client.cookies["csrftoken"].value
     assert api(client, body, HTTP_X_CSRFTOKEN=csrf).status_code == 201
+    assert PartnerValue.objects.get().submitted_by == submitter
 
 
 def test_parse_json_rejects_booleans_and_missing_fields() -> None:
@@ -336,10 +342,20 @@ def test_partner_pages_form_and_history(client: Client, series: Any, submitter: 
         {"series": series.pk, "period_start": "2025-03-03", "value": "812,5", "note": ""},
     )
     assert response.status_code == 302
+    first = PartnerValue.objects.get()
+    assert (first.period_start, first.value, first.submitted_by) == (
+        date(2025, 3, 3),
+        812.5,
+        submitter,
+    )
     client.post(
         reverse("kpi:partner_series", args=[series.code]),
         {"series": series.pk, "period_start": "2025-03-03", "value": "815", "note": "korrigiert"},
     )
+    assert list(PartnerValue.objects.order_by("revision").values_list("value", "is_current")) == [
+        (812.5, False),
+        (815.0, True),
+    ]
     html = client.get(reverse("kpi:partner_series", args=[series.code])).content.decode()
     assert 'class="superseded"' in html and "korrigiert" in html and "812,5" in html
 
@@ -353,4 +369,5 @@ def test_csv_upload_page(client: Client, series: Any, submitter: Any) -> None:
     )
     response = client.post(reverse("kpi:partner_upload"), {"file": upload})
     assert response.status_code == 302
-    assert PartnerValue.objects.get().channel == "csv"
+    stored = PartnerValue.objects.get()
+    assert (stored.channel, stored.period_start, stored.value) == ("csv", date(2025, 3, 3), 12)
