@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     BooleanField,
     Count,
@@ -355,16 +355,42 @@ def _row_queryset(queryset: QuerySet[Report]) -> QuerySet[Any]:
     )
 
 
-def _fetch_tuples(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """The rows of `queryset` straight from the database cursor: one query, no per-row work
-    by the ORM (the selected columns need no conversion)."""
-    compiler = queryset.query.get_compiler(using=queryset.db)
+RowsQuestion = tuple[
+    tuple[int, ...] | None,
+    tuple[str, ...],
+    tuple[str, ...],
+    datetime | None,
+    datetime | None,
+    int,
+    int,
+]
+
+
+@lru_cache(maxsize=256)
+def _row_sql(alias: str, zone: str, question: RowsQuestion) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL of `public_report_rows` for one question, compiled once: building it through the
+    ORM costs more than running it. The SQL depends only on the question (not on the data), so
+    it is kept like a prepared statement; None when nothing can match."""
+    ids, codes, statuses, start, end, offset, limit = question
+    if ids is not None:
+        queryset = _public_queryset().filter(pk__in=list(ids))
+    else:
+        queryset = _filtered(service_codes=codes, statuses=statuses, start=start, end=end)
+    queryset = _row_queryset(queryset.order_by("-submitted_at", "-id")[offset : offset + limit])
     try:
-        sql, params = compiler.as_sql()
+        sql, params = queryset.query.get_compiler(using=alias).as_sql()
     except EmptyResultSet:  # e.g. `pk__in=[]`: nothing can match, and the ORM says so early
+        return None
+    return sql, tuple(params)
+
+
+def _fetch_rows(*question: Any) -> list[tuple[Any, ...]]:
+    alias = router.db_for_read(Report)
+    compiled = _row_sql(alias, timezone.get_default_timezone_name(), question)
+    if compiled is None:
         return []
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(*compiled)
         return cursor.fetchall()
 
 
@@ -410,12 +436,15 @@ def public_report_rows(
     Rendering these rows gives the same bytes as rendering `public_reports`
     (tests/open311/test_request_list.py).
     """
-    if ids is not None:
-        queryset = _public_queryset().filter(pk__in=list(ids))
-    else:
-        queryset = _filtered(service_codes=service_codes, statuses=statuses, start=start, end=end)
-    queryset = queryset.order_by("-submitted_at", "-id")[offset : offset + limit]
-    raw = _fetch_tuples(_row_queryset(queryset))
+    raw = _fetch_rows(
+        None if ids is None else tuple(ids),
+        tuple(service_codes or ()),
+        tuple(sorted(set(statuses or ()))),
+        start,
+        end,
+        offset,
+        limit,
+    )
     with_description = _descriptions_public()
     needs_review = review_required()
     rows: list[PublicRow] = []
