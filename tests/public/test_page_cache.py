@@ -92,6 +92,15 @@ def test_a_visitor_with_a_message_gets_a_page_of_their_own(litter: ServiceCatego
     assert "Geänderter Text" in client.get(f"/meldungen/{report.pk}/").content.decode()
 
 
+def test_a_visit_of_the_public_start_page_leaves_no_trace_in_the_audit_trail() -> None:
+    from stadtlage.audit.models import AuditEvent
+
+    before = AuditEvent.objects.count()
+    for _ in range(2):
+        assert Client().get("/").status_code == 200
+    assert AuditEvent.objects.count() == before
+
+
 def test_error_pages_and_other_languages_are_not_mixed_up(litter: ServiceCategory) -> None:
     assert Client().get("/meldungen/999999/").status_code == 404
     assert Client().get("/meldungen/999999/").status_code == 404

@@ -43,6 +43,7 @@ from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from stadtlage.audit.access import mark_logged
 from stadtlage.open311.cache import data_version
 from stadtlage.reports.views.common import throttled
 
@@ -299,6 +300,9 @@ def public_page(namespace: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
             if not _page_cacheable(request):
                 return view(request, *args, **kwargs)
+            # What every visitor without a session sees holds no non-public records: no read
+            # to log (and no address of a citizen in the audit trail).
+            mark_logged(request)
             key = _page_key(namespace, request)
             page = cache.get(key)
             if page is None:
