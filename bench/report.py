@@ -73,7 +73,7 @@ def worker(events: int | None, label: str, repeat: int) -> dict[str, Any]:
 
     from stadtlage.kpi.compute import recompute_all
     from stadtlage.patrols.models import Observation
-    from stadtlage.taskforce import pdf, reporting, services
+    from stadtlage.taskforce import mayor_report_document, pdf, services
     from stadtlage.taskforce.seed import load_demo_taskforce
 
     out: dict[str, Any] = {"label": label}
@@ -135,7 +135,9 @@ def worker(events: int | None, label: str, repeat: int) -> dict[str, Any]:
 
     out["report_s"], report = _timed(issue, repeat)
     out["document_s"], _ = _timed(
-        lambda: reporting.build_document(period="week", period_start=start, period_end=end),
+        lambda: mayor_report_document.build_document(
+            period="week", period_start=start, period_end=end
+        ),
         repeat,
     )
     out["pdf_bytes"] = report.pdf_size
@@ -155,13 +157,13 @@ def _check(report: Any, start: Any, end: Any) -> int:
     from pypdf import PdfReader
 
     from stadtlage.kpi.models import Indicator
-    from stadtlage.taskforce import reporting
-    from stadtlage.taskforce.models import ReportStatus
+    from stadtlage.taskforce import mayor_report_document
+    from stadtlage.taskforce.models import MayorReportStatus
     from stadtlage.taskforce.services.common import canonical_sha256
 
     problems = []
     content = bytes(report.pdf or b"")
-    if report.status != ReportStatus.ISSUED:
+    if report.status != MayorReportStatus.ISSUED:
         problems.append(f"status {report.status}, not issued ({report.error[:200]})")
     if not content.startswith(b"%PDF"):
         problems.append("the stored PDF is not a PDF")
@@ -169,7 +171,7 @@ def _check(report: Any, start: Any, end: Any) -> int:
         problems.append("the PDF does not match its stored checksum or size")
     if canonical_sha256(report.snapshot) != report.snapshot_sha256:
         problems.append("the snapshot does not match its stored checksum")
-    again = reporting.build_document(
+    again = mayor_report_document.build_document(
         period="week", period_start=start, period_end=end, now=report.issued_at
     )
     if canonical_sha256(again) != report.snapshot_sha256:
@@ -180,7 +182,7 @@ def _check(report: Any, start: Any, end: Any) -> int:
         .values_list("code", flat=True)
     )
     codes = [entry["code"] for entry in report.snapshot["indicators"]]
-    expected = min(len(with_series), reporting.KEY_INDICATORS)
+    expected = min(len(with_series), mayor_report_document.KEY_INDICATORS)
     if not codes or len(codes) != expected or not set(codes) <= with_series:
         problems.append(f"key figures {codes}, expected {expected} of {sorted(with_series)}")
     pages = PdfReader(io.BytesIO(content)).pages if content.startswith(b"%PDF") else []

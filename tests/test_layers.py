@@ -68,7 +68,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ("stadtlage.taskforce.agenda", "stadtlage.evaluation.selectors"): (
         "the proposed agenda lists evaluations with a new result"
     ),
-    ("stadtlage.taskforce.reporting", "stadtlage.evaluation.display"): (
+    ("stadtlage.taskforce.mayor_report_document", "stadtlage.evaluation.display"): (
         "the report to the Oberbürgermeister shows evaluation results"
     ),
     ("stadtlage.patrols.services", "stadtlage.hotspots.dosage"): (

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from stadtlage.audit.models import AuditEvent
 from stadtlage.audit.retention import run_retention
-from stadtlage.audit.services import audit_record
+from stadtlage.audit.services import AuditEntry, audit_record, audit_records_bulk
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,48 @@ def _event(action: str = "update", days_ago: int = 0, **kw: Any) -> AuditEvent:
 def test_unknown_action_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown audit action"):
         audit_record(actor=None, action="steal", object_type="x")
+
+
+def test_bulk_entry_point_writes_what_audit_record_writes() -> None:
+    """One statement for many events; each with the fields `audit_record` would give it."""
+    actor = user_with_role("admin")
+    with CaptureQueriesContext(connection) as queries:
+        written = audit_records_bulk(
+            actor=actor,
+            action="create",
+            entries=[
+                AuditEntry(obj=actor, after={"n": 1}),
+                AuditEntry(
+                    object_type="patrols.positionsample",
+                    object_id=7,
+                    object_repr="3 Standortpunkte",
+                    data_domain="city_operations",
+                ),
+            ],
+            data_domain="staff",
+            note="x" * 600,
+        )
+    assert written == 2
+    assert len(queries) == 1
+    single = audit_record(actor=actor, action="create", obj=actor, after={"n": 1})
+    first, second = AuditEvent.objects.exclude(pk=single.pk).order_by("pk")
+    for field in ("actor_id", "actor_name", "action", "object_type", "object_id", "object_repr"):
+        assert getattr(first, field) == getattr(single, field), field
+    assert first.after == {"n": 1} and first.data_domain == "staff" and len(first.note) == 500
+    assert (second.object_type, second.object_id, second.object_repr, second.data_domain) == (
+        "patrols.positionsample",
+        "7",
+        "3 Standortpunkte",
+        "city_operations",
+    )
+    assert first.at is not None and first.at == second.at
+
+
+def test_bulk_entry_point_refuses_unknown_action_and_writes_nothing_for_none() -> None:
+    with pytest.raises(ValueError, match="unknown audit action"):
+        audit_records_bulk(actor=None, action="steal", entries=[AuditEntry(object_type="x")])
+    assert audit_records_bulk(actor=None, action="create", entries=[]) == 0
+    assert not AuditEvent.objects.exists()
 
 
 def test_admin_filters_the_trail(client: Client, login_as: Any) -> None:

@@ -10,9 +10,9 @@ from django.utils import timezone, translation
 from stadtlage.evaluation import services
 from stadtlage.taskforce import agenda
 from stadtlage.taskforce.errors import TransitionError
+from stadtlage.taskforce.mayor_report_document import build_document
 from stadtlage.taskforce.models import Meeting, RecommendationState
 from stadtlage.taskforce.pdf import render_pdf
-from stadtlage.taskforce.reporting import build_document
 from stadtlage.taskforce.services import recommendation_transition
 from tests.evaluation.conftest import design_input, history
 from tests.factories import WorkingGroupFactory

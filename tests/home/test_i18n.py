@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 
 from stadtlage.accounts.models import Role
 from stadtlage.taskforce import progress, services
-from stadtlage.taskforce.models import MayorReport, RecommendationState, ReportStatus
+from stadtlage.taskforce.models import MayorReport, MayorReportStatus, RecommendationState
 from tests.factories import WorkingGroupFactory, user_with_role
 from tests.taskforce.conftest import make_indicator, make_person, make_recommendation
 
@@ -180,7 +180,7 @@ def test_the_report_to_the_mayor_stays_german_in_english(
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         english.post("/sonderstab/berichte/anfordern/", {"period": "week", "which": "current"})
     report = MayorReport.objects.get()
-    assert report.status == ReportStatus.ISSUED
+    assert report.status == MayorReportStatus.ISSUED
     doc = report.snapshot
     assert doc["title"] == "Bericht an den Oberbürgermeister"
     assert [d["outcome"] for d in doc["decisions"]] == ["mit Auflagen beschlossen"]

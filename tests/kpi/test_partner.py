@@ -13,10 +13,10 @@ from django.test import Client
 from django.urls import reverse
 
 from stadtlage.audit.models import AuditEvent
-from stadtlage.kpi import partner_services as ps
 from stadtlage.kpi.models import IndicatorSeries, PartnerValue
-from stadtlage.kpi.partner_wire import WireError, parse_csv, parse_json
+from stadtlage.kpi.partner_wire import Submission, WireError, parse_csv, parse_json
 from stadtlage.kpi.selectors import partner_missing_periods
+from stadtlage.kpi.services import partner as ps
 from tests.factories import user_with_role
 from tests.kpi.factories import PartnerSeriesFactory, PartnerValueFactory
 
@@ -168,6 +168,55 @@ def test_batch_is_all_or_nothing(series: Any, submitter: Any) -> None:
     assert PartnerValue.objects.count() == 0
 
 
+def test_batch_stores_new_values_revisions_and_repeats_with_their_audit_rows(
+    series: Any, submitter: Any
+) -> None:
+    kept = submit(series, submitter, MONDAY, 812)
+    corrected = submit(series, submitter, MONDAY + timedelta(weeks=1), 800)
+    week = [MONDAY + timedelta(weeks=i) for i in range(3)]
+    rows = [
+        Submission("kick-consumption", week[0], 812, row=1),  # unchanged: stores nothing
+        Submission("kick-consumption", week[1], 805, note="Nachzählung", row=2),
+        Submission("kick-consumption", week[2], 790, source_system="kick", row=3),
+    ]
+    result = ps.partner_values_submit_many(submissions=rows, channel="csv", actor=submitter)
+    first, second, third = result.values
+    assert first == kept and not result.implausible
+    assert (second.revision, second.is_current, second.note_review) == (2, True, "pending")
+    assert (third.revision, third.source_system, third.channel) == (1, "kick", "csv")
+    corrected.refresh_from_db()
+    assert not corrected.is_current
+    assert PartnerValue.objects.filter(is_current=True).count() == 3
+    events = {e.object_id: e for e in AuditEvent.objects.filter(object_type="kpi.partnervalue")}
+    assert len(events) == 4  # two single submissions, the correction and the new week
+    update, create = events[str(second.pk)], events[str(third.pk)]
+    assert (update.action, update.note) == ("update", "Korrektur (Revision 2)")
+    assert update.before["value"] == 800 and update.after["value"] == 805
+    assert (create.action, create.note, create.before) == ("create", "", None)
+    assert create.after["id"] == third.pk and create.actor == submitter
+    assert create.data_domain == "addiction_help"
+
+
+def test_batch_values_are_checked_against_the_limits_their_predecessors_set(
+    series: Any, submitter: Any
+) -> None:
+    """Seven values give no limits yet; the batch's eighth sets them, its ninth lies outside:
+    nothing is stored (unless confirmed)."""
+    history(series, [100] * 7)
+    rows = [
+        Submission("kick-consumption", MONDAY + timedelta(weeks=7), 100, row=1),
+        Submission("kick-consumption", MONDAY + timedelta(weeks=8), 500, row=2),
+    ]
+    with pytest.raises(ps.ImplausibleValue):
+        ps.partner_values_submit_many(submissions=rows, channel="api", actor=submitter)
+    assert PartnerValue.objects.count() == 7
+    rows[1] = Submission("kick-consumption", MONDAY + timedelta(weeks=8), 500, reason="event")
+    result = ps.partner_values_submit_many(
+        submissions=rows, channel="api", actor=submitter, confirm=True
+    )
+    assert [v.confirmed_outside_limits for v in result.values] == [False, True]
+
+
 def test_partner_value_recomputes_indicator(
     series: Any, submitter: Any, make_indicator: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -241,6 +290,7 @@ def test_api_problem_details(client: Client, series: Any, token: str) -> None:
         client, {"series": "police-platzverweise", "period_start": "2025-03-03", "value": 1}, token
     )
     assert unknown.status_code == 400
+    assert not PartnerValue.objects.exists()
 
 
 def test_api_asks_to_confirm_implausible_values(client: Client, series: Any, token: str) -> None:
@@ -255,9 +305,12 @@ def test_api_asks_to_confirm_implausible_values(client: Client, series: Any, tok
     without_reason = api(client, {"values": [body], "confirm": True}, token)
     assert without_reason.status_code == 400
     assert "Grund" in without_reason.json()["errors"][0]["detail"]
+    assert PartnerValue.objects.filter(period_start=date(2025, 5, 12)).count() == 0
     confirmed = api(client, {"values": [{**body, "reason": "closure"}], "confirm": True}, token)
     assert confirmed.status_code == 201
     assert confirmed.json()["values"][0]["confirmed_outside_limits"] is True
+    stored = PartnerValue.objects.get(period_start=date(2025, 5, 12))
+    assert (stored.value, stored.confirmed_outside_limits, stored.reason) == (5, True, "closure")
 
 
 def test_api_with_session_needs_csrf(series: Any, submitter: Any) -> None:
@@ -265,9 +318,11 @@ def test_api_with_session_needs_csrf(series: Any, submitter: Any) -> None:
     client.force_login(submitter)
     body = {"series": "kick-consumption", "period_start": "2025-03-03", "value": 1}
     assert api(client, body).status_code == 403
+    assert not PartnerValue.objects.exists()
     client.get(reverse("kpi:partner_list"))
     csrf = client.cookies["csrftoken"].value
     assert api(client, body, HTTP_X_CSRFTOKEN=csrf).status_code == 201
+    assert PartnerValue.objects.get().submitted_by == submitter
 
 
 def test_parse_json_rejects_booleans_and_missing_fields() -> None:
@@ -287,10 +342,20 @@ def test_partner_pages_form_and_history(client: Client, series: Any, submitter: 
         {"series": series.pk, "period_start": "2025-03-03", "value": "812,5", "note": ""},
     )
     assert response.status_code == 302
+    first = PartnerValue.objects.get()
+    assert (first.period_start, first.value, first.submitted_by) == (
+        date(2025, 3, 3),
+        812.5,
+        submitter,
+    )
     client.post(
         reverse("kpi:partner_series", args=[series.code]),
         {"series": series.pk, "period_start": "2025-03-03", "value": "815", "note": "korrigiert"},
     )
+    assert list(PartnerValue.objects.order_by("revision").values_list("value", "is_current")) == [
+        (812.5, False),
+        (815.0, True),
+    ]
     html = client.get(reverse("kpi:partner_series", args=[series.code])).content.decode()
     assert 'class="superseded"' in html and "korrigiert" in html and "812,5" in html
 
@@ -304,4 +369,5 @@ def test_csv_upload_page(client: Client, series: Any, submitter: Any) -> None:
     )
     response = client.post(reverse("kpi:partner_upload"), {"file": upload})
     assert response.status_code == 302
-    assert PartnerValue.objects.get().channel == "csv"
+    stored = PartnerValue.objects.get()
+    assert (stored.channel, stored.period_start, stored.value) == ("csv", date(2025, 3, 3), 12)

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from stadtlage.audit.models import AuditEvent
-from stadtlage.kpi import partner_services as ps
 from stadtlage.kpi.models import PartnerValue
 from stadtlage.kpi.partner_wire import parse_csv
+from stadtlage.kpi.services import partner as ps
 from tests.factories import user_with_role
 from tests.kpi.factories import PartnerSeriesFactory, PartnerValueFactory
 

@@ -1,4 +1,4 @@
-"""The partner API lists (and should store) values with a fixed number of queries per request."""
+"""The partner API lists and stores values with a fixed number of queries per request."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from stadtlage.kpi import partner_services as ps
 from stadtlage.kpi.models import PartnerValue
+from stadtlage.kpi.services import partner as ps
 from tests.factories import user_with_role
 from tests.kpi.factories import PartnerSeriesFactory
 
@@ -72,11 +72,6 @@ def test_partner_api_list_query_count_does_not_grow_with_the_values(
     assert many == few
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 item 5, open: partner_values_submit_many stores value by value "
-    "(permission, limits, revision, audit row: about 15 queries each); batching it is open",
-)
 def test_partner_api_post_query_count_does_not_grow_with_the_values(
     client: Client, token: str
 ) -> None:

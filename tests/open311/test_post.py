@@ -107,10 +107,12 @@ def test_revoked_key_and_inactive_client_are_refused(
     client: Client, syringes: ServiceCategory, api_key: str
 ) -> None:
     api_key_revoke(key=ApiKey.objects.get())
-    assert post(client, api_key=api_key, **VALID_SYRINGE_POST).status_code == 403
     other = ClientApplication.objects.create(name="Abgeschaltet", is_active=False)
     _key, raw = api_key_issue(client=other)
+    before = _counts()
+    assert post(client, api_key=api_key, **VALID_SYRINGE_POST).status_code == 403
     assert post(client, api_key=raw, **VALID_SYRINGE_POST).status_code == 403
+    assert _counts() == before
 
 
 def _without(*names: str) -> dict[str, Any]:
@@ -166,8 +168,10 @@ def test_all_problems_are_reported_at_once(
     client: Client, syringes: ServiceCategory, api_key: str
 ) -> None:
     fields = {**VALID_SYRINGE_POST, "attribute[anzahl]": "viele", "attribute[fundort]": "dach"}
+    before = _counts()
     descriptions = assert_error(post(client, api_key=api_key, **fields), "json", 400)
     assert len(descriptions) == 2
+    assert _counts() == before
 
 
 def test_optional_attributes_of_every_datatype(
@@ -199,6 +203,7 @@ def test_description_of_exactly_4000_characters_is_fine(
 ) -> None:
     response = post(client, api_key=api_key, **{**VALID_SYRINGE_POST, "description": "ä" * 4000})
     assert response.status_code == 200
+    assert Report.objects.get().description == "ä" * 4000
 
 
 def test_database_failure_leaves_nothing_half_stored(
@@ -236,6 +241,7 @@ def test_rate_limit_per_key(client: Client, litter: ServiceCategory, api_key: st
     assert post(client, **fields).status_code == 200
     response = client.post("/open311/v2/requests.json", fields, REMOTE_ADDR="10.9.9.9")
     assert_error(response, "json", 429, "API-Schlüssel")
+    assert Report.objects.count() == 1
 
 
 def test_oversized_body_is_a_400_not_a_500(
@@ -243,8 +249,10 @@ def test_oversized_body_is_a_400_not_a_500(
 ) -> None:
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
     fields = {f"attribute[x{n}]": "1" for n in range(10)}
+    before = _counts()
     response = post(client, "xml", api_key=api_key, service_code="muell", **fields)
     assert_error(response, "xml", 400, "zu groß")
+    assert _counts() == before
 
 
 def test_get_does_not_need_a_key_but_post_is_csrf_free(

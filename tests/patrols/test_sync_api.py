@@ -19,6 +19,16 @@ from tests.patrols.factories import observation_data, record
 pytestmark = pytest.mark.django_db
 
 
+def _nothing_stored() -> None:
+    assert not Observation.objects.exists()
+    assert not SyncConflict.objects.exists()
+    assert not AuditEvent.objects.filter(object_type__startswith="patrols.").exists()
+
+
+def _valid_body() -> str:
+    return json.dumps({"records": [record("observation", observation_data())]})
+
+
 def test_an_observation_is_stored_once_with_its_area(
     api: Api, cat: dict[str, Any], westenhellweg: Any, officer: Any
 ) -> None:
@@ -72,6 +82,10 @@ def test_single_record_put_uses_http_status(api: Api, cat: dict[str, Any]) -> No
     assert conflict.status_code == 409
     assert conflict["Content-Type"] == "application/problem+json"
     assert conflict.json()["id"] == rid
+    stored = Observation.objects.get()
+    assert (str(stored.uuid), stored.persons_count) == (rid, 2)  # the first version stays
+    kept = SyncConflict.objects.get()
+    assert (str(kept.record_uuid), kept.submitted_data["persons_count"]) == (rid, 7)
 
 
 @pytest.mark.parametrize(
@@ -134,6 +148,7 @@ def test_invalid_records_do_not_block_valid_ones(api: Api, cat: dict[str, Any]) 
     results = api.sync([bad, good]).json()["results"]
     assert [r["status"] for r in results] == [422, 201]
     assert [r["id"] for r in results] == [bad["id"], good["id"]]
+    assert [str(u) for u in Observation.objects.values_list("uuid", flat=True)] == [good["id"]]
 
 
 @pytest.mark.parametrize(
@@ -152,6 +167,7 @@ def test_bad_envelopes_are_problem_details(
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["status"] == status
+    _nothing_stored()
 
 
 def test_record_envelope_errors(api: Api, cat: dict[str, Any]) -> None:
@@ -165,32 +181,32 @@ def test_record_envelope_errors(api: Api, cat: dict[str, Any]) -> None:
     assert [r["status"] for r in results] == [422, 422, 422]
     assert results[0]["errors"][0]["field"] == "id"
     assert results[1]["errors"][0]["field"] == "kind"
+    _nothing_stored()
 
 
-def test_anonymous_gets_401_problem(client: Client) -> None:
-    response = client.post("/streife/api/v1/sync", "{}", content_type="application/json")
+def test_anonymous_gets_401_problem(client: Client, cat: dict[str, Any]) -> None:
+    response = client.post("/streife/api/v1/sync", _valid_body(), content_type="application/json")
     assert response.status_code == 401
     assert response.json()["title"] == "Nicht angemeldet"
+    _nothing_stored()
 
 
-def test_roles_without_field_section_get_403(client: Client) -> None:
+def test_roles_without_field_section_get_403(client: Client, cat: dict[str, Any]) -> None:
     from tests.factories import user_with_role
 
     client.force_login(user_with_role("analyst"))
-    response = client.post(
-        "/streife/api/v1/sync", '{"records": []}', content_type="application/json"
-    )
+    response = client.post("/streife/api/v1/sync", _valid_body(), content_type="application/json")
     assert response.status_code == 403
+    _nothing_stored()
 
 
 def test_csrf_is_enforced_as_problem_details(officer: Any, cat: dict[str, Any]) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(officer)
-    response = client.post(
-        "/streife/api/v1/sync", '{"records": []}', content_type="application/json"
-    )
+    response = client.post("/streife/api/v1/sync", _valid_body(), content_type="application/json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+    _nothing_stored()
     client.get("/streife/app/")
     token = client.cookies["csrftoken"].value
     response = client.post(

@@ -52,7 +52,7 @@ WRITING = {
     "reports.can_assign_report_to",
     "reports.can_moderate_report_photos",
     "reports.can_moderate_report_text",
-    "taskforce.can_issue_reports",
+    "taskforce.can_issue_mayor_reports",
     "taskforce.can_create_recommendation",
     "taskforce.can_edit_recommendation",
     "taskforce.can_update_milestones",
@@ -76,7 +76,7 @@ READING = {
     "reports.can_see_reporter_email",
     "taskforce.can_view_taskforce",
     "taskforce.can_view_board",
-    "taskforce.can_read_reports",
+    "taskforce.can_read_mayor_reports",
     "taskforce.can_view_recommendation",
     "taskforce.can_view_meetings",
 }

@@ -132,13 +132,16 @@ def test_all_problems_at_once_and_the_input_is_kept(
     response = client.post(
         URL, _valid(description="<b>x</b>", email="nope", attr_anzahl="", address_string="Ecke")
     )
+    assert response.status_code == 400
     errors = _errors(response)
     assert {"description", "email", "attr_anzahl"} <= set(errors)
     assert 'value="Ecke"' in response.content.decode()
+    assert _stored() == (0, 0, 0, 0)
 
 
 def test_exactly_4000_characters_are_fine(client: Client, syringes: ServiceCategory) -> None:
     assert client.post(URL, _valid(description="ä" * 4000)).status_code == 302
+    assert Report.objects.get().description == "ä" * 4000
 
 
 @pytest.mark.parametrize(
@@ -192,7 +195,7 @@ def test_a_failure_inside_the_transaction_stores_nothing_and_no_file(
     client: Client, syringes: ServiceCategory, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = {"n": 0}
-    from stadtlage.reports import photos
+    from stadtlage.reports.services import photos
 
     original = photos.audit_record
 
@@ -202,7 +205,7 @@ def test_a_failure_inside_the_transaction_stores_nothing_and_no_file(
             raise DatabaseError("disk full")
         return original(**kwargs)
 
-    monkeypatch.setattr("stadtlage.reports.photos.audit_record", broken_on_second_photo)
+    monkeypatch.setattr("stadtlage.reports.services.photos.audit_record", broken_on_second_photo)
     response = client.post(URL, {**_valid(), "photos": [_photo("a.jpg"), _photo("b.jpg")]})
     assert response.status_code == 503
     assert "nicht gespeichert" in response.content.decode()
@@ -216,6 +219,7 @@ def test_inactive_category_takes_no_reports(client: Client, syringes: ServiceCat
     syringes.save()
     assert client.get(URL).status_code == 404
     assert client.post(URL, _valid()).status_code == 404
+    assert _stored() == (0, 0, 0, 0)
     assert "Spritzenfund" not in client.get("/meldungen/neu/").content.decode()
 
 

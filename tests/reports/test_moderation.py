@@ -23,14 +23,14 @@ from stadtlage.demo.baseline import load_baseline
 from stadtlage.demo.generator import generate
 from stadtlage.open311.services import client_create
 from stadtlage.reports.models import Report, ReportSource, ReportStatus, ReportUpdate
-from stadtlage.reports.moderation import (
-    report_public_description_edit,
-    report_public_description_reset,
-)
 from stadtlage.reports.permissions import can_moderate_report_photos, can_moderate_report_text
 from stadtlage.reports.redaction import PLACEHOLDER, redact
 from stadtlage.reports.selectors import public_reports
 from stadtlage.reports.services import report_create
+from stadtlage.reports.services.moderation import (
+    report_public_description_edit,
+    report_public_description_reset,
+)
 from tests.factories import OrganisationFactory, user_with_role
 from tests.open311.helpers import content
 from tests.reports.factories import LAT, LON, ReportFactory, ServiceCategoryFactory

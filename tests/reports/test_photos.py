@@ -13,8 +13,9 @@ from PIL import Image
 
 from stadtlage.audit.models import AuditEvent
 from stadtlage.reports.models import PhotoState, ReportPhoto, ReportSource, ServiceCategory
-from stadtlage.reports.photos import clean_photo, photo_moderate
+from stadtlage.reports.photos import clean_photo
 from stadtlage.reports.services import report_create
+from stadtlage.reports.services.photos import photo_moderate
 from tests.factories import user_with_role
 from tests.reports.factories import LAT, LON
 from tests.reports.images import GPS_IFD, image_bytes, jpeg_with_gps

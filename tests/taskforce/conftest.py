@@ -12,10 +12,10 @@ from stadtlage.accounts.models import Role, User
 from stadtlage.kpi.models import Indicator, IndicatorVersion
 from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce.models import (
-    Measure,
-    Milestone,
+    ImplementationMeasure,
     Recommendation,
     RecommendationIndicator,
+    RecommendationMilestone,
 )
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, WorkingGroupFactory
 
@@ -71,7 +71,9 @@ def make_recommendation(
         state_changed_at=timezone.now(),
     )
     if complete:
-        measure = Measure.objects.create(recommendation=rec, title="Doppelstreifen", order=1)
+        measure = ImplementationMeasure.objects.create(
+            recommendation=rec, title="Doppelstreifen", order=1
+        )
         RecommendationIndicator.objects.create(
             recommendation=rec,
             indicator=indicator or make_indicator(code=f"kz-{rec.pk}"),
@@ -79,7 +81,7 @@ def make_recommendation(
             target=150,
             target_date=timezone.localdate() + timedelta(days=120),
         )
-        Milestone.objects.create(
+        RecommendationMilestone.objects.create(
             recommendation=rec,
             measure=measure,
             title="Doppelstreifen im Dienst",

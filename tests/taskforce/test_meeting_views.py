@@ -105,13 +105,18 @@ def test_a_meeting_from_proposal_to_frozen_minutes(
 
 
 def test_members_read_meetings_but_do_not_run_them(
-    client: Any, people: Any, meeting: Meeting
+    client: Any, people: Any, group: Any, meeting: Meeting
 ) -> None:
+    make_recommendation(group, state=S.IN_COORDINATION)  # what a proposal would put on it
     client.force_login(people["member"])
     page = client.get(f"/sonderstab/sitzungen/{meeting.pk}/").content.decode()
     assert "Tagesordnung vorschlagen" not in page
     assert client.post(f"/sonderstab/sitzungen/{meeting.pk}/vorschlagen/").status_code == 403
     assert client.post(f"/sonderstab/sitzungen/{meeting.pk}/abschliessen/").status_code == 403
+    meeting.refresh_from_db()
+    assert not meeting.agenda_items.exists()
+    assert meeting.agenda_proposed_at is None
+    assert (meeting.closed_at, meeting.minutes_sha256) == (None, "")
 
 
 def test_group_page_lists_members_by_organisation(client: Any, people: Any, group: Any) -> None:

@@ -59,6 +59,9 @@ def test_create_edit_and_release_a_draft(client: Any, people: Any, group: Any) -
         f"/sonderstab/empfehlungen/{rec.pk}/status/", {"to_state": S.IN_COORDINATION}, follow=True
     )
     assert "mindestens eine vorgeschlagene Maßnahme" in response.content.decode()
+    rec.refresh_from_db()
+    assert rec.state == S.DRAFT  # refused: nothing moved, nothing in the history
+    assert not rec.events.filter(kind="transition").exists()
     client.post(
         f"/sonderstab/empfehlungen/{rec.pk}/massnahmen/", {"title": "Aufsuchende Sozialarbeit"}
     )
@@ -112,6 +115,9 @@ def test_next_parameter_must_stay_on_the_site(client: Any, people: Any, group: A
         },
     )
     assert response["Location"] == f"/sonderstab/empfehlungen/{rec.pk}/"
+    rec.refresh_from_db()
+    assert rec.state == S.DEFERRED
+    assert (rec.decisions.get().outcome, rec.decisions.get().wording) == ("deferred", "Später.")
 
 
 def test_group_lead_sets_lead_and_deputy(client: Any, people: Any, group: Any) -> None:

@@ -11,8 +11,8 @@ from stadtlage.audit.models import AuditEvent
 from stadtlage.taskforce.errors import NotAllowed, TransitionError
 from stadtlage.taskforce.models import (
     BoardDecision,
-    Milestone,
     RecommendationEvent,
+    RecommendationMilestone,
     RecommendationState,
 )
 from stadtlage.taskforce.services import recommendation_transition
@@ -314,7 +314,7 @@ def test_completion_needs_every_milestone_closed(group: Any, people: Any) -> Non
     rec = make_recommendation(group, state=S.IN_IMPLEMENTATION)
     with pytest.raises(TransitionError, match="Doppelstreifen im Dienst"):
         recommendation_transition(recommendation=rec, to_state=S.COMPLETED, actor=people["lead"])
-    Milestone.objects.filter(recommendation=rec).update(status="cancelled")
+    RecommendationMilestone.objects.filter(recommendation=rec).update(status="cancelled")
     recommendation_transition(recommendation=rec, to_state=S.COMPLETED, actor=people["lead"])
 
 

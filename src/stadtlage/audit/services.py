@@ -1,17 +1,24 @@
-"""Writing the audit trail. Call `audit_record` inside the same transaction as the write."""
+"""Writing the audit trail: the only code that creates `AuditEvent` rows.
+
+Call `audit_record` (one event) or `audit_records_bulk` (many events of one write, e.g. a
+synchronised batch) inside the same transaction as the write they describe.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 
 from stadtlage.audit.access import mark_logged
 from stadtlage.audit.models import Action, AuditEvent
+from stadtlage.db.bulk import insert_rows
 
 
 def snapshot(
@@ -69,6 +76,68 @@ def audit_record(
         note=note[:500],
         ip_address=client_ip(request),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One event of a bulk write: the record (or its type, id and text) and its copies."""
+
+    obj: models.Model | None = None
+    after: dict[str, Any] | None = None
+    before: dict[str, Any] | None = None
+    object_type: str = ""
+    object_id: str | int = ""
+    object_repr: str = ""
+    # None: what the call to `audit_records_bulk` gives for all its events
+    data_domain: str | None = None
+    action: str | None = None
+    note: str | None = None
+
+
+def audit_records_bulk(
+    *,
+    actor: Any,
+    action: str,
+    entries: Sequence[AuditEntry],
+    data_domain: str = "",
+    note: str = "",
+) -> int:
+    """Append many audit events of one write in one statement; returns how many.
+
+    The same fields as `audit_record` writes, one timestamp for all. Must run inside the
+    transaction of the write the events describe. Builds no model instances (a synchronised
+    batch of 1,000 field records writes ~1,000 events): the rows go in as one plain INSERT.
+    """
+    actions = {action} | {e.action for e in entries if e.action is not None}
+    if unknown := actions - set(Action.values):
+        raise ValueError(f"unknown audit action {sorted(unknown)[0]!r}")
+    if not entries:
+        return 0
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    name = actor.get_username()[:150] if authenticated else ""
+    actor_id = actor.pk if authenticated else None
+    now = timezone.now()
+    rows = []
+    for entry in entries:
+        obj = entry.obj
+        rows.append(
+            {
+                "at": now,
+                "actor_id": actor_id,
+                "actor_name": name,
+                "action": action if entry.action is None else entry.action,
+                "object_type": entry.object_type or (obj._meta.label_lower if obj else ""),
+                "object_id": str(entry.object_id or (obj.pk if obj is not None else "")),
+                "object_repr": (entry.object_repr or (str(obj) if obj is not None else ""))[:200],
+                "data_domain": data_domain if entry.data_domain is None else entry.data_domain,
+                "before": entry.before,
+                "after": entry.after,
+                "note": (note if entry.note is None else entry.note)[:500],
+                "ip_address": None,
+            }
+        )
+    insert_rows(AuditEvent, rows)
+    return len(rows)
 
 
 def audit_access(

@@ -22,8 +22,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from stadtlage.audit.models import Action, AuditEvent
-from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.audit.models import Action
+from stadtlage.audit.services import AuditEntry, audit_record, audit_records_bulk, snapshot
 from stadtlage.cleaning.models import (
     CLOSED_TASK_STATES,
     OPEN_TASK_STATES,
@@ -122,20 +122,12 @@ def cleaning_tasks_create(
             ],
             batch_size=500,
         )
-        authenticated = getattr(actor, "is_authenticated", False)
-        name = actor.get_username()[:150] if authenticated else ""
-        now = timezone.now()
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent(
-                    at=now,
-                    actor=actor if authenticated else None,
-                    actor_name=name,
-                    action=Action.CREATE,
-                    object_type="cleaning.cleaningtask",
-                    object_id=str(task.pk),
-                    object_repr=str(task)[:200],
-                    data_domain=data_domain,
+        audit_records_bulk(
+            actor=actor,
+            action=Action.CREATE,
+            entries=[
+                AuditEntry(
+                    obj=task,
                     after={
                         "kind": task.kind,
                         "status": task.status,
@@ -143,11 +135,11 @@ def cleaning_tasks_create(
                         "measure": task.measure_id,
                         "report": task.report_id,
                     },
-                    note=note,
                 )
                 for task in tasks
             ],
-            batch_size=500,
+            data_domain=data_domain,
+            note=note,
         )
     return tasks
 

@@ -9,6 +9,7 @@ SVG pipeline). The report to the Oberbürgermeister calls ``headline`` under Ger
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from stadtlage.evaluation import compute as C
-from stadtlage.evaluation.models import EvaluationDesign, EvaluationResult, Verdict
+from stadtlage.evaluation.models import Evaluation, EvaluationDesign, EvaluationResult, Verdict
 from stadtlage.kpi.charts import Line, format_value, lines_chart_svg
 
 PLACES = {
@@ -493,25 +494,48 @@ class PublicResult:
 
 def public_result(recommendation_id: int) -> PublicResult | None:
     """The newest completed evaluation of a recommendation, for the public page (or None)."""
+    return public_results([recommendation_id]).get(recommendation_id)
+
+
+def public_results(recommendation_ids: Iterable[int]) -> dict[int, PublicResult]:
+    """``public_result`` of several recommendations with a fixed number of queries (the
+    recommendations without a completed evaluation are missing)."""
     from stadtlage.evaluation import selectors
 
-    for evaluation in selectors.completed(selectors.for_recommendation(recommendation_id)):
-        result = selectors.current_result(evaluation)
-        assert result is not None
-        main = primary_outcome(result.data)
-        counts = [v for key in ("target", "control") for v in main["sums"][key]]
-        suppressed = min(counts) < PUBLIC_MIN_COUNT
-        text = (
-            _("Zu wenige Ereignisse für eine öffentliche Aussage (weniger als 5).")
-            if suppressed
-            else outcome_headline(main)
-        )
-        return PublicResult(
-            title=evaluation.title,
-            outcome=main["name"],
-            text=text,
-            suppressed=suppressed,
-            computed_on=result.computed_at.date(),
-            retrospective=result.design.retrospective,
-        )
-    return None
+    evaluations = selectors.with_versions(
+        Evaluation.objects.filter(recommendation_id__in=list(recommendation_ids))
+    )
+    by_recommendation: dict[int, list[Evaluation]] = {}
+    for evaluation in evaluations:
+        key = evaluation.recommendation_id
+        assert key is not None  # filtered by recommendation
+        by_recommendation.setdefault(key, []).append(evaluation)
+    out = {}
+    for recommendation_id, found in by_recommendation.items():
+        done = selectors.completed(found)
+        if done:
+            out[recommendation_id] = _public_result(done[0])
+    return out
+
+
+def _public_result(evaluation: Evaluation) -> PublicResult:
+    from stadtlage.evaluation import selectors
+
+    result = selectors.current_result(evaluation)
+    assert result is not None
+    main = primary_outcome(result.data)
+    counts = [v for key in ("target", "control") for v in main["sums"][key]]
+    suppressed = min(counts) < PUBLIC_MIN_COUNT
+    text = (
+        _("Zu wenige Ereignisse für eine öffentliche Aussage (weniger als 5).")
+        if suppressed
+        else outcome_headline(main)
+    )
+    return PublicResult(
+        title=evaluation.title,
+        outcome=main["name"],
+        text=text,
+        suppressed=suppressed,
+        computed_on=result.computed_at.date(),
+        retrospective=result.design.retrospective,
+    )

@@ -12,7 +12,7 @@ from stadtlage.formfields import ModelMultipleChoiceField
 from stadtlage.kpi.models import Indicator
 from stadtlage.places.geo import GeometryError
 from stadtlage.places.models import Area
-from stadtlage.taskforce.models import Measure, Recommendation
+from stadtlage.taskforce.models import ImplementationMeasure, Recommendation
 
 
 class AreaChoice(ModelMultipleChoiceField):
@@ -42,7 +42,7 @@ class EvaluationCreateForm(forms.Form):
     )
     measure = forms.ModelChoiceField(
         label=_("Maßnahme"),
-        queryset=Measure.objects.select_related("recommendation").order_by(
+        queryset=ImplementationMeasure.objects.select_related("recommendation").order_by(
             "recommendation__title", "order"
         ),
         required=False,

@@ -35,7 +35,7 @@ class Evaluation(models.Model):
         related_name="evaluations",
     )
     measure = models.ForeignKey(
-        "taskforce.Measure",
+        "taskforce.ImplementationMeasure",
         verbose_name=_("Maßnahme"),
         null=True,
         blank=True,

@@ -27,7 +27,7 @@ from stadtlage.evaluation.models import Evaluation
 from stadtlage.kpi.models import Indicator
 from stadtlage.places.models import Area
 from stadtlage.taskforce.errors import TaskforceError
-from stadtlage.taskforce.models import Measure, Recommendation, RecommendationState
+from stadtlage.taskforce.models import ImplementationMeasure, Recommendation, RecommendationState
 from stadtlage.taskforce.services import recommendation_transition
 
 RETROSPECTIVE = (
@@ -110,7 +110,7 @@ def _build(spec: DemoEvaluation, now: datetime) -> Evaluation | None:
     rec = Recommendation.objects.filter(title=spec.recommendation).first()
     if rec is None:
         return None
-    measure = Measure.objects.filter(recommendation=rec, title=spec.measure).first()
+    measure = ImplementationMeasure.objects.filter(recommendation=rec, title=spec.measure).first()
     outcomes = list(Indicator.objects.filter(code__in=spec.outcomes))
     if len(outcomes) != len(spec.outcomes):
         return None

@@ -28,7 +28,7 @@ from stadtlage.evaluation.models import (
     EvaluationStatus,
 )
 from stadtlage.kpi.queries import Coverage
-from stadtlage.taskforce.models import Measure, Recommendation
+from stadtlage.taskforce.models import ImplementationMeasure, Recommendation
 from stadtlage.taskforce.services.common import canonical_sha256, user_or_none
 
 
@@ -64,7 +64,9 @@ def local_midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=records.tz())
 
 
-def suggested_start(recommendation: Recommendation | None, measure: Measure | None) -> date | None:
+def suggested_start(
+    recommendation: Recommendation | None, measure: ImplementationMeasure | None
+) -> date | None:
     """The start of the measure: its first milestone reached, else the start of implementation."""
     if measure is not None:
         done = measure.milestones.filter(completed_on__isnull=False).order_by("completed_on")
@@ -94,7 +96,7 @@ def evaluation_create(
     title: str,
     actor: Any,
     recommendation: Recommendation | None = None,
-    measure: Measure | None = None,
+    measure: ImplementationMeasure | None = None,
     request: HttpRequest | None = None,
 ) -> Evaluation:
     _check(actor)

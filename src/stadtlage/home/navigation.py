@@ -32,7 +32,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Brennpunkte"), "hotspots:map", Section.FIGURES),
     NavEntry(_("Partner-Kennzahlen"), "kpi:partner_list", Section.PARTNER_FIGURES),
     NavEntry(_("Sonderstab"), "taskforce:index", Section.TASKFORCE),
-    NavEntry(_("Berichte an den OB"), "taskforce:report_list", Section.OB_REPORTS),
+    NavEntry(_("Berichte an den OB"), "taskforce:mayor_report_list", Section.OB_REPORTS),
     NavEntry(_("Karte"), "places:map", Section.MAP),
     NavEntry(_("Gebiete"), "places:area_list", Section.AREAS_EDIT),
     NavEntry(_("Protokoll"), "audit:list", Section.AUDIT),

@@ -207,7 +207,7 @@ class GoalForm(forms.Form):
     )
 
 
-class MilestoneForm(forms.Form):
+class GoalMilestoneForm(forms.Form):
     title = forms.CharField(label=_("Meilenstein"), max_length=200)
     due_date = forms.DateField(label=_("fällig am"), widget=forms.DateInput(attrs={"type": "date"}))
     target_value = forms.FloatField(label=_("Zwischenwert"), localize=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from stadtlage.kpi.models import PartnerReason
-from stadtlage.kpi.partner_services import FIRST_PERIOD, MAX_VALUE
 from stadtlage.kpi.partner_wire import MAX_ROWS
+from stadtlage.kpi.services.partner import FIRST_PERIOD, MAX_VALUE
 
 REF = "#/components/schemas/"
 

@@ -23,10 +23,11 @@ from django.views.decorators.http import require_POST
 
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section, can_access_section
-from stadtlage.kpi import partner_services, partner_wire, permissions, selectors
+from stadtlage.kpi import partner_wire, permissions, selectors
 from stadtlage.kpi.forms import PartnerUploadForm, PartnerValueForm
 from stadtlage.kpi.models import NoteReview, PartnerSeries, PartnerValue, SubmissionChannel
 from stadtlage.kpi.partner_openapi import openapi_document
+from stadtlage.kpi.services import partner
 
 
 def _series_rows(queryset: Any) -> list[dict[str, Any]]:
@@ -50,7 +51,7 @@ def _submit_form(request: HttpRequest, form: PartnerValueForm) -> tuple[bool, An
     """Run the service for a bound, valid form; returns (stored, implausible error)."""
     data = form.cleaned_data
     try:
-        partner_services.partner_value_submit(
+        partner.partner_value_submit(
             series=data["series"],
             period_start=data["period_start"],
             value=data["value"],
@@ -61,7 +62,7 @@ def _submit_form(request: HttpRequest, form: PartnerValueForm) -> tuple[bool, An
             reason=data.get("reason") or "",
             confirm=bool(data.get("confirm")),
         )
-    except partner_services.ImplausibleValue as exc:
+    except partner.ImplausibleValue as exc:
         form.add_error("value", exc.messages)
         return False, exc
     except ValidationError as exc:
@@ -119,7 +120,7 @@ def partner_series_detail(request: HttpRequest, code: str) -> HttpResponse:
             "series": series,
             "history": history,
             "missing": selectors.partner_missing_periods(series),
-            "limits": partner_services.partner_limits(series),
+            "limits": partner.partner_limits(series),
             "form": form,
             "implausible": implausible,
             "indicators": selectors.indicators_using_partner_series(series.pk),
@@ -141,9 +142,7 @@ def partner_note_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Bitte „freigeben“ oder „ablehnen“ wählen."))
         return redirect("kpi:partner_series", code=value.series.code)
     try:
-        partner_services.partner_note_review(
-            value=value, approve=decision == "approve", actor=request.user
-        )
+        partner.partner_note_review(value=value, approve=decision == "approve", actor=request.user)
     except PermissionDenied:
         messages.error(request, _("Bemerkungen prüft das Lagezentrum (Analyse)."))
     except ValidationError as exc:
@@ -162,7 +161,7 @@ def partner_upload(request: HttpRequest) -> HttpResponse:
     implausible: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:
-            result = partner_services.partner_values_submit_many(
+            result = partner.partner_values_submit_many(
                 submissions=partner_wire.parse_csv(form.cleaned_data["file"]),
                 channel=SubmissionChannel.CSV,
                 actor=request.user,
@@ -229,9 +228,7 @@ def _api_user(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _sep, raw = header.partition(" ")
-        user = (
-            partner_services.partner_token_user(raw.strip()) if scheme.lower() == "bearer" else None
-        )
+        user = partner.partner_token_user(raw.strip()) if scheme.lower() == "bearer" else None
         if user is None:
             return None, problem(request, "unauthenticated", _("Der API-Schlüssel ist ungültig."))
         return user, None
@@ -286,7 +283,7 @@ def partner_api_values(request: HttpRequest) -> HttpResponse:
             request, "invalid", str(exc), errors=[{"index": i, "detail": m} for i, m in exc.errors]
         )
     try:
-        result = partner_services.partner_values_submit_many(
+        result = partner.partner_values_submit_many(
             submissions=submissions, channel=SubmissionChannel.API, actor=user, confirm=confirm
         )
     except ValidationError as exc:

@@ -25,7 +25,7 @@ from stadtlage.audit.display import kind_label
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.kpi import display, exports, permissions, selectors, services
-from stadtlage.kpi.forms import GoalForm, IndicatorForm, MilestoneForm
+from stadtlage.kpi.forms import GoalForm, GoalMilestoneForm, IndicatorForm
 from stadtlage.kpi.models import Goal, Indicator, IndicatorVersion, Source
 from stadtlage.organisations.models import WorkingGroup
 
@@ -96,7 +96,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_edit": permissions.can_edit_indicator(request.user, indicator),
             "can_goals": can_goals,
             "goal_form": GoalForm() if can_goals else None,
-            "milestone_form": MilestoneForm() if can_goals else None,
+            "milestone_form": GoalMilestoneForm() if can_goals else None,
             "can_propose_public": permissions.can_propose_public(request.user, indicator),
             "can_confirm_public": permissions.can_confirm_public(request.user, indicator),
         },
@@ -211,7 +211,7 @@ def goal_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def milestone_create(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = get_object_or_404(Goal.objects.select_related("indicator__current_version"), pk=goal_id)
-    form = MilestoneForm(request.POST)
+    form = GoalMilestoneForm(request.POST)
     if form.is_valid():
         try:
             services.milestone_create(goal=goal, actor=request.user, **form.cleaned_data)

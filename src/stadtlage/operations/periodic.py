@@ -61,19 +61,19 @@ OB_REPORT_CATCH_UP_WEEKS = 4
 
 def ob_report(ctx: JobContext) -> str:
     """Issue the weekly report for every completed week since the last scheduled one."""
-    from stadtlage.taskforce.models import MayorReport, ReportPeriod, ReportTrigger
-    from stadtlage.taskforce.models.reports import ReportStatus
+    from stadtlage.taskforce.models import MayorReport, MayorReportPeriod, MayorReportTrigger
+    from stadtlage.taskforce.models.mayor_reports import MayorReportStatus
     from stadtlage.taskforce.services import (
         last_complete_period,
         mayor_report_generate,
         mayor_report_request,
     )
 
-    week = ReportPeriod.WEEK
+    week = MayorReportPeriod.WEEK
     last_start, _end = last_complete_period(week, ctx.today)
     previous = (
-        MayorReport.objects.filter(period=week, trigger=ReportTrigger.SCHEDULE)
-        .filter(status=ReportStatus.ISSUED)
+        MayorReport.objects.filter(period=week, trigger=MayorReportTrigger.SCHEDULE)
+        .filter(status=MayorReportStatus.ISSUED)
         .order_by("-period_start")
         .first()
     )
@@ -84,18 +84,18 @@ def ob_report(ctx: JobContext) -> str:
     while start <= last_start:
         end = start + timedelta(days=6)
         reports = MayorReport.objects.filter(period=week, period_start=start, period_end=end)
-        if reports.filter(status=ReportStatus.ISSUED).exists():
+        if reports.filter(status=MayorReportStatus.ISSUED).exists():
             present += 1
         else:
             # A scheduled request left over from a failed run is generated, not requested again.
-            report = reports.filter(trigger=ReportTrigger.SCHEDULE).order_by("-pk").first()
+            report = reports.filter(trigger=MayorReportTrigger.SCHEDULE).order_by("-pk").first()
             if report is None:
                 report = mayor_report_request(
                     period=week,
                     period_start=start,
                     period_end=end,
                     actor=None,
-                    trigger=ReportTrigger.SCHEDULE,
+                    trigger=MayorReportTrigger.SCHEDULE,
                     enqueue=False,
                 )
             issued.append(mayor_report_generate(report_id=report.pk))

@@ -14,16 +14,18 @@ Rules (docs/field-app.md):
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from stadtlage.audit.models import Action, AuditEvent
+from stadtlage.audit.models import Action
+from stadtlage.audit.services import AuditEntry, audit_records_bulk
 from stadtlage.cleaning.services import TaskRequest, cleaning_tasks_create
+from stadtlage.db.bulk import insert_rows
 from stadtlage.patrols import services
 from stadtlage.patrols.models import (
     Measure,
@@ -190,55 +192,14 @@ def _checked(
     return checked
 
 
-def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """Plain INSERT of many rows (attname -> value) with the fields' own DB conversion.
-
-    For rows nobody needs back as instances (m2m links, audit rows): skips building model
-    instances, which is most of the cost of `bulk_create` for a 1,000-record batch.
-    """
-    if not rows:
-        return
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    names = list(rows[0])
-    fields = [by_attname[name] for name in names]
-    ops = connection.ops
-    columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
-    # Identifiers come from model metadata (quoted); values go as parameters.
-    sql = (
-        f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    params = [
-        [f.get_db_prep_save(row[name], connection) for f, name in zip(fields, names, strict=True)]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
 def _audit(actor: Any, items: list[tuple[models.Model, dict[str, Any]]], domain: str) -> None:
-    """Audit rows for bulk-created records, with the fields `audit_record` writes."""
-    name = actor.get_username()[:150] if getattr(actor, "is_authenticated", False) else ""
-    now = timezone.now()
-    insert_rows(
-        AuditEvent,
-        [
-            {
-                "at": now,
-                "actor_id": actor.pk if name else None,
-                "actor_name": name,
-                "action": Action.CREATE,
-                "object_type": obj._meta.label_lower,
-                "object_id": str(obj.pk),
-                "object_repr": str(obj)[:200],
-                "data_domain": domain,
-                "before": None,
-                "after": after,
-                "note": AUDIT_NOTE,
-                "ip_address": None,
-            }
-            for obj, after in items
-        ],
+    """Audit rows for bulk-created records: the record and what the phone sent."""
+    audit_records_bulk(
+        actor=actor,
+        action=Action.CREATE,
+        entries=[AuditEntry(obj=obj, after=after) for obj, after in items],
+        data_domain=domain,
+        note=AUDIT_NOTE,
     )
 
 
@@ -280,7 +241,6 @@ def _write_measures(ctx: SyncContext, records: list[WireRecord], results: Result
         return
     measures = [m for _, m in checked]
     Measure.objects.bulk_create(measures, batch_size=500)
-    audit_items: list[tuple[models.Model, dict[str, Any]]] = [(m, r.data) for r, m in checked]
     requests: list[tuple[int, TaskRequest]] = []
     for record, measure in checked:
         mtype = measure.measure_type
@@ -308,12 +268,12 @@ def _write_measures(ctx: SyncContext, records: list[WireRecord], results: Result
         results[record.index] = success(
             record, status=201, server_id=measure.pk, cleaning_task=task_of.get(record.index)
         )
-    for domain in {m.data_domain for m in measures}:
-        _audit(ctx.actor, [(o, a) for o, a in audit_items if _domain(o) == domain], domain)
-
-
-def _domain(obj: models.Model) -> str:
-    return str(getattr(obj, "data_domain", "city_operations"))
+    audit_records_bulk(
+        actor=ctx.actor,
+        action=Action.CREATE,
+        entries=[AuditEntry(obj=m, after=r.data, data_domain=m.data_domain) for r, m in checked],
+        note=AUDIT_NOTE,
+    )
 
 
 def _write_presence(ctx: SyncContext, records: list[WireRecord], results: Results) -> None:
@@ -341,21 +301,20 @@ def _write_positions(ctx: SyncContext, records: list[WireRecord], results: Resul
         if info.pk in patrol_ids and info.status == PatrolStatus.FINISHED
     ]
     services.presence_rebuild_for(patrol_ids=finished)
-    name = ctx.actor.get_username()[:150]
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=ctx.actor,
-                actor_name=name,
-                action=Action.CREATE,
+    counts = Counter(s.patrol_id for s in samples)
+    audit_records_bulk(
+        actor=ctx.actor,
+        action=Action.CREATE,
+        entries=[
+            AuditEntry(
                 object_type="patrols.positionsample",
                 object_id=str(patrol_id),
-                object_repr=f"{sum(s.patrol_id == patrol_id for s in samples)} Standortpunkte",
-                data_domain="city_operations",
-                note=AUDIT_NOTE,
+                object_repr=f"{counts[patrol_id]} Standortpunkte",
             )
             for patrol_id in sorted(patrol_ids)
-        ]
+        ],
+        data_domain="city_operations",
+        note=AUDIT_NOTE,
     )
 
 

@@ -77,14 +77,19 @@ def connect_invalidation() -> None:
     from stadtlage.kpi.models import Indicator, IndicatorSeries
     from stadtlage.places.models import Area
     from stadtlage.reports.models import Confirmation
-    from stadtlage.taskforce.models import BoardDecision, Measure, Milestone, Recommendation
+    from stadtlage.taskforce.models import (
+        BoardDecision,
+        ImplementationMeasure,
+        Recommendation,
+        RecommendationMilestone,
+    )
 
     for model in (
         Indicator,
         IndicatorSeries,
         Recommendation,
-        Milestone,
-        Measure,
+        RecommendationMilestone,
+        ImplementationMeasure,
         BoardDecision,
         Area,
         Confirmation,  # the public list shows confirmation counts

@@ -19,9 +19,9 @@ from stadtlage.places.models import Area
 from stadtlage.taskforce import selectors as taskforce_selectors
 from stadtlage.taskforce.models import (
     BoardDecision,
-    Milestone,
     MilestoneStatus,
     Recommendation,
+    RecommendationMilestone,
 )
 from stadtlage.taskforce.workflow import TRACKED_STATES
 
@@ -95,7 +95,7 @@ def feed_entries(limit: int = 50) -> list[FeedEntry]:
             )
         )
     done = (
-        Milestone.objects.filter(
+        RecommendationMilestone.objects.filter(
             recommendation__in=published,
             status=MilestoneStatus.DONE,
             completed_on__isnull=False,
@@ -140,4 +140,6 @@ def _sort_key(at: Any) -> datetime:
 
 
 def milestones_prefetch() -> Prefetch[Any]:
-    return Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id"))
+    return Prefetch(
+        "milestones", queryset=RecommendationMilestone.objects.order_by("due_date", "id")
+    )

@@ -48,17 +48,19 @@ class PublicMeasure:
         return self.tracking.status_label
 
 
-def _evaluation(recommendation_id: int) -> Any:
-    """The public result of an evaluation of the measure's effect (evaluation app)."""
-    from stadtlage.evaluation.display import public_result
+def _evaluations(recommendation_ids: list[int]) -> dict[int, Any]:
+    """The public results of evaluations of the measures' effect (evaluation app)."""
+    from stadtlage.evaluation.display import public_results
 
-    return public_result(recommendation_id)
+    return public_results(recommendation_ids)
 
 
 def _measures(today: Any) -> list[PublicMeasure]:
     public_codes = set(selectors.public_indicators().values_list("code", flat=True))
     out = []
-    for rec in selectors.public_recommendations():
+    recommendations = list(selectors.public_recommendations())
+    evaluations = _evaluations([rec.pk for rec in recommendations])
+    for rec in recommendations:
         tracking = taskforce_selectors.tracking(rec, today)
         goals = []
         for assessment in tracking.indicators:
@@ -76,7 +78,7 @@ def _measures(today: Any) -> list[PublicMeasure]:
                     "target_date": link.target_date,
                 }
             )
-        out.append(PublicMeasure(rec, tracking, _evaluation(rec.pk), goals))
+        out.append(PublicMeasure(rec, tracking, evaluations.get(rec.pk), goals))
     return out
 
 

@@ -32,7 +32,7 @@ register(
         "taskforce:measure_remove": REC,
         "taskforce:milestone_add": REC,
         "taskforce:milestone_remove": REC,
-        "taskforce:milestone_status": logged("taskforce.milestone"),
+        "taskforce:milestone_status": logged("taskforce.recommendationmilestone"),
         "taskforce:public_summary": REC,
         "taskforce:public_summary_approve": REC,
         "taskforce:meeting_list": MEETING,
@@ -49,10 +49,10 @@ register(
         "taskforce:agenda_item_move": ITEM,
         "taskforce:agenda_item_remove": ITEM,
         "taskforce:action_item_status": logged("taskforce.actionitem"),
-        "taskforce:report_list": logged("taskforce.mayorreport"),
-        "taskforce:report_request": logged("taskforce.mayorreport"),
-        "taskforce:report_detail": logged("taskforce.mayorreport"),
-        "taskforce:report_pdf": logged("taskforce.mayorreport", action=Action.EXPORT),
+        "taskforce:mayor_report_list": logged("taskforce.mayorreport"),
+        "taskforce:mayor_report_request": logged("taskforce.mayorreport"),
+        "taskforce:mayor_report_detail": logged("taskforce.mayorreport"),
+        "taskforce:mayor_report_pdf": logged("taskforce.mayorreport", action=Action.EXPORT),
     }
 )
 

@@ -18,11 +18,11 @@ from stadtlage.taskforce import selectors
 from stadtlage.taskforce.models import (
     AgendaItem,
     AttendanceStatus,
-    Measure,
+    ImplementationMeasure,
+    MayorReportPeriod,
     MeetingSchedule,
     MilestoneStatus,
     Recommendation,
-    ReportPeriod,
 )
 
 
@@ -92,7 +92,7 @@ class IndicatorLinkForm(forms.Form):
         self.fields["indicator"].queryset = selectors.indicators_for_choice()  # type: ignore[attr-defined]
 
 
-class MeasureForm(forms.Form):
+class ImplementationMeasureForm(forms.Form):
     title = forms.CharField(label=_("Maßnahme"), max_length=200)
     description = forms.CharField(
         label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -104,11 +104,11 @@ class MeasureForm(forms.Form):
     )
 
 
-class MilestoneForm(forms.Form):
+class RecommendationMilestoneForm(forms.Form):
     title = forms.CharField(label=_("Meilenstein"), max_length=200)
     due_date = forms.DateField(label=_("fällig am"), widget=DateInput())
     measure = forms.ModelChoiceField(
-        label=_("Maßnahme"), queryset=Measure.objects.none(), required=False
+        label=_("Maßnahme"), queryset=ImplementationMeasure.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
@@ -262,10 +262,10 @@ class AmendmentForm(forms.Form):
         self.fields["agenda_item"].queryset = AgendaItem.objects.filter(meeting_id=meeting_id)  # type: ignore[attr-defined]
 
 
-class ReportRequestForm(forms.Form):
+class MayorReportRequestForm(forms.Form):
     CURRENT, LAST = "current", "last"
     period = forms.ChoiceField(
-        label=_("Zeitraum"), choices=ReportPeriod.choices, initial=ReportPeriod.WEEK
+        label=_("Zeitraum"), choices=MayorReportPeriod.choices, initial=MayorReportPeriod.WEEK
     )
     which = forms.ChoiceField(
         label=_("Welcher"),

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce import selectors
-from stadtlage.taskforce.models import MayorReport, RecommendationState, ReportStatus
+from stadtlage.taskforce.models import MayorReport, MayorReportStatus, RecommendationState
 
 
 def taskforce_panel(user: Any) -> dict[str, Any]:
@@ -24,10 +24,10 @@ def taskforce_panel(user: Any) -> dict[str, Any]:
         "overdue": due.filter(due_date__lt=today).count() if due is not None else 0,
         "due": due.filter(due_date__gte=today).count() if due is not None else 0,
         "latest_report": MayorReport.objects.defer("pdf", "snapshot")
-        .filter(status=ReportStatus.ISSUED)
+        .filter(status=MayorReportStatus.ISSUED)
         .order_by("-issued_at")
         .first()
-        if perm.can_read_reports(user)
+        if perm.can_read_mayor_reports(user)
         else None,
         "can_view_board": perm.can_view_board(user),
     }

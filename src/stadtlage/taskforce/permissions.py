@@ -80,11 +80,11 @@ def can_view_board(user: Any) -> bool:
     return can_access_section(user, Section.BOARD)
 
 
-def can_read_reports(user: Any) -> bool:
+def can_read_mayor_reports(user: Any) -> bool:
     return can_access_section(user, Section.OB_REPORTS)
 
 
-def can_issue_reports(user: Any) -> bool:
+def can_issue_mayor_reports(user: Any) -> bool:
     return is_taskforce_lead(user)
 
 

@@ -22,14 +22,14 @@ from stadtlage.taskforce.models import (
     ActionStatus,
     AgendaItem,
     BoardDecision,
-    Measure,
+    ImplementationMeasure,
     Meeting,
     MeetingStatus,
-    Milestone,
     MilestoneStatus,
     Recommendation,
     RecommendationEvent,
     RecommendationIndicator,
+    RecommendationMilestone,
     RecommendationState,
 )
 from stadtlage.taskforce.workflow import TRACKED_STATES
@@ -44,8 +44,13 @@ def with_details(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     )
     return qs.select_related("working_group", "responsible_organisation").prefetch_related(
         Prefetch("indicator_links", queryset=links),
-        Prefetch("measures", queryset=Measure.objects.select_related("responsible_organisation")),
-        Prefetch("milestones", queryset=Milestone.objects.select_related("completed_by")),
+        Prefetch(
+            "measures",
+            queryset=ImplementationMeasure.objects.select_related("responsible_organisation"),
+        ),
+        Prefetch(
+            "milestones", queryset=RecommendationMilestone.objects.select_related("completed_by")
+        ),
         Prefetch("decisions", queryset=BoardDecision.objects.select_related("recorded_by")),
         "areas",
     )
@@ -124,14 +129,14 @@ def assess_link(link: RecommendationIndicator) -> IndicatorAssessment:
     return out
 
 
-def milestone_facts(milestones: list[Milestone]) -> list[P.MilestoneFacts]:
+def milestone_facts(milestones: list[RecommendationMilestone]) -> list[P.MilestoneFacts]:
     return [P.MilestoneFacts(m.title, m.due_date, m.status, m.completed_on) for m in milestones]
 
 
 @dataclass
 class MeasureTrack:
-    measure: Measure | None  # None: milestones of the recommendation as a whole
-    milestones: list[tuple[Milestone, str]]  # (milestone, progress state)
+    measure: ImplementationMeasure | None  # None: milestones of the recommendation as a whole
+    milestones: list[tuple[RecommendationMilestone, str]]  # (milestone, progress state)
     progress: P.Progress
     status: str
 
@@ -167,7 +172,9 @@ def tracking(rec: Recommendation, today: date) -> Tracking:
     assurances = [a.assurance for a in indicators]
     flags = [a.latest_flag for a in indicators]
 
-    def track(ms: list[Milestone], measure: Measure | None) -> MeasureTrack:
+    def track(
+        ms: list[RecommendationMilestone], measure: ImplementationMeasure | None
+    ) -> MeasureTrack:
         facts = milestone_facts(ms)
         progress = P.progress(facts, today)
         all_done = progress.total > 0 and progress.done == progress.total
@@ -185,7 +192,7 @@ def tracking(rec: Recommendation, today: date) -> Tracking:
             ),
         )
 
-    by_measure: dict[int | None, list[Milestone]] = {}
+    by_measure: dict[int | None, list[RecommendationMilestone]] = {}
     for m in milestones:
         by_measure.setdefault(m.measure_id, []).append(m)
     tracks = [track(by_measure.get(measure.pk, []), measure) for measure in rec.measures.all()]
@@ -224,10 +231,12 @@ def tracked_recommendations(
     )
 
 
-def due_milestones(*, today: date, within_days: int = P.DUE_WITHIN_DAYS) -> QuerySet[Milestone]:
+def due_milestones(
+    *, today: date, within_days: int = P.DUE_WITHIN_DAYS
+) -> QuerySet[RecommendationMilestone]:
     """Open milestones of decided recommendations due by ``today + within_days`` (and late)."""
     return (
-        Milestone.objects.filter(
+        RecommendationMilestone.objects.filter(
             status=MilestoneStatus.OPEN,
             recommendation__state__in=TRACKED_STATES,
             due_date__lte=today + timedelta(days=within_days),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from stadtlage.taskforce.services.reports import mayor_report_generate
+from stadtlage.taskforce.services.mayor_reports import mayor_report_generate
 
 
 @task()

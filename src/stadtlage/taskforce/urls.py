@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stadtlage.taskforce.views import meetings, overview, recommendations, reports
+from stadtlage.taskforce.views import mayor_reports, meetings, overview, recommendations
 
 app_name = "taskforce"
 
@@ -60,8 +60,8 @@ urlpatterns = [
     path("top/<int:item_id>/entfernen/", M.agenda_item_remove, name="agenda_item_remove"),
     path("auftraege/<int:pk>/status/", M.action_item_status, name="action_item_status"),
     # Reports to the Oberbürgermeister
-    path("berichte/", reports.report_list, name="report_list"),
-    path("berichte/anfordern/", reports.report_request, name="report_request"),
-    path("berichte/<int:pk>/", reports.report_detail, name="report_detail"),
-    path("berichte/<int:pk>/pdf/", reports.report_pdf, name="report_pdf"),
+    path("berichte/", mayor_reports.mayor_report_list, name="mayor_report_list"),
+    path("berichte/anfordern/", mayor_reports.mayor_report_request, name="mayor_report_request"),
+    path("berichte/<int:pk>/", mayor_reports.mayor_report_detail, name="mayor_report_detail"),
+    path("berichte/<int:pk>/pdf/", mayor_reports.mayor_report_pdf, name="mayor_report_pdf"),
 ]

@@ -245,7 +245,7 @@ class Goal(models.Model):
         return self.title
 
 
-class Milestone(models.Model):
+class GoalMilestone(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("Meilenstein"), max_length=200)
     due_date = models.DateField(_("fällig am"))

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from stadtlage.reports import selectors
-from stadtlage.reports.followup import (
+from stadtlage.reports.forms import FollowUpForm
+from stadtlage.reports.services import report_reopen_by_reporter
+from stadtlage.reports.services.followup import (
     fixed_confirmed_by_reporter,
     report_for_token,
     reporter_confirm_fixed,
 )
-from stadtlage.reports.forms import FollowUpForm
-from stadtlage.reports.services import report_reopen_by_reporter
 from stadtlage.reports.workflow import REPORTER_FOLLOW_UP_DAYS, reporter_may_reopen
 
 

@@ -35,12 +35,12 @@ from stadtlage.public import cache as public_cache
 from stadtlage.public import disclosure
 from stadtlage.public.policy import current as disclosure_policy
 from stadtlage.reports import exports, selectors
-from stadtlage.reports.followup import confirmation_add
 from stadtlage.reports.forms import PublicFilterForm, ReportForm
 from stadtlage.reports.models import Report, ReportSource, ServiceCategory
 from stadtlage.reports.permissions import can_work_on_report
 from stadtlage.reports.photos import max_photo_bytes, max_photo_count
 from stadtlage.reports.services import report_create
+from stadtlage.reports.services.followup import confirmation_add
 from stadtlage.reports.views.common import (
     first_time_for,
     map_settings,

@@ -37,12 +37,7 @@ from stadtlage.reports.forms import (
     TransitionForm,
 )
 from stadtlage.reports.models import OPEN_STATES, Report, ReportPhoto, ReportStatus
-from stadtlage.reports.moderation import (
-    report_public_description_edit,
-    report_public_description_reset,
-)
 from stadtlage.reports.permissions import can_moderate_report_text, can_see_reporter_email
-from stadtlage.reports.photos import photo_moderate
 from stadtlage.reports.services import (
     allowed_transitions,
     report_assign,
@@ -50,6 +45,11 @@ from stadtlage.reports.services import (
     report_mark_duplicate,
     report_transition,
 )
+from stadtlage.reports.services.moderation import (
+    report_public_description_edit,
+    report_public_description_reset,
+)
+from stadtlage.reports.services.photos import photo_moderate
 from stadtlage.reports.views.common import map_settings
 from stadtlage.reports.workflow import in_workflow_order
 

@@ -6,10 +6,17 @@
 * ``recommendations``: recommendations, their indicators, measures, milestones, board
   decisions and history.
 * ``meetings``: the weekly meeting with agenda, minutes, action items and attendance.
-* ``reports``: the frozen reports to the Oberbürgermeister.
+* ``mayor_reports``: the frozen reports to the Oberbürgermeister (``MayorReport``; "report"
+  alone means a citizen report of the app ``reports``).
 """
 
 from stadtlage.organisations.models import WorkingGroup
+from stadtlage.taskforce.models.mayor_reports import (
+    MayorReport,
+    MayorReportPeriod,
+    MayorReportStatus,
+    MayorReportTrigger,
+)
 from stadtlage.taskforce.models.meetings import (
     ActionItem,
     ActionStatus,
@@ -27,19 +34,13 @@ from stadtlage.taskforce.models.recommendations import (
     BoardDecision,
     DecisionOutcome,
     EventKind,
-    Measure,
-    Milestone,
+    ImplementationMeasure,
     MilestoneStatus,
     Recommendation,
     RecommendationEvent,
     RecommendationIndicator,
+    RecommendationMilestone,
     RecommendationState,
-)
-from stadtlage.taskforce.models.reports import (
-    MayorReport,
-    ReportPeriod,
-    ReportStatus,
-    ReportTrigger,
 )
 
 __all__ = [
@@ -52,21 +53,21 @@ __all__ = [
     "BoardDecision",
     "DecisionOutcome",
     "EventKind",
+    "ImplementationMeasure",
     "MayorReport",
-    "Measure",
+    "MayorReportPeriod",
+    "MayorReportStatus",
+    "MayorReportTrigger",
     "Meeting",
     "MeetingSchedule",
     "MeetingStatus",
-    "Milestone",
     "MilestoneStatus",
     "MinutesAmendment",
     "Recommendation",
     "RecommendationEvent",
     "RecommendationIndicator",
+    "RecommendationMilestone",
     "RecommendationState",
-    "ReportPeriod",
-    "ReportStatus",
-    "ReportTrigger",
     "Weekday",
     "WorkingGroup",
 ]

@@ -137,7 +137,11 @@ class AgendaItem(models.Model):
         related_name="+",
     )
     milestone = models.ForeignKey(
-        "taskforce.Milestone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "taskforce.RecommendationMilestone",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decision = models.ForeignKey(
         "taskforce.BoardDecision",

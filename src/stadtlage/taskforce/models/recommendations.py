@@ -160,7 +160,7 @@ class RecommendationIndicator(models.Model):
         return f"{self.recommendation} – {self.indicator}"
 
 
-class Measure(models.Model):
+class ImplementationMeasure(models.Model):
     """A measure (Maßnahme) the recommendation proposes; tracked once decided."""
 
     recommendation = models.ForeignKey(
@@ -193,14 +193,14 @@ class MilestoneStatus(models.TextChoices):
     CANCELLED = "cancelled", _("entfallen")
 
 
-class Milestone(models.Model):
+class RecommendationMilestone(models.Model):
     """A dated milestone of a recommendation, optionally of one of its measures."""
 
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="milestones"
     )
     measure = models.ForeignKey(
-        Measure,
+        ImplementationMeasure,
         verbose_name=_("Maßnahme"),
         null=True,
         blank=True,

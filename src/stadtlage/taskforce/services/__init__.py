@@ -5,6 +5,12 @@ commands) and write their audit event in the same transaction.
 """
 
 from stadtlage.taskforce.services.groups import working_group_update
+from stadtlage.taskforce.services.mayor_reports import (
+    current_period,
+    last_complete_period,
+    mayor_report_generate,
+    mayor_report_request,
+)
 from stadtlage.taskforce.services.meetings import (
     action_item_create,
     action_item_set_status,
@@ -37,12 +43,6 @@ from stadtlage.taskforce.services.recommendations import (
     recommendation_create,
     recommendation_transition,
     recommendation_update,
-)
-from stadtlage.taskforce.services.reports import (
-    current_period,
-    last_complete_period,
-    mayor_report_generate,
-    mayor_report_request,
 )
 
 __all__ = [

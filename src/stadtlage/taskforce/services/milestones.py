@@ -22,10 +22,10 @@ from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.errors import FrozenError, NotAllowed, TransitionError
 from stadtlage.taskforce.models import (
     EventKind,
-    Measure,
-    Milestone,
+    ImplementationMeasure,
     MilestoneStatus,
     Recommendation,
+    RecommendationMilestone,
     RecommendationState,
 )
 from stadtlage.taskforce.services.common import user_or_none
@@ -60,17 +60,17 @@ def milestone_save(
     actor: Any,
     title: str,
     due_date: date,
-    measure: Measure | None = None,
-    milestone: Milestone | None = None,
+    measure: ImplementationMeasure | None = None,
+    milestone: RecommendationMilestone | None = None,
     request: HttpRequest | None = None,
-) -> Milestone:
+) -> RecommendationMilestone:
     _ensure_milestones_plannable(recommendation, actor)
     if measure is not None and measure.recommendation_id != recommendation.pk:
         raise TransitionError(
             _("Die Maßnahme „%(measure)s“ gehört zu einer anderen Empfehlung.")
             % {"measure": measure}
         )
-    obj = milestone or Milestone(recommendation=recommendation)
+    obj = milestone or RecommendationMilestone(recommendation=recommendation)
     if obj.status != MilestoneStatus.OPEN:
         raise FrozenError(
             _("Der Meilenstein „%(title)s“ ist nicht mehr offen.") % {"title": obj.title}
@@ -97,27 +97,27 @@ def milestone_save(
     return obj
 
 
-def _status_de(milestone: Milestone) -> str:
+def _status_de(milestone: RecommendationMilestone) -> str:
     """The status in German: history notes are records, written in the site's language."""
     with translation.override(settings.LANGUAGE_CODE):
         return str(milestone.get_status_display())
 
 
 def milestone_remove(
-    *, milestone: Milestone, actor: Any, request: HttpRequest | None = None
+    *, milestone: RecommendationMilestone, actor: Any, request: HttpRequest | None = None
 ) -> None:
     remove_part(milestone, milestone.recommendation, actor, "Meilenstein", request)
 
 
 def milestone_set_status(
     *,
-    milestone: Milestone,
+    milestone: RecommendationMilestone,
     status: str,
     actor: Any,
     completed_on: date | None = None,
     note: str = "",
     request: HttpRequest | None = None,
-) -> Milestone:
+) -> RecommendationMilestone:
     """Mark a milestone of a decided recommendation as reached, cancelled or open again."""
     rec = milestone.recommendation
     if rec.state not in TRACKED_STATES or rec.state == RecommendationState.EVALUATED:

@@ -28,7 +28,7 @@ from stadtlage.taskforce.errors import FrozenError, NotAllowed, TransitionError
 from stadtlage.taskforce.models import (
     BoardDecision,
     EventKind,
-    Measure,
+    ImplementationMeasure,
     Meeting,
     Recommendation,
     RecommendationEvent,
@@ -247,11 +247,11 @@ def measure_save(
     title: str,
     description: str = "",
     responsible_organisation: Any = None,
-    measure: Measure | None = None,
+    measure: ImplementationMeasure | None = None,
     request: HttpRequest | None = None,
-) -> Measure:
+) -> ImplementationMeasure:
     ensure_content_editable(recommendation, actor)
-    obj = measure or Measure(
+    obj = measure or ImplementationMeasure(
         recommendation=recommendation, order=recommendation.measures.count() + 1
     )
     before = snapshot(obj) if obj.pk else None
@@ -272,7 +272,9 @@ def measure_save(
     return obj
 
 
-def measure_remove(*, measure: Measure, actor: Any, request: HttpRequest | None = None) -> None:
+def measure_remove(
+    *, measure: ImplementationMeasure, actor: Any, request: HttpRequest | None = None
+) -> None:
     remove_part(measure, measure.recommendation, actor, "Maßnahme", request)
 
 

@@ -20,7 +20,7 @@ TABS = (
     (_("Sitzungen"), "taskforce:meeting_list", perm.can_view_meetings),
     (_("Ergebnisse"), "taskforce:results", perm.can_view_taskforce),
     (_("Verwaltungsvorstand"), "taskforce:board", perm.can_view_board),
-    (_("Berichte an den OB"), "taskforce:report_list", perm.can_read_reports),
+    (_("Berichte an den OB"), "taskforce:mayor_report_list", perm.can_read_mayor_reports),
 )
 
 

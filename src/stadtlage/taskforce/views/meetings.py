@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +25,7 @@ from stadtlage.taskforce.models import (
     MeetingStatus,
     RecommendationState,
 )
-from stadtlage.taskforce.views.common import attempt, require, safe_next
+from stadtlage.taskforce.views.common import attempt, require, safe_next, submit
 from stadtlage.taskforce.workflow import transition
 
 TASKFORCE = section_required(Section.TASKFORCE)
@@ -56,54 +57,43 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def meetings_plan(request: HttpRequest) -> HttpResponse:
     _run(request)
-    form = forms.PlanForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        created: list[Meeting] = []
-        attempt(
-            request,
-            lambda: created.extend(
-                services.meetings_plan(
-                    schedule=d["schedule"],
-                    until=timezone.localdate() + timedelta(weeks=d["weeks"]),
-                    actor=request.user,
-                )
-            ),
-        )
-        messages.success(
-            request,
+    return submit(
+        request,
+        forms.PlanForm(request.POST),
+        lambda d: services.meetings_plan(
+            schedule=d["schedule"],
+            until=timezone.localdate() + timedelta(weeks=d["weeks"]),
+            actor=request.user,
+        ),
+        success=lambda created: (
             ngettext("%(n)d Sitzung(en) geplant.", "%(n)d Sitzung(en) geplant.", len(created))
-            % {"n": len(created)},
-        )
-    return redirect("taskforce:meeting_list")
+            % {"n": len(created)}
+        ),
+        what=_("Sitzungen planen"),
+        to=reverse("taskforce:meeting_list"),
+    )
 
 
 @TASKFORCE
 @require_POST
 def meeting_create(request: HttpRequest) -> HttpResponse:
     _run(request)
-    form = forms.MeetingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Sitzung: %(errors)s") % {"errors": form.errors.as_text()})
-        return redirect("taskforce:meeting_list")
-    d = form.cleaned_data
-    created: list[Meeting] = []
-    if attempt(
+    return submit(
         request,
-        lambda: created.append(
-            services.meeting_create(
-                title=d["title"],
-                starts_at=d["starts_at"],
-                ends_at=d["starts_at"] + timedelta(minutes=d["duration_minutes"]),
-                location=d["location"],
-                actor=request.user,
-                request=request,
-            )
+        forms.MeetingForm(request.POST),
+        lambda d: services.meeting_create(
+            title=d["title"],
+            starts_at=d["starts_at"],
+            ends_at=d["starts_at"] + timedelta(minutes=d["duration_minutes"]),
+            location=d["location"],
+            actor=request.user,
+            request=request,
         ),
-        _("Sitzung angelegt."),
-    ):
-        return redirect(meeting_url(created[0].pk))
-    return redirect("taskforce:meeting_list")
+        success=_("Sitzung angelegt."),
+        what=_("Sitzung"),
+        to=lambda meeting: meeting_url(meeting.pk),
+        on_error=reverse("taskforce:meeting_list"),
+    )
 
 
 @TASKFORCE
@@ -162,20 +152,20 @@ def agenda_propose(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     _run(request)
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = forms.AgendaItemForm(request.POST)
-    if form.is_valid():
-        attempt(
-            request,
-            lambda: services.agenda_item_save(
-                meeting=meeting,
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            ),
-            _("Punkt hinzugefügt."),
-        )
-    return redirect(meeting_url(pk, "tagesordnung"))
+    return submit(
+        request,
+        forms.AgendaItemForm(request.POST),
+        lambda d: services.agenda_item_save(
+            meeting=meeting,
+            actor=request.user,
+            title=d["title"],
+            reason=d["reason"],
+            request=request,
+        ),
+        success=_("Punkt hinzugefügt."),
+        what=_("Tagesordnung"),
+        to=meeting_url(pk, "tagesordnung"),
+    )
 
 
 @TASKFORCE
@@ -211,20 +201,20 @@ def agenda_item_remove(request: HttpRequest, item_id: int) -> HttpResponse:
 def minutes_record(request: HttpRequest, item_id: int) -> HttpResponse:
     _run(request)
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=item_id)
-    form = forms.MinutesForm(request.POST)
-    if form.is_valid():
-        attempt(
-            request,
-            lambda: services.minutes_record(
-                item=item,
-                minutes=form.cleaned_data["minutes"],
-                outcome=form.cleaned_data["outcome"],
-                actor=request.user,
-                request=request,
-            ),
-            _("Protokoll gespeichert."),
-        )
-    return redirect(meeting_url(item.meeting_id, f"top-{item.pk}"))
+    return submit(
+        request,
+        forms.MinutesForm(request.POST),
+        lambda d: services.minutes_record(
+            item=item,
+            minutes=d["minutes"],
+            outcome=d["outcome"],
+            actor=request.user,
+            request=request,
+        ),
+        success=_("Protokoll gespeichert."),
+        what=_("Protokoll"),
+        to=meeting_url(item.meeting_id, f"top-{item.pk}"),
+    )
 
 
 @TASKFORCE
@@ -232,28 +222,25 @@ def minutes_record(request: HttpRequest, item_id: int) -> HttpResponse:
 def action_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     _run(request)
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = forms.ActionItemForm(request.POST)
     raw = str(request.POST.get("agenda_item", ""))
     item_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
     item = AgendaItem.objects.filter(meeting=meeting, pk=item_id).first()
-    if form.is_valid():
-        d = form.cleaned_data
-        attempt(
-            request,
-            lambda: services.action_item_create(
-                meeting=meeting,
-                agenda_item=item,
-                title=d["title"],
-                owner=d["owner"],
-                due_date=d["due_date"],
-                actor=request.user,
-                request=request,
-            ),
-            _("Arbeitsauftrag erfasst."),
-        )
-    else:
-        messages.error(request, _("Arbeitsauftrag: %(errors)s") % {"errors": form.errors.as_text()})
-    return redirect(meeting_url(pk, f"top-{item.pk}" if item else "auftraege"))
+    return submit(
+        request,
+        forms.ActionItemForm(request.POST),
+        lambda d: services.action_item_create(
+            meeting=meeting,
+            agenda_item=item,
+            title=d["title"],
+            owner=d["owner"],
+            due_date=d["due_date"],
+            actor=request.user,
+            request=request,
+        ),
+        success=_("Arbeitsauftrag erfasst."),
+        what=_("Arbeitsauftrag"),
+        to=meeting_url(pk, f"top-{item.pk}" if item else "auftraege"),
+    )
 
 
 @TASKFORCE
@@ -278,22 +265,27 @@ def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     people = list(forms.taskforce_people())
     form = forms.AttendanceForm(request.POST, people=people, current={})
-    if form.is_valid():
 
-        def save_all() -> None:
-            for person, status in form.statuses():
-                membership = person.memberships.filter(is_active=True).first()
-                services.attendance_set(
-                    meeting=meeting,
-                    person=person,
-                    status=status,
-                    organisation=membership.organisation if membership else None,
-                    actor=request.user,
-                    request=request,
-                )
+    def save_all(_data: dict[str, Any]) -> None:  # one transaction: all or none (submit)
+        for person, status in form.statuses():
+            membership = person.memberships.filter(is_active=True).first()
+            services.attendance_set(
+                meeting=meeting,
+                person=person,
+                status=status,
+                organisation=membership.organisation if membership else None,
+                actor=request.user,
+                request=request,
+            )
 
-        attempt(request, save_all, _("Anwesenheit gespeichert."))
-    return redirect(meeting_url(pk, "anwesenheit"))
+    return submit(
+        request,
+        form,
+        save_all,
+        success=_("Anwesenheit gespeichert."),
+        what=_("Anwesenheit"),
+        to=meeting_url(pk, "anwesenheit"),
+    )
 
 
 @TASKFORCE
@@ -314,21 +306,18 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
 def minutes_amend(request: HttpRequest, pk: int) -> HttpResponse:
     _run(request)
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = forms.AmendmentForm(request.POST, meeting_id=meeting.pk)
-    if form.is_valid():
-        d = form.cleaned_data
-        attempt(
-            request,
-            lambda: services.minutes_amend(
-                meeting=meeting,
-                agenda_item=d["agenda_item"],
-                text=d["text"],
-                reason=d["reason"],
-                actor=request.user,
-                request=request,
-            ),
-            _("Nachtrag erfasst."),
-        )
-    else:
-        messages.error(request, _("Nachtrag: %(errors)s") % {"errors": form.errors.as_text()})
-    return redirect(meeting_url(pk, "nachtraege"))
+    return submit(
+        request,
+        forms.AmendmentForm(request.POST, meeting_id=meeting.pk),
+        lambda d: services.minutes_amend(
+            meeting=meeting,
+            agenda_item=d["agenda_item"],
+            text=d["text"],
+            reason=d["reason"],
+            actor=request.user,
+            request=request,
+        ),
+        success=_("Nachtrag erfasst."),
+        what=_("Nachtrag"),
+        to=meeting_url(pk, "nachtraege"),
+    )

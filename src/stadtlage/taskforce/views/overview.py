@@ -21,8 +21,8 @@ from stadtlage.taskforce.models import (
     BoardDecision,
     Meeting,
     MeetingStatus,
-    Milestone,
     MilestoneStatus,
+    RecommendationMilestone,
     RecommendationState,
 )
 from stadtlage.taskforce.views.common import attempt, require
@@ -156,7 +156,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     host = request.build_absolute_uri("/")[:-1]
     meetings = Meeting.objects.filter(starts_at__gte=now - timedelta(weeks=4)).order_by("starts_at")
     milestones = (
-        Milestone.objects.filter(
+        RecommendationMilestone.objects.filter(
             recommendation__state__in=TRACKED_STATES,
             recommendation__in=perm.recommendations_visible_to(request.user),
         )

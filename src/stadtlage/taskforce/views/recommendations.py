@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,11 +16,11 @@ from stadtlage.taskforce import forms, selectors, services
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.models import (
     Meeting,
-    Milestone,
     Recommendation,
+    RecommendationMilestone,
     RecommendationState,
 )
-from stadtlage.taskforce.views.common import attempt, require, safe_next
+from stadtlage.taskforce.views.common import attempt, require, safe_next, submit
 from stadtlage.taskforce.workflow import (
     EDITABLE_STATES,
     TRACKED_STATES,
@@ -123,8 +122,12 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or (perm.is_taskforce_lead(user) and perm.can_update_milestones(user, rec)),
         "can_update_milestones": perm.can_update_milestones(user, rec),
         "indicator_form": forms.IndicatorLinkForm(auto_id="kennzahl-%s") if can_edit else None,
-        "measure_form": forms.MeasureForm(auto_id="massnahme-%s") if can_edit else None,
-        "milestone_form": forms.MilestoneForm(recommendation=rec, auto_id="meilenstein-%s"),
+        "measure_form": forms.ImplementationMeasureForm(auto_id="massnahme-%s")
+        if can_edit
+        else None,
+        "milestone_form": forms.RecommendationMilestoneForm(
+            recommendation=rec, auto_id="meilenstein-%s"
+        ),
         "is_tracked": rec.state in TRACKED_STATES,
         "readiness": missing_for_board(rec) if rec.state in EDITABLE_STATES else None,
         "can_draft_summary": perm.can_draft_public_summary(user, rec),
@@ -168,33 +171,24 @@ def public_summary_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recommendation_transition(request: HttpRequest, pk: int) -> HttpResponse:
     rec = _visible(request, pk)
-    form = forms.TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, _("Bitte die Eingaben prüfen: %(errors)s") % {"errors": form.errors.as_text()}
-        )
-        return redirect("taskforce:recommendation_detail", pk=pk)
-    data = form.cleaned_data
-    done = attempt(
+    return submit(
         request,
-        lambda: services.recommendation_transition(
+        forms.TransitionForm(request.POST),
+        lambda d: services.recommendation_transition(
             recommendation=rec,
-            to_state=data["to_state"],
+            to_state=d["to_state"],
             actor=request.user,
-            note=data["note"],
-            decided_on=data["decided_on"],
-            wording=data["wording"],
-            conditions=data["conditions"],
-            evaluation=data["evaluation"],
-            meeting=Meeting.objects.filter(pk=data["meeting"]).first() if data["meeting"] else None,
+            note=d["note"],
+            decided_on=d["decided_on"],
+            wording=d["wording"],
+            conditions=d["conditions"],
+            evaluation=d["evaluation"],
+            meeting=Meeting.objects.filter(pk=d["meeting"]).first() if d["meeting"] else None,
             request=request,
         ),
+        success=lambda _result: _("Neuer Status: %(state)s.") % {"state": rec.get_state_display()},
+        to=safe_next(request, rec_url(pk)),
     )
-    if done:
-        messages.success(
-            request, _("Neuer Status: %(state)s.") % {"state": rec.get_state_display()}
-        )
-    return redirect(safe_next(request, rec_url(pk)))
 
 
 def rec_url(pk: int) -> str:
@@ -205,28 +199,25 @@ def rec_url(pk: int) -> str:
 @require_POST
 def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
     rec = _visible(request, pk)
-    form = forms.IndicatorLinkForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        attempt(
-            request,
-            lambda: services.indicator_link_save(
-                recommendation=rec,
-                actor=request.user,
-                indicator=d["indicator"],
-                goal=d["goal"],
-                baseline=d["baseline"],
-                baseline_label=d["baseline_label"],
-                target=d["target"],
-                target_date=d["target_date"],
-                link=rec.indicator_links.filter(indicator=d["indicator"]).first(),
-                request=request,
-            ),
-            _("Kennzahl verknüpft."),
-        )
-    else:
-        messages.error(request, _("Kennzahl: %(errors)s") % {"errors": form.errors.as_text()})
-    return redirect(rec_url(pk) + "#kennzahlen")
+    return submit(
+        request,
+        forms.IndicatorLinkForm(request.POST),
+        lambda d: services.indicator_link_save(
+            recommendation=rec,
+            actor=request.user,
+            indicator=d["indicator"],
+            goal=d["goal"],
+            baseline=d["baseline"],
+            baseline_label=d["baseline_label"],
+            target=d["target"],
+            target_date=d["target_date"],
+            link=rec.indicator_links.filter(indicator=d["indicator"]).first(),
+            request=request,
+        ),
+        success=_("Kennzahl verknüpft."),
+        what=_("Kennzahl"),
+        to=rec_url(pk) + "#kennzahlen",
+    )
 
 
 @TASKFORCE
@@ -246,24 +237,21 @@ def indicator_remove(request: HttpRequest, pk: int, link_id: int) -> HttpRespons
 @require_POST
 def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
     rec = _visible(request, pk)
-    form = forms.MeasureForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        attempt(
-            request,
-            lambda: services.measure_save(
-                recommendation=rec,
-                actor=request.user,
-                title=d["title"],
-                description=d["description"],
-                responsible_organisation=d["responsible_organisation"],
-                request=request,
-            ),
-            _("Maßnahme hinzugefügt."),
-        )
-    else:
-        messages.error(request, _("Maßnahme: %(errors)s") % {"errors": form.errors.as_text()})
-    return redirect(rec_url(pk) + "#massnahmen")
+    return submit(
+        request,
+        forms.ImplementationMeasureForm(request.POST),
+        lambda d: services.measure_save(
+            recommendation=rec,
+            actor=request.user,
+            title=d["title"],
+            description=d["description"],
+            responsible_organisation=d["responsible_organisation"],
+            request=request,
+        ),
+        success=_("Maßnahme hinzugefügt."),
+        what=_("Maßnahme"),
+        to=rec_url(pk) + "#massnahmen",
+    )
 
 
 @TASKFORCE
@@ -283,24 +271,21 @@ def measure_remove(request: HttpRequest, pk: int, measure_id: int) -> HttpRespon
 @require_POST
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     rec = _visible(request, pk)
-    form = forms.MilestoneForm(request.POST, recommendation=rec)
-    if form.is_valid():
-        d = form.cleaned_data
-        attempt(
-            request,
-            lambda: services.milestone_save(
-                recommendation=rec,
-                actor=request.user,
-                title=d["title"],
-                due_date=d["due_date"],
-                measure=d["measure"],
-                request=request,
-            ),
-            _("Meilenstein hinzugefügt."),
-        )
-    else:
-        messages.error(request, _("Meilenstein: %(errors)s") % {"errors": form.errors.as_text()})
-    return redirect(rec_url(pk) + "#meilensteine")
+    return submit(
+        request,
+        forms.RecommendationMilestoneForm(request.POST, recommendation=rec),
+        lambda d: services.milestone_save(
+            recommendation=rec,
+            actor=request.user,
+            title=d["title"],
+            due_date=d["due_date"],
+            measure=d["measure"],
+            request=request,
+        ),
+        success=_("Meilenstein hinzugefügt."),
+        what=_("Meilenstein"),
+        to=rec_url(pk) + "#meilensteine",
+    )
 
 
 @TASKFORCE
@@ -319,23 +304,22 @@ def milestone_remove(request: HttpRequest, pk: int, milestone_id: int) -> HttpRe
 @TASKFORCE
 @require_POST
 def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = get_object_or_404(Milestone.objects.select_related("recommendation"), pk=pk)
+    milestone = get_object_or_404(
+        RecommendationMilestone.objects.select_related("recommendation"), pk=pk
+    )
     rec = _visible(request, milestone.recommendation_id)
-    form = forms.MilestoneStatusForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        attempt(
-            request,
-            lambda: services.milestone_set_status(
-                milestone=milestone,
-                status=d["status"],
-                completed_on=d["completed_on"],
-                note=d["note"],
-                actor=request.user,
-                request=request,
-            ),
-            _("Meilenstein „%(title)s“ aktualisiert.") % {"title": milestone.title},
-        )
-    else:
-        messages.error(request, _("Meilenstein: %(errors)s") % {"errors": form.errors.as_text()})
-    return redirect(safe_next(request, rec_url(rec.pk) + "#meilensteine"))
+    return submit(
+        request,
+        forms.MilestoneStatusForm(request.POST),
+        lambda d: services.milestone_set_status(
+            milestone=milestone,
+            status=d["status"],
+            completed_on=d["completed_on"],
+            note=d["note"],
+            actor=request.user,
+            request=request,
+        ),
+        success=_("Meilenstein „%(title)s“ aktualisiert.") % {"title": milestone.title},
+        what=_("Meilenstein"),
+        to=safe_next(request, rec_url(rec.pk) + "#meilensteine"),
+    )

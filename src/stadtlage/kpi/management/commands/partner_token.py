@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from stadtlage.accounts.models import User
-from stadtlage.kpi.partner_services import partner_token_create
+from stadtlage.kpi.services.partner import partner_token_create
 
 
 class Command(BaseCommand):

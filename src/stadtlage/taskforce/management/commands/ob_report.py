@@ -9,13 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from stadtlage.taskforce.errors import TaskforceError
-from stadtlage.taskforce.models import ReportPeriod, ReportTrigger
+from stadtlage.taskforce.models import MayorReportPeriod, MayorReportTrigger
 from stadtlage.taskforce.services import (
     last_complete_period,
     mayor_report_generate,
     mayor_report_request,
 )
-from stadtlage.taskforce.services.reports import issued_report_for
+from stadtlage.taskforce.services.mayor_reports import issued_report_for
 
 
 class Command(BaseCommand):
@@ -31,8 +31,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--period",
-            choices=ReportPeriod.values,
-            default=ReportPeriod.WEEK,
+            choices=MayorReportPeriod.values,
+            default=MayorReportPeriod.WEEK,
             help="Berichtszeitraum: week (ISO-Woche, Standard) oder month.",
         )
         parser.add_argument(
@@ -52,7 +52,7 @@ class Command(BaseCommand):
                     period_start=start,
                     period_end=end,
                     actor=None,
-                    trigger=ReportTrigger.SCHEDULE,
+                    trigger=MayorReportTrigger.SCHEDULE,
                     enqueue=False,  # this command is the worker: generate right here
                 )
                 report = mayor_report_generate(report_id=requested.pk)

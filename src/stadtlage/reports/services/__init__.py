@@ -4,6 +4,10 @@ Each write validates its input (German messages keyed by field), runs in one tra
 leaves a timeline entry (ReportUpdate) plus an audit event. The reporter's e-mail address never
 enters the audit trail: it has its own, shorter retention period (DOMAIN.md §4). Status e-mails
 to the reporter are sent only after the transaction commits (`notifications`).
+
+The other writes of citizen reports are services of their own in this package: `followup`
+(the reporter's confirmations), `photos` (storing and moderating photos) and `moderation` (the
+public description). Import them from their module.
 """
 
 from __future__ import annotations
@@ -42,9 +46,10 @@ from stadtlage.reports.permissions import (
     can_assign_report_to,
     can_transition_report,
 )
-from stadtlage.reports.photos import CleanPhoto, photos_discard, photos_store
+from stadtlage.reports.photos import CleanPhoto
 from stadtlage.reports.redaction import redact
 from stadtlage.reports.routing import route_for
+from stadtlage.reports.services.photos import photos_discard, photos_store
 from stadtlage.reports.validation import (
     ADDRESS_MAX,
     DESCRIPTION_MAX,

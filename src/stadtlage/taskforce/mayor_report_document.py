@@ -30,10 +30,10 @@ from stadtlage.taskforce import progress as P
 from stadtlage.taskforce import selectors
 from stadtlage.taskforce.models import (
     BoardDecision,
+    MayorReportPeriod,
     MilestoneStatus,
     Recommendation,
     RecommendationState,
-    ReportPeriod,
 )
 from stadtlage.taskforce.workflow import PIPELINE_STATES, TRACKED_STATES
 
@@ -63,7 +63,7 @@ def _d(day: date | None) -> str:
 
 
 def period_label(period: str, start: date) -> str:
-    if period == ReportPeriod.WEEK:
+    if period == MayorReportPeriod.WEEK:
         return kpi_periods.period_label(start, period)
     return f"{MONTHS[start.month - 1]} {start.year}"
 

@@ -28,7 +28,12 @@ from stadtlage.audit.services import audit_record
 from stadtlage.kpi import periods as kpi_periods
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.errors import FrozenError, NotAllowed, TaskforceError
-from stadtlage.taskforce.models import MayorReport, ReportPeriod, ReportStatus, ReportTrigger
+from stadtlage.taskforce.models import (
+    MayorReport,
+    MayorReportPeriod,
+    MayorReportStatus,
+    MayorReportTrigger,
+)
 from stadtlage.taskforce.services.common import canonical_sha256, user_or_none
 
 
@@ -48,15 +53,15 @@ def mayor_report_request(
     period_start: date,
     period_end: date,
     actor: Any,
-    trigger: str = ReportTrigger.ON_DEMAND,
+    trigger: str = MayorReportTrigger.ON_DEMAND,
     enqueue: bool = True,
     request: HttpRequest | None = None,
 ) -> MayorReport:
-    if actor is not None and not perm.can_issue_reports(actor):
+    if actor is not None and not perm.can_issue_mayor_reports(actor):
         raise NotAllowed(
             _("Berichte an den Oberbürgermeister gibt die Leitung des Sonderstabs aus.")
         )
-    if period not in ReportPeriod.values:
+    if period not in MayorReportPeriod.values:
         raise TaskforceError(_("Unbekannter Berichtszeitraum „%(period)s“.") % {"period": period})
     if period_end < period_start:
         raise TaskforceError(_("Das Ende des Berichtszeitraums liegt vor seinem Beginn."))
@@ -93,7 +98,7 @@ def _enqueue(report_id: int) -> None:
 
 def _progress(report_id: int, percent: int, step: str) -> None:
     """Visible progress: written outside the final transaction so the status page sees it."""
-    MayorReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
+    MayorReport.objects.filter(pk=report_id, status=MayorReportStatus.RUNNING).update(
         progress=percent, progress_step=step[:120]
     )
 
@@ -109,13 +114,13 @@ def mayor_report_generate(*, report_id: int) -> MayorReport:
 
 
 def _generate(report_id: int) -> MayorReport:
-    from stadtlage.taskforce import pdf, reporting
+    from stadtlage.taskforce import mayor_report_document, pdf
 
     with transaction.atomic():
         report = MayorReport.objects.select_for_update().get(pk=report_id)
-        if report.status == ReportStatus.ISSUED:
+        if report.status == MayorReportStatus.ISSUED:
             raise _frozen(report)
-        report.status = ReportStatus.RUNNING
+        report.status = MayorReportStatus.RUNNING
         report.started_at = timezone.now()
         report.progress, report.progress_step, report.error = (
             5,
@@ -125,7 +130,7 @@ def _generate(report_id: int) -> MayorReport:
         report.save(update_fields=["status", "started_at", "progress", "progress_step", "error"])
     try:
         now = timezone.now()
-        document = reporting.build_document(
+        document = mayor_report_document.build_document(
             period=report.period,
             period_start=report.period_start,
             period_end=report.period_end,
@@ -138,14 +143,14 @@ def _generate(report_id: int) -> MayorReport:
         _progress(report_id, 95, gettext_noop("Bericht wird festgeschrieben"))
         with transaction.atomic():
             report = MayorReport.objects.select_for_update().get(pk=report_id)
-            if report.status == ReportStatus.ISSUED:
+            if report.status == MayorReportStatus.ISSUED:
                 raise _frozen(report)
             report.snapshot = document
             report.snapshot_sha256 = digest
             report.pdf = content
             report.pdf_sha256 = hashlib.sha256(content).hexdigest()
             report.pdf_size = len(content)
-            report.status = ReportStatus.ISSUED
+            report.status = MayorReportStatus.ISSUED
             report.issued_at = now
             report.progress, report.progress_step = 100, gettext_noop("ausgegeben")
             report.save()
@@ -161,8 +166,10 @@ def _generate(report_id: int) -> MayorReport:
     except Exception as exc:
         message = f"{type(exc).__name__}: {exc}"[:2000]
         with transaction.atomic():
-            MayorReport.objects.filter(pk=report_id).exclude(status=ReportStatus.ISSUED).update(
-                status=ReportStatus.FAILED,
+            MayorReport.objects.filter(pk=report_id).exclude(
+                status=MayorReportStatus.ISSUED
+            ).update(
+                status=MayorReportStatus.FAILED,
                 error=message,
                 progress_step=gettext_noop("fehlgeschlagen"),
             )
@@ -184,7 +191,7 @@ def _frozen(report: MayorReport) -> FrozenError:
 def issued_report_for(period: str, start: date, end: date) -> MayorReport | None:
     return (
         MayorReport.objects.filter(
-            status=ReportStatus.ISSUED, period=period, period_start=start, period_end=end
+            status=MayorReportStatus.ISSUED, period=period, period_start=start, period_end=end
         )
         .order_by("-issued_at")
         .first()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,11 +17,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stadtlage.audit.models import Action
-from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.audit.services import AuditEntry, audit_record, audit_records_bulk, snapshot
 from stadtlage.kpi import periods as P
 from stadtlage.kpi import permissions, spc
 from stadtlage.kpi.charts import format_value
@@ -97,14 +99,33 @@ def partner_limits(series: PartnerSeries, *, exclude: date | None = None) -> Lim
     rows = dict(
         values.order_by("-period_start").values_list("period_start", "value")[:LIMITS_WINDOW]
     )
-    if len(rows) < MIN_POINTS_FOR_LIMITS:
+    return _limits_from(rows, series.period)
+
+
+def _limits_from(
+    rows: Mapping[date, float], period: str, *, exclude: date | None = None
+) -> Limits | None:
+    """`partner_limits` over the current values ``rows`` (period start -> value) in memory."""
+    latest = sorted((p for p in rows if p != exclude), reverse=True)[:LIMITS_WINDOW]
+    if len(latest) < MIN_POINTS_FOR_LIMITS:
         return None
-    periods = P.period_range(min(rows), max(rows), series.period)
-    result = spc.xmr([rows.get(p) for p in periods])
+    window = {p: rows[p] for p in latest}
+    periods = P.period_range(min(window), max(window), period)
+    result = spc.xmr([window.get(p) for p in periods])
     lower, upper = float(result.lower[-1]), float(result.upper[-1])
     if math.isnan(lower) or math.isnan(upper):
         return None
     return Limits(lower, upper)
+
+
+def _limit_rows(series_ids: Iterable[int]) -> dict[int, dict[date, float]]:
+    """Per series the current values the limits count (one query for all series)."""
+    rows: dict[int, dict[date, float]] = {pk: {} for pk in series_ids}
+    for series_id, period_start, value in PartnerValue.objects.filter(
+        series_id__in=rows, is_current=True, confirmed_outside_limits=False
+    ).values_list("series_id", "period_start", "value"):
+        rows[series_id][period_start] = value
+    return rows
 
 
 def _validate(series: PartnerSeries, period_start: date, value: float, today: date) -> None:
@@ -195,62 +216,141 @@ def partner_value_submit(
                 series=series, period_start=period_start, value=value, limits=limits
             )
         outside = True
-    note, source_system = clean_partner_texts(
+    clean_partner_texts(
         reason=reason, note=note, source_system=source_system, outside_limits=outside
     )
+    planned = Planned(series, period_start, value, note, source_system, reason)
     with transaction.atomic():
-        PartnerSeries.objects.select_for_update().get(pk=series.pk)
-        current = PartnerValue.objects.filter(
-            series=series, period_start=period_start, is_current=True
-        ).first()
-        if (
-            current is not None
-            and (current.value, current.note, current.reason) == (value, note, reason)
-            and current.source_system == source_system
+        [(stored, changed)] = _store(
+            [planned], channel=channel, actor=actor, confirm=confirm, now=now
+        )
+        if changed and recompute:
+            _recompute_after_commit(series.pk)
+    return stored
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A value to store, checked already (`_validate`, permission, texts)."""
+
+    series: PartnerSeries
+    period_start: date
+    value: float
+    note: str
+    source_system: str
+    reason: str
+
+
+def _store(
+    planned: Sequence[Planned], *, channel: str, actor: Any, confirm: bool, now: datetime
+) -> list[tuple[PartnerValue, bool]]:
+    """Store checked values in order, each a new revision of its period; call in a transaction.
+
+    A fixed number of queries for any number of values: the series are locked, their current
+    values and latest revisions read once; the limits are taken in memory, each value seeing
+    those stored before it in the batch (an implausible one raises `ImplausibleValue` and the
+    caller's transaction stores nothing). Re-sending the current value unchanged stores nothing
+    for it. Returns each value with whether it was stored now; the audit rows go in at once.
+    """
+    ids = sorted({p.series.pk for p in planned})
+    list(PartnerSeries.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    current: dict[tuple[int, date], PartnerValue] = {
+        (v.series_id, v.period_start): v
+        for v in PartnerValue.objects.filter(series_id__in=ids, is_current=True)
+    }
+    in_limits: dict[int, dict[date, float]] = {pk: {} for pk in ids}
+    for v in current.values():
+        if not v.confirmed_outside_limits:
+            in_limits.setdefault(v.series_id, {})[v.period_start] = v.value
+    latest = {
+        (series_id, period_start): top
+        for series_id, period_start, top in PartnerValue.objects.filter(
+            series_id__in=ids, period_start__in={p.period_start for p in planned}
+        )
+        .order_by()
+        .values_list("series_id", "period_start")
+        .annotate(top=Max("revision"))
+    }
+    results: list[tuple[PartnerValue, bool]] = []
+    retired: list[int] = []
+    new_values: list[PartnerValue] = []
+    audits: list[tuple[PartnerValue, PartnerValue | None]] = []
+    submitter = actor if getattr(actor, "is_authenticated", False) else None
+    for item in planned:
+        series, key = item.series, (item.series.pk, item.period_start)
+        rows = in_limits.setdefault(series.pk, {})
+        limits = _limits_from(rows, series.period, exclude=item.period_start)
+        outside = limits is not None and not limits.lower <= item.value <= limits.upper
+        if outside and not confirm:
+            assert limits is not None
+            raise ImplausibleValue(
+                series=series, period_start=item.period_start, value=item.value, limits=limits
+            )
+        note, source_system = clean_partner_texts(
+            reason=item.reason,
+            note=item.note,
+            source_system=item.source_system,
+            outside_limits=outside,
+        )
+        old = current.get(key)
+        if old is not None and (old.value, old.note, old.reason, old.source_system) == (
+            item.value,
+            note,
+            item.reason,
+            source_system,
         ):
-            return current
-        revision = 1
-        before = None
-        if current is not None:
-            before = snapshot(current)
-            current.is_current = False
-            current.save(update_fields=["is_current"])
-            revision = (
-                PartnerValue.objects.filter(series=series, period_start=period_start)
-                .order_by("-revision")
-                .values_list("revision", flat=True)
-                .first()
-                or 0
-            ) + 1
+            results.append((old, False))
+            continue
+        revision = latest.get(key, 0) + 1 if old is not None else 1
         new = PartnerValue(
             series=series,
-            period_start=period_start,
-            value=value,
+            period_start=item.period_start,
+            value=item.value,
             revision=revision,
             is_current=True,
-            submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            submitted_by=submitter,
             submitted_at=now,
             channel=channel,
-            reason=reason,
+            reason=item.reason,
             note=note,
             note_review=NoteReview.PENDING if note else "",
             source_system=source_system,
             confirmed_outside_limits=outside,
         )
-        new.full_clean(exclude=["submitted_by"])
-        new.save()
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE if current is not None else Action.CREATE,
-            obj=new,
-            before=before,
-            after=snapshot(new),
-            data_domain=series.organisation.data_domain,
-            note=_("Korrektur (Revision %(n)d)") % {"n": revision} if current else "",
+        # The series is checked and locked; the uniqueness of current value and revision is
+        # the database's (the lock and the batch's distinct periods keep it).
+        new.full_clean(
+            exclude=["submitted_by", "series"], validate_unique=False, validate_constraints=False
         )
-        if recompute:
-            _recompute_after_commit(series.pk)
-    return new
+        if old is not None:
+            retired.append(old.pk)
+        audits.append((new, old))
+        current[key] = new
+        latest[key] = revision
+        if outside:
+            rows.pop(item.period_start, None)
+        else:
+            rows[item.period_start] = item.value
+        new_values.append(new)
+        results.append((new, True))
+    PartnerValue.objects.filter(pk__in=retired).update(is_current=False)
+    PartnerValue.objects.bulk_create(new_values)
+    audit_records_bulk(
+        actor=actor,
+        action=Action.CREATE,
+        entries=[
+            AuditEntry(
+                obj=new,
+                before=None if old is None else snapshot(old),
+                after=snapshot(new),
+                action=None if old is None else Action.UPDATE,
+                note=None if old is None else _("Korrektur (Revision %(n)d)") % {"n": new.revision},
+                data_domain=new.series.organisation.data_domain,
+            )
+            for new, old in audits
+        ],
+    )
+    return results
 
 
 def _recompute_after_commit(series_id: int) -> None:
@@ -282,12 +382,17 @@ def partner_values_submit_many(
         s.code: s
         for s in PartnerSeries.objects.filter(code__in=codes).select_related("organisation")
     }
+    permitted = {
+        code: permissions.can_submit_partner_value(actor, series)
+        for code, series in series_by_code.items()
+    }
+    limit_rows = _limit_rows(s.pk for s in series_by_code.values())
     errors: list[str] = []
     implausible: list[ImplausibleValue] = []
     seen: set[tuple[str, date]] = set()
     for sub in submissions:
         series = series_by_code.get(sub.series)
-        if series is None or not permissions.can_submit_partner_value(actor, series):
+        if series is None or not permitted[sub.series]:
             errors.append(
                 _("Zeile %(row)d: Kennzahl „%(code)s“ unbekannt oder nicht freigegeben.")
                 % {"row": sub.row, "code": sub.series}
@@ -301,7 +406,7 @@ def partner_values_submit_many(
         except ValidationError as exc:
             errors.extend(f"{_('Zeile')} {sub.row}: {m}" for m in exc.messages)
             continue
-        limits = partner_limits(series, exclude=sub.period_start)
+        limits = _limits_from(limit_rows[series.pk], series.period, exclude=sub.period_start)
         outside = limits is not None and not limits.lower <= sub.value <= limits.upper
         if outside and not confirm:
             assert limits is not None
@@ -323,23 +428,24 @@ def partner_values_submit_many(
         raise ValidationError(errors)
     if implausible:
         return BatchResult([], implausible)
-    stored = []
+    planned = [
+        Planned(
+            series_by_code[sub.series],
+            sub.period_start,
+            sub.value,
+            sub.note,
+            sub.source_system,
+            sub.reason,
+        )
+        for sub in submissions
+    ]
     with transaction.atomic():
-        for sub in submissions:
-            stored.append(
-                partner_value_submit(
-                    series=series_by_code[sub.series],
-                    period_start=sub.period_start,
-                    value=sub.value,
-                    channel=channel,
-                    actor=actor,
-                    note=sub.note,
-                    source_system=sub.source_system,
-                    reason=sub.reason,
-                    confirm=confirm,
-                    recompute=False,
-                )
+        stored = [
+            value
+            for value, _changed in _store(
+                planned, channel=channel, actor=actor, confirm=confirm, now=timezone.now()
             )
+        ]
         for series_id in {v.series_id for v in stored}:
             _recompute_after_commit(series_id)
     return BatchResult(stored, [])

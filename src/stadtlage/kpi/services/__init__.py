@@ -1,7 +1,7 @@
 """Writes for indicators, their versions, goals and milestones.
 
 Every write validates, runs in one transaction with its audit row, and refreshes the cached
-series after commit. Partner-figure writes live in ``partner_services.py``.
+series after commit. Partner-figure writes live in ``services/partner.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.kpi import periods as P
 from stadtlage.kpi import permissions
 from stadtlage.kpi.definitions import Definition, validate
-from stadtlage.kpi.models import Goal, Indicator, IndicatorVersion, Milestone, Source
+from stadtlage.kpi.models import Goal, GoalMilestone, Indicator, IndicatorVersion, Source
 from stadtlage.kpi.queries import enforcement_driven_codes, known_categories
 
 
@@ -247,13 +247,13 @@ def goal_create(
 
 def milestone_create(
     *, goal: Goal, title: str, due_date: date, target_value: float, actor: Any
-) -> Milestone:
+) -> GoalMilestone:
     if not permissions.can_manage_goals(actor, goal.indicator):
         raise PermissionDenied
     if due_date > goal.target_date:
         raise ValidationError({"due_date": _("Ein Meilenstein liegt vor dem Zieldatum.")})
     with transaction.atomic():
-        milestone = Milestone(
+        milestone = GoalMilestone(
             goal=goal, title=title.strip(), due_date=due_date, target_value=target_value
         )
         milestone.full_clean()

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from stadtlage.audit.models import AuditEvent
 from stadtlage.kpi.models import IndicatorSeries
-from stadtlage.taskforce import reporting, services
+from stadtlage.taskforce import mayor_report_document, services
 from stadtlage.taskforce.errors import FrozenError, NotAllowed, TaskforceError
-from stadtlage.taskforce.models import MayorReport, RecommendationState, ReportStatus
+from stadtlage.taskforce.models import MayorReport, MayorReportStatus, RecommendationState
 from stadtlage.taskforce.services.common import canonical_sha256
 from tests.taskforce.conftest import make_indicator, make_recommendation, today
 
@@ -100,7 +100,7 @@ def _issue(people: Any, period: str = "week") -> MayorReport:
 
 def test_document_content(situation: Any) -> None:
     start, end = services.current_period("week", today())
-    doc = reporting.build_document(period="week", period_start=start, period_end=end)
+    doc = mayor_report_document.build_document(period="week", period_start=start, period_end=end)
     assert doc["summary"]["decisions"] == 1
     assert doc["summary"]["milestones_overdue"] == 1
     assert [k["name"] for k in doc["indicators"]] == ["Bürgermeldungen zu Drogenkonsum"]
@@ -124,14 +124,14 @@ def test_document_content(situation: Any) -> None:
 def test_milestones_are_judged_at_the_end_of_the_period(situation: Any) -> None:
     """A milestone reached after the period counts as open in that period's report."""
     start, end = services.last_complete_period("week", today())
-    doc = reporting.build_document(period="week", period_start=start, period_end=end)
+    doc = mayor_report_document.build_document(period="week", period_start=start, period_end=end)
     assert doc["milestones_reached"] == []
     assert doc["summary"]["decisions"] == 0
 
 
 def test_pdf_is_issued_frozen_and_its_text_extractable(situation: Any, people: Any) -> None:
     report = _issue(people)
-    assert report.status == ReportStatus.ISSUED and report.progress == 100
+    assert report.status == MayorReportStatus.ISSUED and report.progress == 100
     data = bytes(report.pdf)
     assert data.startswith(b"%PDF")
     assert report.pdf_sha256 == hashlib.sha256(data).hexdigest()
@@ -186,7 +186,7 @@ def test_generation_runs_as_a_task_after_the_commit(
     assert (
         response.status_code == 302 and response["Location"] == f"/sonderstab/berichte/{report.pk}/"
     )
-    assert report.status == ReportStatus.ISSUED and report.task_id
+    assert report.status == MayorReportStatus.ISSUED and report.task_id
     assert report.period == "month" and report.period_start == today().replace(day=1)
 
 
@@ -215,7 +215,7 @@ def test_a_failed_generation_is_recorded(people: Any, monkeypatch: Any) -> None:
     with pytest.raises(RuntimeError):
         services.mayor_report_generate(report_id=report.pk)
     report.refresh_from_db()
-    assert report.status == ReportStatus.FAILED and "Typst kaputt" in report.error
+    assert report.status == MayorReportStatus.FAILED and "Typst kaputt" in report.error
 
 
 def test_who_may_issue_and_read(people: Any, client: Any) -> None:

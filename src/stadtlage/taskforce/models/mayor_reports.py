@@ -13,30 +13,35 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
-class ReportPeriod(models.TextChoices):
+class MayorReportPeriod(models.TextChoices):
     WEEK = "week", _("Woche")
     MONTH = "month", _("Monat")
 
 
-class ReportStatus(models.TextChoices):
+class MayorReportStatus(models.TextChoices):
     QUEUED = "queued", _("wartet")
     RUNNING = "running", _("wird erstellt")
     ISSUED = "issued", _("ausgegeben")
     FAILED = "failed", _("fehlgeschlagen")
 
 
-class ReportTrigger(models.TextChoices):
+class MayorReportTrigger(models.TextChoices):
     ON_DEMAND = "on_demand", _("auf Anforderung")
     SCHEDULE = "schedule", _("planmäßig")
 
 
 class MayorReport(models.Model):
-    period = models.CharField(_("Berichtszeitraum"), max_length=10, choices=ReportPeriod.choices)
+    period = models.CharField(
+        _("Berichtszeitraum"), max_length=10, choices=MayorReportPeriod.choices
+    )
     period_start = models.DateField(_("von"))
     period_end = models.DateField(_("bis"))
-    trigger = models.CharField(_("Anlass"), max_length=20, choices=ReportTrigger.choices)
+    trigger = models.CharField(_("Anlass"), max_length=20, choices=MayorReportTrigger.choices)
     status = models.CharField(
-        _("Status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+        _("Status"),
+        max_length=20,
+        choices=MayorReportStatus.choices,
+        default=MayorReportStatus.QUEUED,
     )
     progress = models.PositiveSmallIntegerField(_("Fortschritt (%)"), default=0)
     progress_step = models.CharField(_("Schritt"), max_length=120, blank=True)
@@ -73,8 +78,8 @@ class MayorReport(models.Model):
 
     @property
     def is_issued(self) -> bool:
-        return self.status == ReportStatus.ISSUED
+        return self.status == MayorReportStatus.ISSUED
 
     @property
     def is_pending(self) -> bool:
-        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+        return self.status in (MayorReportStatus.QUEUED, MayorReportStatus.RUNNING)

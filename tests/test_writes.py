@@ -1,0 +1,79 @@
+"""One way to write: the audit trail has one writer (docs/architecture.md, "Writes").
+
+Every write goes through a service of the app that owns the model, with its audit record in
+the same transaction through `stadtlage.audit.services` (`audit_record` for one event,
+`audit_records_bulk` for many). This test fails when code elsewhere in ``src/stadtlage`` creates
+`AuditEvent` rows itself: `AuditEvent(...)`, `AuditEvent.objects.create/bulk_create/...` or a
+raw insert helper handed the model.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import stadtlage
+
+SRC = Path(stadtlage.__file__).parent
+AUDIT_WRITER = SRC / "audit" / "services.py"
+CREATING = {"create", "bulk_create", "get_or_create", "update_or_create", "abulk_create", "acreate"}
+
+
+def _python_files() -> list[Path]:
+    return [p for p in SRC.rglob("*.py") if "migrations" not in p.parts]
+
+
+def audit_event_writes(source: str) -> list[int]:
+    """Lines that create AuditEvent rows directly."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "AuditEvent":
+            lines.append(node.lineno)  # AuditEvent(...) (then .save() or bulk_create)
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr in CREATING
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "objects"
+            and isinstance(func.value.value, ast.Name)
+            and func.value.value.id == "AuditEvent"
+        ):
+            lines.append(node.lineno)
+        elif "insert" in _name(func) and any(
+            isinstance(a, ast.Name) and a.id == "AuditEvent" for a in node.args
+        ):
+            lines.append(node.lineno)  # insert_rows(AuditEvent, ...) and the like
+    return sorted(lines)
+
+
+def _name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def test_the_detector_finds_each_way_of_writing_audit_rows() -> None:
+    source = (
+        "AuditEvent.objects.create(action='x')\n"
+        "AuditEvent.objects.bulk_create([])\n"
+        "AuditEvent(action='x').save()\n"
+        "insert_rows(AuditEvent, rows)\n"
+        "AuditEvent.objects.filter(pk=1).first()\n"  # a read: fine
+        "admin.register(AuditEvent)\n"  # naming the model: fine
+    )
+    assert audit_event_writes(source) == [1, 2, 3, 4]
+
+
+def test_only_the_audit_services_create_audit_events() -> None:
+    found = [
+        f"{path.relative_to(SRC.parent)}:{line}"
+        for path in _python_files()
+        if path != AUDIT_WRITER
+        for line in audit_event_writes(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, (
+        "AuditEvent rows are written only by stadtlage.audit.services (audit_record, "
+        f"audit_records_bulk): {found}"
+    )
