@@ -590,7 +590,7 @@ def public_map_points(
         if len(rows) < chunk:
             break
         # keyset paging on the stored values of the last row read
-        last = queryset.filter(pk=rows[-1][0]).values("submitted_at", "id").get()
+        last = dict(queryset.filter(pk=rows[-1][0]).values("submitted_at", "id").get())
     return points[:limit], len(points) > limit
 
 
