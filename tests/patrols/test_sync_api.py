@@ -94,7 +94,8 @@ def test_single_record_put_uses_http_status(api: Api, cat: dict[str, Any]) -> No
         ({"lat": 52.52, "lon": 13.40}, "lat", "außerhalb von Dortmund"),
         ({"category": "gibt-es-nicht"}, "category", "Unbekannte Feststellungsart"),
         (
-            {"occurred_at": (timezone.now() + timedelta(minutes=30)).isoformat()},
+            # computed when the test runs: a long run must not turn it into the past
+            {"occurred_at": lambda: (timezone.now() + timedelta(minutes=30)).isoformat()},
             "occurred_at",
             "mehr als 5 Minuten in der Zukunft",
         ),
@@ -113,7 +114,7 @@ def test_single_record_put_uses_http_status(api: Api, cat: dict[str, Any]) -> No
 def test_bad_observations_name_the_field_and_store_nothing(
     api: Api, cat: dict[str, Any], change: dict[str, Any], field: str, message: str
 ) -> None:
-    data = {**observation_data(), **change}
+    data = {**observation_data(), **{k: v() if callable(v) else v for k, v in change.items()}}
     data = {k: v for k, v in data.items() if v is not None}
     body = json.dumps({"records": [record("observation", data)]}, allow_nan=True)
     response = api.client.post("/streife/api/v1/sync", body, content_type="application/json")
