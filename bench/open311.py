@@ -167,17 +167,15 @@ def serve(args: argparse.Namespace) -> None:
     category = ServiceCategory.objects.filter(is_active=True).order_by("order", "id").first()
     assert category is not None, "the demo city has no categories"
 
-    from datetime import timedelta
-
     from django.utils import timezone
 
-    from stadtlage.open311 import documents, wire
+    from stadtlage.open311 import documents, params, wire
     from stadtlage.reports import selectors
 
     def render_reference(fmt: str) -> bytes:
         """The default window through the reference path (no cache, no fast path)."""
-        now = timezone.now()
-        reports = selectors.public_reports(start=now - timedelta(days=90), end=now)
+        start, end = params.date_range(None, None, now=timezone.now())  # the default window
+        reports = selectors.public_reports(start=start, end=end)
         data = [documents.request_document(report) for report in reports]
         return wire.render(fmt, "service_requests", data)[0]
 

@@ -436,6 +436,10 @@ PUBLIC_CELL_METRES = int(os.environ.get("STADTLAGE_PUBLIC_CELL_METRES", "250"))
 # write invalidates at once in its own process and, with a shared cache, everywhere; other
 # processes without a shared cache see it after at most this long.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
+# New citizen reports reach the public pages and map after at most this many seconds (0 = at
+# once): while reports arrive every second, public answers are rebuilt at most this often.
+# Open311 and the staff pages always show the current data.
+PUBLIC_REFRESH_SECONDS = int(os.environ.get("PUBLIC_REFRESH_SECONDS", "15" if PRODUCTION else "0"))
 # Expensive anonymous requests (an export or map section that must be built, not cached) per
 # client address and hour.
 PUBLIC_EXPORT_LIMIT_PER_HOUR = int(os.environ.get("PUBLIC_EXPORT_LIMIT_PER_HOUR", "30"))

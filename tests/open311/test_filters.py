@@ -191,3 +191,30 @@ def test_query_count_does_not_grow_with_the_number_of_reports(
             public_note="Wird erledigt.",
         )
     assert _count_queries(client, url) == few <= 2
+
+
+def test_the_default_window_ends_at_the_next_whole_minute() -> None:
+    from stadtlage.open311.params import MAX_SPAN, date_range
+
+    now = datetime(2026, 12, 5, 10, 15, 30, 123, tzinfo=BERLIN)
+    start, end = date_range(None, None, now=now)
+    assert end == datetime(2026, 12, 5, 10, 16, tzinfo=BERLIN)
+    assert end - start == MAX_SPAN
+    on_the_minute = datetime(2026, 12, 5, 10, 16, tzinfo=BERLIN)
+    assert date_range(None, None, now=on_the_minute) == (on_the_minute - MAX_SPAN, on_the_minute)
+
+
+def test_the_same_question_reuses_its_sql_and_still_sees_new_reports(
+    syringes: ServiceCategory, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled SQL of a list is kept (`_row_sql`), the rows are always read anew."""
+    from stadtlage.reports import selectors
+
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)  # both requests in the same minute
+    first = ReportFactory(category=syringes, submitted_at=now - timedelta(minutes=2))
+    assert _ids(client, nocache="1") == [first.pk]
+    hits = selectors._row_sql.cache_info().hits
+    second = ReportFactory(category=syringes, submitted_at=now - timedelta(minutes=1))
+    assert _ids(client, nocache="2") == [second.pk, first.pk]
+    assert selectors._row_sql.cache_info().hits == hits + 1

@@ -92,6 +92,15 @@ def test_a_visitor_with_a_message_gets_a_page_of_their_own(litter: ServiceCatego
     assert "Geänderter Text" in client.get(f"/meldungen/{report.pk}/").content.decode()
 
 
+def test_a_visit_of_the_public_start_page_leaves_no_trace_in_the_audit_trail() -> None:
+    from stadtlage.audit.models import AuditEvent
+
+    before = AuditEvent.objects.count()
+    for _ in range(2):
+        assert Client().get("/").status_code == 200
+    assert AuditEvent.objects.count() == before
+
+
 def test_error_pages_and_other_languages_are_not_mixed_up(litter: ServiceCategory) -> None:
     assert Client().get("/meldungen/999999/").status_code == 404
     assert Client().get("/meldungen/999999/").status_code == 404
@@ -100,3 +109,43 @@ def test_error_pages_and_other_languages_are_not_mixed_up(litter: ServiceCategor
     assert german["Content-Language"] == "de"
     assert english["Content-Language"] == "en"
     assert german.content != english.content
+
+
+def test_with_a_refresh_interval_new_reports_reach_public_pages_within_it(
+    litter: ServiceCategory, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PUBLIC_REFRESH_SECONDS: public answers follow the data after at most that long (while
+    reports arrive every second they are not rebuilt for each one); Open311 at once."""
+    from stadtlage.public import cache as public_cache
+
+    settings.PUBLIC_REFRESH_SECONDS = 60
+    clock = [1_000_000.0]
+    monkeypatch.setattr(public_cache.time, "time", lambda: clock[0])
+    ReportFactory(category=litter)
+    Client().get("/meldungen/")  # built and cached
+
+    new = report_create(
+        category=litter, lat=51.5136, lon=7.4653, description="Neue Meldung",
+        source=ReportSource.WEB,
+    )  # fmt: skip
+    link = f'href="/meldungen/{new.pk}/"'
+    clock[0] += 59
+    assert link not in Client().get("/meldungen/").content.decode()  # not yet rebuilt
+    open311 = Client().get("/open311/v2/requests.json").json()
+    assert new.pk in [int(r["service_request_id"]) for r in open311]  # Open311 at once
+
+    clock[0] += 2
+    assert link in Client().get("/meldungen/").content.decode()
+
+
+def test_without_a_refresh_interval_public_pages_follow_at_once(
+    litter: ServiceCategory, settings: Any
+) -> None:
+    settings.PUBLIC_REFRESH_SECONDS = 0
+    ReportFactory(category=litter)
+    Client().get("/meldungen/")
+    new = report_create(
+        category=litter, lat=51.5136, lon=7.4653, description="Neue Meldung",
+        source=ReportSource.WEB,
+    )  # fmt: skip
+    assert f'href="/meldungen/{new.pk}/"' in Client().get("/meldungen/").content.decode()

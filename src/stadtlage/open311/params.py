@@ -78,9 +78,16 @@ def parse_datetime(name: str, value: str, *, default_tz: tzinfo) -> datetime:
 def date_range(
     start: datetime | None, end: datetime | None, *, now: datetime
 ) -> tuple[datetime, datetime]:
-    """Resolve start_date/end_date: default the most recent 90 days, never span more."""
+    """Resolve start_date/end_date: default the most recent 90 days, never span more.
+
+    The default window ends at the next whole minute (nothing is submitted in the future), so
+    that repeated requests within a minute ask the database the same question (its compiled
+    query is reused, `reports.selectors.public_report_rows`)."""
     if start is None and end is None:
-        return now - MAX_SPAN, now
+        end = now.replace(second=0, microsecond=0)
+        if end < now:
+            end += timedelta(minutes=1)
+        return end - MAX_SPAN, end
     if start is None:
         assert end is not None
         return end - MAX_SPAN, end

@@ -43,6 +43,7 @@ from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from stadtlage.audit.access import mark_logged
 from stadtlage.open311.cache import data_version
 from stadtlage.ratelimit import throttled
 
@@ -98,10 +99,39 @@ def connect_invalidation() -> None:
         post_delete.connect(bump_release_version, sender=model, dispatch_uid=f"public-del-{name}")
 
 
+def refresh_seconds() -> int:
+    return int(getattr(settings, "PUBLIC_REFRESH_SECONDS", 0))
+
+
+PUBLISHED_KEY = "public:published-data-version"
+
+
+def published_data_version() -> int:
+    """The data version of citizen reports that public answers are built under.
+
+    It follows the data version (`open311.cache`), but at most once every
+    `PUBLIC_REFRESH_SECONDS`: a new report shows on the public pages and the map after at most
+    that long, and while reports arrive every second the public answers are not rebuilt for each
+    of them. 0: at once. Open311 and the staff pages always read the current data.
+    """
+    current = data_version()
+    lag = refresh_seconds()
+    if lag <= 0:
+        return current
+    now = time.time()
+    published = cache.get(PUBLISHED_KEY)
+    if published is not None:
+        version, since = published
+        if version == current or now - since < lag:
+            return int(version)
+    cache.set(PUBLISHED_KEY, (current, now), None)
+    return current
+
+
 def key_for(namespace: str, parts: Iterable[str]) -> str:
     """A bounded key of the request's canonical parameters under the current data versions."""
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
-    return f"{namespace}-{data_version()}-{release_version()}-{digest}"
+    return f"{namespace}-{published_data_version()}-{release_version()}-{digest}"
 
 
 def cached_bytes(namespace: str, parts: Iterable[str]) -> tuple[str, Body | None]:
@@ -304,6 +334,9 @@ def public_page(namespace: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
             if not _page_cacheable(request):
                 return view(request, *args, **kwargs)
+            # What every visitor without a session sees holds no non-public records: no read
+            # to log (and no address of a citizen in the audit trail).
+            mark_logged(request)
             key = _page_key(namespace, request)
             page = cache.get(key)
             if page is None:

@@ -115,15 +115,21 @@ def feature(report: PublicReport) -> dict[str, Any]:
     }
 
 
-def map_feature(point: MapPoint) -> dict[str, Any]:
-    """A point of the public map: only what the marker and its popup show."""
+def map_feature(point: MapPoint, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """A point of the public map: only what the marker and its popup show. `labels`: status
+    labels already translated (long lists translate each status once)."""
+    label = (
+        point.status_label
+        if labels is None
+        else labels.setdefault(point.status, point.status_label)
+    )
     return {
         "type": "Feature",
         "id": point.id,
         "geometry": {"type": "Point", "coordinates": [round(point.lon, 6), round(point.lat, 6)]},
         "properties": {
             "kategorie": point.service_name,
-            "status_bezeichnung": point.status_label,
+            "status_bezeichnung": label,
             "offen": point.is_open,
             "verallgemeinert": point.generalised,
         },

@@ -222,6 +222,13 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["category", "submitted_at"]),
             models.Index(fields=["responsible", "due_at"], name="reports_queue_idx"),
+            # The work queues read the few open reports of an organisation among its many
+            # closed ones (a year of EDG reports: 110,000, of them 200 open).
+            models.Index(
+                fields=["responsible", "due_at"],
+                name="reports_open_queue_idx",
+                condition=models.Q(status__in=sorted(OPEN_STATES)),
+            ),
         ]
 
     def __str__(self) -> str:

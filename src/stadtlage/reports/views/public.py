@@ -10,6 +10,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -387,14 +388,15 @@ def map_geojson(request: HttpRequest) -> HttpResponseBase:
             return refused
         points, truncated = selectors.public_map_points(bbox=bbox, **query, limit=MAP_LIMIT)
         points.sort(key=lambda p: p.is_open)  # closed first: open reports are drawn on top
+        labels: dict[str, str] = {}
         data = {
             "type": "FeatureCollection",
             "bbox": list(bbox),
             "limit": MAP_LIMIT,
             "truncated": truncated,
-            "features": [exports.map_feature(p) for p in points],
+            "features": [exports.map_feature(p, labels) for p in points],
         }
-        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        encoded = orjson.dumps(data)  # compact UTF-8, as json.dumps(ensure_ascii=False) writes
         body = public_cache.store_bytes(key, encoded)
     return public_cache.bytes_response(request, body, "application/geo+json; charset=utf-8")
 
