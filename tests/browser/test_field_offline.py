@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from stadtlage.patrols.models import Observation, SyncConflict
 from tests.factories import AreaFactory, square, user_with_role
@@ -77,7 +78,8 @@ def test_fifty_offline_observations_across_reloads_arrive_exactly_once(
     assert Observation.objects.values("uuid").distinct().count() == 50
     assert set(Observation.objects.values_list("recorded_by", flat=True)) == {officer.pk}
     assert page.locator("#outbox-list li[data-status=sent]").count() == 50
-    assert "Alles gesendet." in page.locator("#sync-message").inner_text()
+    # the message follows the last answer a moment after the outbox marks its records
+    expect(page.locator("#sync-message")).to_contain_text("Alles gesendet.", timeout=15_000)
 
 
 def _route_log(context: Any, first: Any) -> list[str]:
