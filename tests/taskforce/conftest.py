@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from stadtlage.accounts.models import Role, User
-from stadtlage.kpi.models import Indicator, IndicatorVersion
+from stadtlage.kpi.models import Goal, Indicator, IndicatorVersion
 from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce.models import (
     ImplementationMeasure,
@@ -17,6 +17,7 @@ from stadtlage.taskforce.models import (
     RecommendationIndicator,
     RecommendationMilestone,
 )
+from stadtlage.taskforce.workflow import TRACKED_STATES
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, WorkingGroupFactory
 
 
@@ -74,13 +75,16 @@ def make_recommendation(
         measure = ImplementationMeasure.objects.create(
             recommendation=rec, title="Doppelstreifen", order=1
         )
-        RecommendationIndicator.objects.create(
-            recommendation=rec,
-            indicator=indicator or make_indicator(code=f"kz-{rec.pk}"),
-            baseline=700,
-            target=150,
+        indicator = indicator or make_indicator(code=f"kz-{rec.pk}")
+        goal = Goal.objects.create(
+            indicator=indicator,
+            title=title,
+            baseline_value=700,
+            target_value=150,
             target_date=timezone.localdate() + timedelta(days=120),
+            is_active=state in TRACKED_STATES,  # adopted by the board
         )
+        RecommendationIndicator.objects.create(recommendation=rec, indicator=indicator, goal=goal)
         RecommendationMilestone.objects.create(
             recommendation=rec,
             measure=measure,

@@ -79,7 +79,15 @@ def test_indicator_link_takes_blanks_from_the_goal(group: Any, people: Any) -> N
     link = services.indicator_link_save(
         recommendation=rec, actor=people["member"], indicator=indicator, goal=goal, target=40
     )
-    assert (link.baseline, link.target, link.target_date) == (101, 40, goal.target_date)
+    own = link.goal
+    assert own is not None and own != goal and not own.is_active
+    assert (own.baseline_value, own.target_value, own.target_date) == (101, 40, goal.target_date)
+    assert own.title == rec.title
+    same = services.indicator_link_save(
+        recommendation=rec, actor=people["member"], indicator=indicator, goal=goal, link=link
+    )
+    assert same.goal == goal and goal.is_active  # nothing differs: the figure's goal as it is
+    assert not Goal.objects.filter(pk=own.pk).exists()  # the own proposal went with it
     other = make_indicator(code="anderes")
     with pytest.raises(TransitionError, match="gehört nicht zur Kennzahl"):
         services.indicator_link_save(

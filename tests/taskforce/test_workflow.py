@@ -173,12 +173,13 @@ def test_no_board_without_indicator_target_milestone_and_organisation(
 
 
 @pytest.mark.django_db
-def test_an_indicator_without_target_date_does_not_count(group: Any, everyone: Any) -> None:
+def test_an_indicator_without_a_goal_does_not_count(group: Any, everyone: Any) -> None:
     rec = make_recommendation(group, state=S.DISCUSSED)
-    rec.indicator_links.update(target_date=None)
+    goal = rec.indicator_links.get().goal
+    rec.indicator_links.update(goal=None)
     with pytest.raises(TransitionError, match="Kennzahl mit Zielwert und Zieldatum"):
         recommendation_transition(recommendation=rec, to_state=S.SUBMITTED, actor=everyone)
-    rec.indicator_links.update(target_date=today())
+    rec.indicator_links.update(goal=goal)
     recommendation_transition(recommendation=rec, to_state=S.SUBMITTED, actor=everyone)
 
 

@@ -342,7 +342,7 @@ def rows(data: dict[str, Any], version: IndicatorVersion) -> list[Row]:
 
 
 def goal_views(indicator: Indicator, data: dict[str, Any], today: date) -> list[dict[str, Any]]:
-    """Goals with their SPC-derived status and milestone states."""
+    """Active goals with their SPC-derived status and milestone states."""
     from stadtlage.kpi import spc as spc_module
 
     version = indicator.current_version
@@ -367,6 +367,8 @@ def goal_views(indicator: Indicator, data: dict[str, Any], today: date) -> list[
         )
     out = []
     for goal in indicator.goals.all():
+        if not goal.is_active:  # proposed with a recommendation the board has not adopted
+            continue
         status = S.goal_status(result, goal.target_value) if result else S.GOAL_NO_DATA
         out.append(
             {

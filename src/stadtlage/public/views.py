@@ -65,6 +65,7 @@ def _measures(today: Any) -> list[PublicMeasure]:
         goals = []
         for assessment in tracking.indicators:
             link = assessment.link
+            goal = link.goal
             version = link.indicator.current_version
             if version is None:
                 continue
@@ -73,9 +74,9 @@ def _measures(today: Any) -> list[PublicMeasure]:
                 {
                     "name": version.name if is_public else _("eine interne Kennzahl"),
                     "code": link.indicator.code if is_public else "",
-                    "target": link.target if is_public else None,
+                    "target": goal.target_value if goal and is_public else None,
                     "unit": version.unit,
-                    "target_date": link.target_date,
+                    "target_date": goal.target_date if goal else None,
                 }
             )
         out.append(PublicMeasure(rec, tracking, evaluations.get(rec.pk), goals))

@@ -122,9 +122,10 @@ def assess_link(link: RecommendationIndicator) -> IndicatorAssessment:
     lower, upper = spc.get("lower") or [], spc.get("upper") or []
     k = _last_present(lower)
     version = link.indicator.current_version
-    if link.target is not None and k is not None and k < len(upper) and version is not None:
+    goal = link.goal
+    if goal is not None and k is not None and k < len(upper) and version is not None:
         out.assurance = kpi_series.assurance_against(
-            link.target, version.direction, lower[k], upper[k]
+            goal.target_value, version.direction, lower[k], upper[k]
         )
     return out
 
@@ -210,7 +211,7 @@ def tracking(rec: Recommendation, today: date) -> Tracking:
         measures=tracks,
         flags=P.milestone_flags(
             facts,
-            target_dates=[link.target_date for link in rec.indicator_links.all()],
+            target_dates=[link.goal.target_date for link in rec.indicator_links.all() if link.goal],
             decided_on=decision.decided_on if decided and decision else None,
             today=None if decided else today,
         ),

@@ -54,8 +54,7 @@ def missing_for_coordination(rec: Recommendation) -> list[str]:
 def missing_for_board(rec: Recommendation) -> list[str]:
     """The seed's "belastbare Kennzahlen, konkrete Ziele und realistische Meilensteine"."""
     missing = missing_for_coordination(rec)
-    complete = rec.indicator_links.filter(target__isnull=False, target_date__isnull=False)
-    if not complete.exists():
+    if not rec.indicator_links.filter(goal__isnull=False).exists():  # a goal has both
         missing.append(str(_("mindestens eine Kennzahl mit Zielwert und Zieldatum")))
     if not rec.milestones.exclude(status=MilestoneStatus.CANCELLED).exists():
         missing.append(str(_("mindestens ein Meilenstein mit Datum")))
@@ -217,6 +216,8 @@ DECISION_OUTCOMES: Final[dict[str, str]] = {
     S.DRAFT: DecisionOutcome.RETURNED,
 }
 
+#: What the board's adoption leads to: the recommendation's goals come into force.
+ADOPTED_STATES: Final = frozenset({S.DECIDED, S.DECIDED_WITH_CONDITIONS})
 #: Content (text, indicators, measures, milestones) can be edited only in these states; from
 #: the submission on it is what the board saw and decided.
 EDITABLE_STATES: Final = frozenset({S.DRAFT, S.IN_COORDINATION, S.DISCUSSED})

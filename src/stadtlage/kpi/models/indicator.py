@@ -220,11 +220,17 @@ class IndicatorVersion(models.Model):
 
 
 class Goal(models.Model):
-    """A goal on an indicator. Its status comes from SPC, never from a line through two points."""
+    """A goal on an indicator. Its status comes from SPC, never from a line through two points.
+
+    Only active goals count (the chart's target, the goals shown with the figure). A goal
+    proposed with a Sonderstab recommendation stays inactive until the Verwaltungsvorstand
+    adopts the recommendation (``services.goal_propose`` / ``goals_activate``).
+    """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(_("Ziel"), max_length=200)
-    baseline_value = models.FloatField(_("Ausgangswert"))
+    # Empty only for a goal proposed with a Sonderstab recommendation that named no baseline.
+    baseline_value = models.FloatField(_("Ausgangswert"), null=True, blank=True)
     baseline_label = models.CharField(
         _("Ausgangswert bezieht sich auf"), max_length=120, blank=True
     )

@@ -6,6 +6,7 @@ series after commit. Partner-figure writes live in ``services/partner.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -243,6 +244,106 @@ def goal_create(
         audit_record(actor=actor, action=Action.CREATE, obj=goal, after=snapshot(goal))
         _recompute_later(indicator)
     return goal
+
+
+def goal_propose(
+    *,
+    indicator: Indicator,
+    title: str,
+    baseline_value: float | None,
+    target_value: float,
+    target_date: date,
+    actor: Any,
+    baseline_label: str = "",
+    goal: Goal | None = None,
+) -> Goal:
+    """Create (or, given ``goal``, update) an inactive goal proposed by a decision process.
+
+    The Sonderstab stores a recommendation's target here while the Verwaltungsvorstand has not
+    adopted it: inactive, it does not count among the figure's goals (chart target, goal list).
+    The proposing process checks the person's right (its members may propose without managing
+    goals); only an inactive goal can be changed this way. ``goals_activate`` puts it in force.
+    """
+    if goal is not None and goal.indicator_id != indicator.pk:
+        raise ValidationError(
+            _("Das Ziel „%(goal)s“ gehört nicht zur Kennzahl „%(indicator)s“.")
+            % {"goal": goal, "indicator": indicator}
+        )
+    if goal is not None and goal.is_active:
+        raise ValidationError(
+            _("Das Ziel „%(goal)s“ ist bereits in Kraft; es wird bei den Kennzahlen geändert.")
+            % {"goal": goal}
+        )
+    with transaction.atomic():
+        obj = goal or Goal(indicator=indicator, is_active=False, created_by=_user(actor))
+        before = snapshot(obj) if obj.pk else None
+        obj.title = title.strip()[:200]
+        obj.baseline_value = baseline_value
+        obj.baseline_label = baseline_label.strip()
+        obj.target_value = target_value
+        obj.target_date = target_date
+        obj.full_clean(exclude=["created_by"])  # None when the system proposes (demo seed)
+        if before is not None and before == snapshot(obj):
+            return obj
+        obj.save()
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE if before else Action.CREATE,
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+        )
+    return obj
+
+
+def goals_activate(*, goals: Iterable[Goal], actor: Any, note: str = "") -> list[Goal]:
+    """Put proposed (inactive) goals in force, e.g. when the board adopts their recommendation.
+
+    Runs in the caller's transaction; the figures' series are recomputed after commit (an
+    active goal's target is the chart's target line).
+    """
+    activated = []
+    with transaction.atomic():
+        for goal in goals:
+            if goal.is_active:
+                continue
+            before = snapshot(goal)
+            goal.is_active = True
+            goal.save(update_fields=["is_active"])
+            audit_record(
+                actor=actor,
+                action=Action.UPDATE,
+                obj=goal,
+                before=before,
+                after=snapshot(goal),
+                note=note,
+            )
+            activated.append(goal)
+        for indicator_id in {g.indicator_id for g in activated}:
+            _recompute_later(Indicator(pk=indicator_id))
+    return activated
+
+
+def goal_proposal_discard(*, goal: Goal, actor: Any, note: str = "") -> None:
+    """Delete a proposed goal no longer wanted by its process (active goals stay)."""
+    if goal.is_active:
+        return
+    with transaction.atomic():
+        before, pk, label = snapshot(goal), goal.pk, str(goal)
+        goal.delete()
+        audit_record(
+            actor=actor,
+            action=Action.DELETE,
+            object_type=Goal._meta.label_lower,
+            object_id=pk,
+            object_repr=label,
+            before=before,
+            note=note,
+        )
+
+
+def _user(actor: Any) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def milestone_create(

@@ -117,9 +117,13 @@ class Recommendation(models.Model):
 
 
 class RecommendationIndicator(models.Model):
-    """A key figure the recommendation promises to move: baseline, target and target date.
+    """A key figure the recommendation promises to move, and the goal that says how far.
 
-    Linked to the key-figure engine's ``Indicator`` and, where one exists, to its ``Goal``.
+    The baseline, target and target date are stored once, on the key-figure engine's ``Goal``
+    (``goal``); a link without a goal names a figure without a target yet. The goal a working
+    group enters with its recommendation is inactive (it does not count among the figure's
+    goals) until the Verwaltungsvorstand adopts the recommendation; then it is edited where
+    goals are edited, and the recommendation shows its values.
     """
 
     recommendation = models.ForeignKey(
@@ -139,12 +143,6 @@ class RecommendationIndicator(models.Model):
         on_delete=models.SET_NULL,
         related_name="taskforce_links",
     )
-    baseline = models.FloatField(_("Ausgangswert"), null=True, blank=True)
-    baseline_label = models.CharField(
-        _("Ausgangswert bezieht sich auf"), max_length=120, blank=True
-    )
-    target = models.FloatField(_("Zielwert"), null=True, blank=True)
-    target_date = models.DateField(_("Zieldatum"), null=True, blank=True)
 
     class Meta:
         ordering = ["recommendation", "id"]

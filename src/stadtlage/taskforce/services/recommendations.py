@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.kpi import services as kpi_services
 from stadtlage.kpi.models import Goal, Indicator
 from stadtlage.organisations.models import WorkingGroup
 from stadtlage.places.models import Area
@@ -37,6 +39,7 @@ from stadtlage.taskforce.models import (
 )
 from stadtlage.taskforce.services.common import user_or_none
 from stadtlage.taskforce.workflow import (
+    ADOPTED_STATES,
     DECISION_OUTCOMES,
     EDITABLE_STATES,
     Actor,
@@ -155,6 +158,8 @@ def recommendation_update(
             if new_ids != set(rec.areas.values_list("pk", flat=True)):
                 rec.areas.set(list(new_ids))
                 changed.append("areas")
+        if "title" in changed:
+            _retitle_own_goals(rec, actor)
         if changed:
             labels = [_field_label(n) for n in changed]
             history_event(rec, actor, EventKind.EDITED, note=", ".join(labels))
@@ -167,6 +172,24 @@ def recommendation_update(
                 request=request,
             )
     return rec
+
+
+def _retitle_own_goals(rec: Recommendation, actor: Any) -> None:
+    """The recommendation's own (not yet adopted) goals carry its title."""
+    links = rec.indicator_links.filter(goal__is_active=False).select_related("goal", "indicator")
+    for link in links:
+        goal = link.goal
+        assert goal is not None  # filtered above
+        kpi_services.goal_propose(
+            indicator=link.indicator,
+            title=rec.title,
+            baseline_value=goal.baseline_value,
+            baseline_label=goal.baseline_label,
+            target_value=goal.target_value,
+            target_date=goal.target_date,
+            actor=actor,
+            goal=goal,
+        )
 
 
 def indicator_link_save(
@@ -182,29 +205,55 @@ def indicator_link_save(
     link: RecommendationIndicator | None = None,
     request: HttpRequest | None = None,
 ) -> RecommendationIndicator:
-    """Link (or update the link to) a key figure; blanks are taken from the figure's goal."""
+    """Link (or update the link to) a key figure; its target is stored on the figure's goal.
+
+    ``goal`` is a goal chosen from the key figures: blanks are taken from it, and if no value
+    differs the link names it as it is. Other values become the recommendation's own goal,
+    created or updated through ``kpi.services.goal_propose``: titled like the recommendation and
+    inactive until the Verwaltungsvorstand adopts it. Without any value the link names the
+    figure without a target (and an own goal it had is discarded).
+    """
     ensure_content_editable(recommendation, actor)
     if goal is not None and goal.indicator_id != indicator.pk:
         raise TransitionError(
             _("Das Ziel „%(goal)s“ gehört nicht zur Kennzahl „%(indicator)s“.")
             % {"goal": goal, "indicator": indicator}
         )
+    baseline_label = baseline_label.strip()
     if goal is not None:
         baseline = goal.baseline_value if baseline is None else baseline
         baseline_label = baseline_label or goal.baseline_label
         target = goal.target_value if target is None else target
         target_date = target_date or goal.target_date
+    values = (baseline, baseline_label, target, target_date)
+    current = link.goal if link is not None else None
+    own = current if current is not None and not current.is_active else None
     obj = link or RecommendationIndicator(recommendation=recommendation)
     before = snapshot(obj) if obj.pk else None
-    obj.indicator = indicator
-    obj.goal = goal
-    obj.baseline = baseline
-    obj.baseline_label = baseline_label
-    obj.target = target
-    obj.target_date = target_date
-    obj.full_clean()
     with transaction.atomic():
+        if goal is not None and values == _goal_values(goal):
+            new_goal: Goal | None = goal
+        elif values == (None, "", None, None):
+            new_goal = None
+        else:
+            if target is None or target_date is None:
+                raise ValidationError(_incomplete_target(target, target_date))
+            new_goal = kpi_services.goal_propose(
+                indicator=indicator,
+                title=recommendation.title,
+                baseline_value=baseline,
+                baseline_label=baseline_label,
+                target_value=target,
+                target_date=target_date,
+                actor=actor,
+                goal=own,
+            )
+        obj.indicator = indicator
+        obj.goal = new_goal
+        obj.full_clean()
         obj.save()
+        if own is not None and own != new_goal:
+            _discard_own_goal(own, actor)
         history_event(recommendation, actor, EventKind.EDITED, note=f"Kennzahl: {indicator}")
         audit_record(
             actor=actor,
@@ -215,6 +264,26 @@ def indicator_link_save(
             request=request,
         )
     return obj
+
+
+def _goal_values(goal: Goal) -> tuple[float | None, str, float, date]:
+    return (goal.baseline_value, goal.baseline_label, goal.target_value, goal.target_date)
+
+
+def _incomplete_target(target: float | None, target_date: date | None) -> dict[str, str]:
+    """German messages naming the missing part of a target (field names of the link form)."""
+    errors = {}
+    if target is None:
+        errors["target"] = _("Zielwert: Zu einem Ziel gehört ein Zielwert.")
+    if target_date is None:
+        errors["target_date"] = _("Zieldatum: Zu einem Ziel gehört ein Zieldatum.")
+    return errors
+
+
+def _discard_own_goal(goal: Goal, actor: Any) -> None:
+    """An own (inactive) goal no link names any more goes with it."""
+    if not goal.is_active and not goal.taskforce_links.exists():
+        kpi_services.goal_proposal_discard(goal=goal, actor=actor)
 
 
 def remove_part(obj: Any, rec: Recommendation, actor: Any, what: str, request: Any) -> None:
@@ -237,7 +306,11 @@ def remove_part(obj: Any, rec: Recommendation, actor: Any, what: str, request: A
 def indicator_link_remove(
     *, link: RecommendationIndicator, actor: Any, request: HttpRequest | None = None
 ) -> None:
-    remove_part(link, link.recommendation, actor, "Kennzahl", request)
+    goal = link.goal
+    with transaction.atomic():
+        remove_part(link, link.recommendation, actor, "Kennzahl", request)
+        if goal is not None:
+            _discard_own_goal(goal, actor)
 
 
 def measure_save(
@@ -398,6 +471,12 @@ def recommendation_transition(
             rec.evaluation = evaluation.strip()
             fields.append("evaluation")
         rec.save(update_fields=fields)
+        if edge.target in ADOPTED_STATES:
+            kpi_services.goals_activate(
+                goals=Goal.objects.filter(taskforce_links__recommendation=rec, is_active=False),
+                actor=actor,
+                note=f"Beschluss des Verwaltungsvorstands zur Empfehlung „{rec.title}“",
+            )
         event = history_event(
             rec,
             actor,

@@ -1,0 +1,19 @@
+"""A goal may lack its baseline: a Sonderstab recommendation can name a target before the
+baseline is known, and its target is now stored on the goal (taskforce 0008)."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("kpi", "0008_goalmilestone"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="goal",
+            name="baseline_value",
+            field=models.FloatField(blank=True, null=True, verbose_name="Ausgangswert"),
+        ),
+    ]
