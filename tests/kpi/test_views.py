@@ -207,6 +207,55 @@ def test_goal_status_comes_from_spc(
     assert "offen: Ziel liegt im üblichen Schwankungsbereich" in html
 
 
+def test_a_goal_in_force_is_edited_on_the_figures_page(
+    client: Client, login_as: Any, figures: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from stadtlage.audit.models import AuditEvent
+    from stadtlage.kpi.models import Goal
+
+    user = login_as("taskforce_lead")
+    due = date.today() + timedelta(days=200)
+    goal = Goal.objects.create(
+        indicator=figures[0],
+        title="Weniger Müll",
+        baseline_value=4,
+        target_value=2,
+        target_date=due,
+    )
+    prefix = f"ziel-{goal.pk}"
+    page = client.get(reverse("kpi:indicator", args=["k0"])).content.decode()
+    assert f'name="{prefix}-target_value"' in page
+    url = reverse("kpi:goal_edit", args=[goal.pk])
+    fields = {"title": "Weniger Müll", "baseline_value": "4", "target_date": due.isoformat()}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {f"{prefix}-{k}": v for k, v in (fields | {"target_value": "1"}).items()}
+        )
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert goal.target_value == 1
+    audit = AuditEvent.objects.get(object_type="kpi.goal", action="update")
+    assert audit.before["target_value"] == 2 and audit.after["target_value"] == 1
+    assert audit.actor == user
+    for bad, message in (
+        ({"target_value": "viel"}, "Ziel nicht geändert: bitte alle Felder ausfüllen."),
+        ({"target_value": "9"}, "Der Zielwert muss in der gewünschten Richtung liegen."),
+    ):
+        response = client.post(
+            url, {f"{prefix}-{k}": v for k, v in (fields | bad).items()}, follow=True
+        )
+        assert message in response.content.decode()
+    goal.refresh_from_db()
+    assert goal.target_value == 1
+    Goal.objects.filter(pk=goal.pk).update(is_active=False)  # proposed with a recommendation
+    response = client.post(
+        url, {f"{prefix}-{k}": v for k, v in (fields | {"target_value": "0"}).items()}, follow=True
+    )
+    assert "gilt noch nicht" in response.content.decode()
+    goal.refresh_from_db()
+    assert goal.target_value == 1
+
+
 def test_reclassification_report(client: Client, login_as: Any, figures: Any) -> None:
     from stadtlage.audit.services import audit_record
 

@@ -203,3 +203,18 @@ def test_the_form_names_bad_fields_in_german_and_stores_nothing(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not rec.indicator_links.exists() and not Goal.objects.exists()
+
+
+def test_the_public_reads_an_adopted_goals_title_only_with_the_public_summary(
+    group: Any,
+) -> None:
+    from stadtlage.public.figures import _goal_title
+
+    rec = make_recommendation(group, state=S.DECIDED, title="Interne Bezeichnung")
+    goal = rec.indicator_links.get().goal
+    assert goal is not None and goal.is_active
+    assert _goal_title(goal) == "Ziel einer beschlossenen Maßnahme"
+    rec.public_summary_approved = "Mehr Präsenz in der City."
+    rec.save()
+    goal.refresh_from_db()
+    assert _goal_title(goal) == "Interne Bezeichnung"

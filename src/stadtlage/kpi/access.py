@@ -51,6 +51,7 @@ register(
         "kpi:indicator_edit": no_records("Definition einer Kennzahl (keine Datensätze)"),
         "kpi:indicator_export": logged("kpi.indicator", action=Action.EXPORT),
         "kpi:goal_create": no_records("Ziel anlegen (Änderung im Protokoll)"),
+        "kpi:goal_edit": no_records("Ziel ändern (Änderung im Protokoll)"),
         "kpi:milestone_create": no_records("Meilenstein anlegen (Änderung im Protokoll)"),
         "kpi:indicator_publication": no_records("Freigabe einer Kennzahl (Änderung im Protokoll)"),
         "kpi:reclassifications": logged("kpi.reclassifications"),

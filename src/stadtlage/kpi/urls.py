@@ -16,6 +16,7 @@ urlpatterns = [
         publication_views.indicator_publication,
         name="indicator_publication",
     ),
+    path("ziele/<int:goal_id>/bearbeiten/", views.goal_edit, name="goal_edit"),
     path("ziele/<int:goal_id>/meilensteine/", views.milestone_create, name="milestone_create"),
     path("umklassifizierungen/", views.reclassification_report, name="reclassifications"),
     path("partner/", partner_views.partner_overview, name="partner_list"),

@@ -82,6 +82,19 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     versions: list[IndicatorVersion] = list(indicator.versions.all())
     can_goals = permissions.can_manage_goals(request.user, indicator)
     version = indicator.current_version
+    goals = display.goal_views(indicator, view.data, timezone.localdate())
+    for g in goals if can_goals else ():
+        goal = g["goal"]
+        g["form"] = GoalForm(
+            prefix=goal_form_prefix(goal),
+            initial={
+                "title": goal.title,
+                "baseline_value": goal.baseline_value,
+                "baseline_label": goal.baseline_label,
+                "target_value": goal.target_value,
+                "target_date": goal.target_date,
+            },
+        )
     return render(
         request,
         "kpi/indicator_detail.html",
@@ -91,7 +104,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "indicator": indicator,
             "version": indicator.current_version,
             "versions": versions,
-            "goals": display.goal_views(indicator, view.data, timezone.localdate()),
+            "goals": goals,
             "demand_side_for": selectors.demand_side_partners(indicator),
             "can_edit": permissions.can_edit_indicator(request.user, indicator),
             "can_goals": can_goals,
@@ -205,6 +218,27 @@ def goal_create(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.error(request, _("Ziel nicht angelegt: bitte alle Felder ausfüllen."))
     return redirect("kpi:indicator", code=indicator.code)
+
+
+@section_required(Section.FIGURES)
+@require_POST
+def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = get_object_or_404(Goal.objects.select_related("indicator__current_version"), pk=goal_id)
+    form = GoalForm(request.POST, prefix=goal_form_prefix(goal))
+    if form.is_valid():
+        try:
+            services.goal_update(goal=goal, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Ziel geändert."))
+    else:
+        messages.error(request, _("Ziel nicht geändert: bitte alle Felder ausfüllen."))
+    return redirect("kpi:indicator", code=goal.indicator.code)
+
+
+def goal_form_prefix(goal: Goal) -> str:
+    return f"ziel-{goal.pk}"
 
 
 @section_required(Section.FIGURES)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from stadtlage.kpi import display
 from stadtlage.kpi import series as S
-from stadtlage.kpi.models import Aggregation, Indicator, IndicatorVersion, Quantity
+from stadtlage.kpi.models import Aggregation, Goal, Indicator, IndicatorVersion, Quantity
 from stadtlage.public import disclosure
 
 IMPROVEMENT = "special_cause_improvement"
@@ -120,6 +120,15 @@ class PublicFigure:
         return self.indicator.code
 
 
+def _goal_title(goal: Goal) -> str:
+    """A goal adopted with a Sonderstab recommendation carries its title; the public reads it
+    only once the recommendation's public summary is approved (reads prefetched links)."""
+    links = list(goal.taskforce_links.all())
+    if links and not any(link.recommendation.public_summary_approved for link in links):
+        return _("Ziel einer beschlossenen Maßnahme")
+    return goal.title
+
+
 def public_figure(indicator: Indicator, *, min_count: int, today: date) -> PublicFigure:
     """Everything the public Lagebild shows of one (publicly released) indicator."""
     version = indicator.current_version
@@ -149,7 +158,7 @@ def public_figure(indicator: Indicator, *, min_count: int, today: date) -> Publi
             change = display.fmt(float(values[i] or 0) - mean, version, signed=True)
     goals = []
     for goal in display.goal_views(indicator, data, today):
-        goals.append(f"{goal['goal'].title}: {_(GOAL_READING[goal['status']])}")
+        goals.append(f"{_goal_title(goal['goal'])}: {_(GOAL_READING[goal['status']])}")
     quality = data.get("quality") or {}
     last_update = quality.get("last_update")
     return PublicFigure(

@@ -32,7 +32,7 @@ def public_indicators() -> QuerySet[Indicator]:
             is_active=True, current_version__isnull=False, public_confirmed_at__isnull=False
         )
         .select_related("current_version__working_group", "series")
-        .prefetch_related("goals__milestones")
+        .prefetch_related("goals__milestones", "goals__taskforce_links__recommendation")
         .order_by("current_version__working_group__order", "order", "code")
     )
 

@@ -206,6 +206,20 @@ def indicator_set_active(*, indicator: Indicator, is_active: bool, actor: Any) -
     return indicator
 
 
+def _check_direction(indicator: Indicator, baseline_value: float, target_value: float) -> None:
+    version = indicator.current_version
+    if version is not None and version.direction != "neutral":
+        better = (
+            target_value < baseline_value
+            if version.direction == "decrease"
+            else (target_value > baseline_value)
+        )
+        if not better:
+            raise ValidationError(
+                {"target_value": _("Der Zielwert muss in der gewünschten Richtung liegen.")}
+            )
+
+
 def goal_create(
     *,
     indicator: Indicator,
@@ -218,17 +232,7 @@ def goal_create(
 ) -> Goal:
     if not permissions.can_manage_goals(actor, indicator):
         raise PermissionDenied
-    version = indicator.current_version
-    if version is not None and version.direction != "neutral":
-        better = (
-            target_value < baseline_value
-            if version.direction == "decrease"
-            else (target_value > baseline_value)
-        )
-        if not better:
-            raise ValidationError(
-                {"target_value": _("Der Zielwert muss in der gewünschten Richtung liegen.")}
-            )
+    _check_direction(indicator, baseline_value, target_value)
     with transaction.atomic():
         goal = Goal(
             indicator=indicator,
@@ -242,6 +246,50 @@ def goal_create(
         goal.full_clean()
         goal.save()
         audit_record(actor=actor, action=Action.CREATE, obj=goal, after=snapshot(goal))
+        _recompute_later(indicator)
+    return goal
+
+
+def goal_update(
+    *,
+    goal: Goal,
+    title: str,
+    baseline_value: float,
+    target_value: float,
+    target_date: date,
+    actor: Any,
+    baseline_label: str = "",
+) -> Goal:
+    """Change a goal in force, also one adopted with a Sonderstab recommendation (whose pages
+    show the goal's values). A proposed (inactive) goal is changed where it was proposed."""
+    indicator = goal.indicator
+    if not permissions.can_manage_goals(actor, indicator):
+        raise PermissionDenied
+    if not goal.is_active:
+        raise ValidationError(
+            _(
+                "Das Ziel „%(goal)s“ gilt noch nicht; es wird dort geändert, wo es "
+                "vorgeschlagen ist."
+            )
+            % {"goal": goal}
+        )
+    _check_direction(indicator, baseline_value, target_value)
+    if goal.milestones.filter(due_date__gt=target_date).exists():
+        raise ValidationError(
+            {"target_date": _("Zieldatum: Ein Meilenstein des Ziels liegt danach.")}
+        )
+    with transaction.atomic():
+        before = snapshot(goal)
+        goal.title = title.strip()
+        goal.baseline_value = baseline_value
+        goal.baseline_label = baseline_label.strip()
+        goal.target_value = target_value
+        goal.target_date = target_date
+        goal.full_clean(exclude=["created_by"])
+        goal.save()
+        audit_record(
+            actor=actor, action=Action.UPDATE, obj=goal, before=before, after=snapshot(goal)
+        )
         _recompute_later(indicator)
     return goal
 
