@@ -430,7 +430,8 @@ def recommendation_transition(
 
     Refuses edges that are not in the map, persons without the edge's role, missing board
     decision data or reasons, and failing guards, each with a German message naming the missing
-    piece. Writes the board decision, the history row and the audit event in one transaction.
+    piece. Writes the board decision, the history row and the audit event in one transaction;
+    the board's adoption puts the recommendation's goals in force in it (``ADOPTED_STATES``).
     """
     with transaction.atomic():
         rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
