@@ -1,5 +1,6 @@
 """A goal may lack its baseline: a Sonderstab recommendation can name a target before the
-baseline is known, and its target is now stored on the goal (taskforce 0008)."""
+baseline is known, and its target is now stored on the goal (taskforce 0008). Backward needs
+every goal to have a baseline again."""
 
 from django.db import migrations, models
 
