@@ -218,3 +218,15 @@ def test_the_public_reads_an_adopted_goals_title_only_with_the_public_summary(
     rec.save()
     goal.refresh_from_db()
     assert _goal_title(goal) == "Interne Bezeichnung"
+
+
+def test_a_changed_goal_refreshes_the_public_pages(group: Any) -> None:
+    from stadtlage.public.cache import RELEASE_VERSION
+
+    rec = make_recommendation(group, state=S.DECIDED)
+    goal = rec.indicator_links.get().goal
+    assert goal is not None
+    before = RELEASE_VERSION.current()
+    goal.target_value = 120
+    goal.save()
+    assert RELEASE_VERSION.current() != before

@@ -61,14 +61,14 @@ RELEASE_KEY = "public:release-version"
 
 
 # Changes with every write to what the public pages show besides citizen reports: released key
-# figures and their series, published recommendations, milestones, decisions, areas.
+# figures and their series and goals, published recommendations, milestones, decisions, areas.
 RELEASE_VERSION = DataVersion(RELEASE_KEY)
 release_version = RELEASE_VERSION.current
 bump_release_version = RELEASE_VERSION.bump
 
 
 def connect_invalidation() -> None:
-    from stadtlage.kpi.models import Indicator, IndicatorSeries
+    from stadtlage.kpi.models import Goal, Indicator, IndicatorSeries
     from stadtlage.places.models import Area
     from stadtlage.reports.models import Confirmation
     from stadtlage.taskforce.models import (
@@ -81,6 +81,7 @@ def connect_invalidation() -> None:
     RELEASE_VERSION.follow(
         Indicator,
         IndicatorSeries,
+        Goal,  # a published measure's target and a released figure's goals
         Recommendation,
         RecommendationMilestone,
         ImplementationMeasure,
