@@ -152,3 +152,13 @@ def test_a_logged_read_marks_the_request_for_the_access_log() -> None:
         audit_record(actor=user, action=Action.VIEW, object_type="x")
         assert current.access_logged and context.access_logged()
     assert not context.access_logged()
+
+
+def test_a_start_up_check_keeps_the_middleware_in_its_place(settings: Any) -> None:
+    from stadtlage.audit.checks import CONTEXT_MIDDLEWARE, client_context_middleware
+
+    assert client_context_middleware() == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != CONTEXT_MIDDLEWARE]
+    assert [e.id for e in client_context_middleware()] == ["stadtlage.E110"]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, CONTEXT_MIDDLEWARE]
+    assert [e.id for e in client_context_middleware()] == ["stadtlage.E112"]
