@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.kpi import periods as P
@@ -80,7 +81,7 @@ def _new_version(
     valid_from: date | None,
     change_note: str,
     rebases: bool,
-    actor: Any,
+    actor: User | None,
 ) -> IndicatorVersion:
     values = d.values()
     areas = values.pop("areas")
@@ -104,7 +105,7 @@ def indicator_create(
     *,
     code: str,
     definition: Definition,
-    actor: Any,
+    actor: User | None,
     order: int = 0,
     strict_codes: bool = True,
     check_permission: bool = True,
@@ -143,7 +144,7 @@ def indicator_update(
     indicator: Indicator,
     definition: Definition,
     change_note: str,
-    actor: Any,
+    actor: User | None,
     valid_from: date | None = None,
 ) -> IndicatorVersion:
     """Save a changed definition as a new version; the series breaks at ``valid_from``.
@@ -189,7 +190,7 @@ def indicator_update(
     return version
 
 
-def indicator_set_active(*, indicator: Indicator, is_active: bool, actor: Any) -> Indicator:
+def indicator_set_active(*, indicator: Indicator, is_active: bool, actor: User | None) -> Indicator:
     if not permissions.can_edit_indicator(actor, indicator):
         raise PermissionDenied
     with transaction.atomic():
@@ -227,7 +228,7 @@ def goal_create(
     baseline_value: float,
     target_value: float,
     target_date: date,
-    actor: Any,
+    actor: User | None,
     baseline_label: str = "",
 ) -> Goal:
     if not permissions.can_manage_goals(actor, indicator):
@@ -257,7 +258,7 @@ def goal_update(
     baseline_value: float,
     target_value: float,
     target_date: date,
-    actor: Any,
+    actor: User | None,
     baseline_label: str = "",
 ) -> Goal:
     """Change a goal in force, also one adopted with a Sonderstab recommendation (whose pages
@@ -301,7 +302,7 @@ def goal_propose(
     baseline_value: float | None,
     target_value: float,
     target_date: date,
-    actor: Any,
+    actor: User | None,
     baseline_label: str = "",
     goal: Goal | None = None,
 ) -> Goal:
@@ -323,7 +324,7 @@ def goal_propose(
             % {"goal": goal}
         )
     with transaction.atomic():
-        obj = goal or Goal(indicator=indicator, is_active=False, created_by=_user(actor))
+        obj = goal or Goal(indicator=indicator, is_active=False, created_by=actor)
         before = snapshot(obj) if obj.pk else None
         obj.title = title.strip()[:200]
         obj.baseline_value = baseline_value
@@ -344,7 +345,7 @@ def goal_propose(
     return obj
 
 
-def goals_activate(*, goals: Iterable[Goal], actor: Any, note: str = "") -> list[Goal]:
+def goals_activate(*, goals: Iterable[Goal], actor: User | None, note: str = "") -> list[Goal]:
     """Put proposed (inactive) goals in force, e.g. when the board adopts their recommendation.
 
     Runs in the caller's transaction; the figures' series are recomputed after commit (an
@@ -372,7 +373,7 @@ def goals_activate(*, goals: Iterable[Goal], actor: Any, note: str = "") -> list
     return activated
 
 
-def goal_proposal_discard(*, goal: Goal, actor: Any, note: str = "") -> None:
+def goal_proposal_discard(*, goal: Goal, actor: User | None, note: str = "") -> None:
     """Delete a proposed goal no longer wanted by its process (active goals stay)."""
     if goal.is_active:
         return
@@ -390,12 +391,8 @@ def goal_proposal_discard(*, goal: Goal, actor: Any, note: str = "") -> None:
         )
 
 
-def _user(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
 def milestone_create(
-    *, goal: Goal, title: str, due_date: date, target_value: float, actor: Any
+    *, goal: Goal, title: str, due_date: date, target_value: float, actor: User | None
 ) -> GoalMilestone:
     if not permissions.can_manage_goals(actor, goal.indicator):
         raise PermissionDenied

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.models import Membership, Role
 from stadtlage.accounts.permissions import Section
@@ -85,11 +86,10 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             lambda: services.working_group_update(
                 group=group,
-                actor=request.user,
+                actor=acting_user(request),
                 mission=d["mission"],
                 lead=d["lead"],
                 deputy=d["deputy"],
-                request=request,
             ),
             _("Arbeitsgruppe gespeichert."),
         ):
@@ -192,11 +192,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     ]
     body = ics.build_calendar(events, name=_("Sonderstab Ordnung und Stadtleben"), now=now)
     audit_record(
-        actor=request.user,
+        actor=acting_user(request),
         action=Action.EXPORT,
         object_type="taskforce.calendar",
         note=f"Kalender: {len(events)} Termine",
-        request=request,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="sonderstab.ics"'

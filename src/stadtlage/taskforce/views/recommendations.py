@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
 from stadtlage.organisations.models import WorkingGroup
@@ -73,8 +74,7 @@ def recommendation_create(request: HttpRequest) -> HttpResponse:
                     title=data["title"],
                     data=data,
                     areas=data["areas"],
-                    actor=request.user,
-                    request=request,
+                    actor=acting_user(request),
                 )
             ),
             _("Entwurf angelegt."),
@@ -95,10 +95,9 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             lambda: services.recommendation_update(
                 recommendation=fresh,
-                actor=request.user,
+                actor=acting_user(request),
                 data=data,
                 areas=data["areas"],
-                request=request,
             ),
             _("Gespeichert."),
         ):
@@ -145,8 +144,7 @@ def public_summary(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.recommendation_public_summary_draft(
             recommendation=rec,
             text=request.POST.get("public_summary", ""),
-            actor=request.user,
-            request=request,
+            actor=acting_user(request),
         ),
         _("Entwurf der öffentlichen Zusammenfassung gespeichert."),
     )
@@ -160,7 +158,7 @@ def public_summary_approve(request: HttpRequest, pk: int) -> HttpResponse:
     attempt(
         request,
         lambda: services.recommendation_public_summary_approve(
-            recommendation=rec, actor=request.user, request=request
+            recommendation=rec, actor=acting_user(request)
         ),
         _("Öffentliche Zusammenfassung freigegeben: sie steht jetzt auf der Seite „Maßnahmen“."),
     )
@@ -177,14 +175,13 @@ def recommendation_transition(request: HttpRequest, pk: int) -> HttpResponse:
         lambda d: services.recommendation_transition(
             recommendation=rec,
             to_state=d["to_state"],
-            actor=request.user,
+            actor=acting_user(request),
             note=d["note"],
             decided_on=d["decided_on"],
             wording=d["wording"],
             conditions=d["conditions"],
             evaluation=d["evaluation"],
             meeting=Meeting.objects.filter(pk=d["meeting"]).first() if d["meeting"] else None,
-            request=request,
         ),
         success=lambda _result: _("Neuer Status: %(state)s.") % {"state": rec.get_state_display()},
         to=safe_next(request, rec_url(pk)),
@@ -204,7 +201,7 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
         forms.IndicatorLinkForm(request.POST),
         lambda d: services.indicator_link_save(
             recommendation=rec,
-            actor=request.user,
+            actor=acting_user(request),
             indicator=d["indicator"],
             goal=d["goal"],
             baseline=d["baseline"],
@@ -212,7 +209,6 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
             target=d["target"],
             target_date=d["target_date"],
             link=rec.indicator_links.filter(indicator=d["indicator"]).first(),
-            request=request,
         ),
         success=_("Kennzahl verknüpft."),
         what=_("Kennzahl"),
@@ -227,7 +223,7 @@ def indicator_remove(request: HttpRequest, pk: int, link_id: int) -> HttpRespons
     link = get_object_or_404(rec.indicator_links, pk=link_id)
     attempt(
         request,
-        lambda: services.indicator_link_remove(link=link, actor=request.user, request=request),
+        lambda: services.indicator_link_remove(link=link, actor=acting_user(request)),
         _("Kennzahl entfernt."),
     )
     return redirect(rec_url(pk) + "#kennzahlen")
@@ -242,11 +238,10 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
         forms.ImplementationMeasureForm(request.POST),
         lambda d: services.measure_save(
             recommendation=rec,
-            actor=request.user,
+            actor=acting_user(request),
             title=d["title"],
             description=d["description"],
             responsible_organisation=d["responsible_organisation"],
-            request=request,
         ),
         success=_("Maßnahme hinzugefügt."),
         what=_("Maßnahme"),
@@ -261,7 +256,7 @@ def measure_remove(request: HttpRequest, pk: int, measure_id: int) -> HttpRespon
     measure = get_object_or_404(rec.measures, pk=measure_id)
     attempt(
         request,
-        lambda: services.measure_remove(measure=measure, actor=request.user, request=request),
+        lambda: services.measure_remove(measure=measure, actor=acting_user(request)),
         _("Maßnahme entfernt."),
     )
     return redirect(rec_url(pk) + "#massnahmen")
@@ -276,11 +271,10 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         forms.RecommendationMilestoneForm(request.POST, recommendation=rec),
         lambda d: services.milestone_save(
             recommendation=rec,
-            actor=request.user,
+            actor=acting_user(request),
             title=d["title"],
             due_date=d["due_date"],
             measure=d["measure"],
-            request=request,
         ),
         success=_("Meilenstein hinzugefügt."),
         what=_("Meilenstein"),
@@ -295,7 +289,7 @@ def milestone_remove(request: HttpRequest, pk: int, milestone_id: int) -> HttpRe
     milestone = get_object_or_404(rec.milestones, pk=milestone_id)
     attempt(
         request,
-        lambda: services.milestone_remove(milestone=milestone, actor=request.user, request=request),
+        lambda: services.milestone_remove(milestone=milestone, actor=acting_user(request)),
         _("Meilenstein entfernt."),
     )
     return redirect(rec_url(pk) + "#meilensteine")
@@ -316,8 +310,7 @@ def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
             status=d["status"],
             completed_on=d["completed_on"],
             note=d["note"],
-            actor=request.user,
-            request=request,
+            actor=acting_user(request),
         ),
         success=_("Meilenstein „%(title)s“ aktualisiert.") % {"title": milestone.title},
         what=_("Meilenstein"),
