@@ -440,6 +440,9 @@ PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 # once): while reports arrive every second, public answers are rebuilt at most this often.
 # Open311 and the staff pages always show the current data.
 PUBLIC_REFRESH_SECONDS = int(os.environ.get("PUBLIC_REFRESH_SECONDS", "15" if PRODUCTION else "0"))
+# Seconds the rendered tiles of the staff Lagebild may come from the cache (0 = off); every write
+# to an indicator, definition, series or working group makes them stale at once.
+KPI_DASHBOARD_CACHE_SECONDS = int(os.environ.get("KPI_DASHBOARD_CACHE_SECONDS", "3600"))
 # Expensive anonymous requests (an export or map section that must be built, not cached) per
 # client address and hour.
 PUBLIC_EXPORT_LIMIT_PER_HOUR = int(os.environ.get("PUBLIC_EXPORT_LIMIT_PER_HOUR", "30"))

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from stadtlage.audit.models import AuditEvent
 from stadtlage.kpi.compute import recompute_all
@@ -19,31 +18,6 @@ from stadtlage.kpi.models import Indicator
 from tests.kpi.factories import ObservationCategoryFactory, ObservationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def figures(make_indicator: Any) -> list[Indicator]:
-    category = ObservationCategoryFactory(code="litter")
-    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
-    for week in range(1, 21):
-        for _ in range(week % 4 + 2):
-            ObservationFactory(
-                category=category,
-                occurred_at=timezone.make_aware(
-                    timezone.datetime.combine(
-                        monday - timedelta(weeks=week), timezone.datetime.min.time()
-                    )
-                )
-                + timedelta(hours=12),
-            )
-    made = [
-        make_indicator(
-            f"k{i}", name=f"Kennzahl {i}", category_codes=["litter"], counting_rule="Müll zählt"
-        )
-        for i in range(3)
-    ]
-    recompute_all()
-    return made
 
 
 def test_lagebild_shows_tiles_with_chart_rule_and_quality(
@@ -62,8 +36,14 @@ def test_lagebild_shows_tiles_with_chart_rule_and_quality(
 
 
 def test_query_count_does_not_grow_with_indicators(
-    client: Client, login_as: Any, figures: Any, make_indicator: Any, django_assert_num_queries
+    client: Client,
+    login_as: Any,
+    figures: Any,
+    make_indicator: Any,
+    django_assert_num_queries: Any,
+    settings: Any,
 ) -> None:
+    settings.KPI_DASHBOARD_CACHE_SECONDS = 0  # the rendering path itself (the cache: below)
     login_as("analyst")
     client.get(reverse("kpi:lagebild"))
     from django.db import connection

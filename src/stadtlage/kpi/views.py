@@ -15,7 +15,9 @@ from django.db import transaction
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +26,7 @@ from stadtlage.accounts.permissions import Section
 from stadtlage.audit.display import kind_label
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
+from stadtlage.kpi import cache as kpi_cache
 from stadtlage.kpi import display, exports, permissions, selectors, services
 from stadtlage.kpi.forms import GoalForm, GoalMilestoneForm, IndicatorForm
 from stadtlage.kpi.models import Goal, Indicator, IndicatorVersion, Source
@@ -38,7 +41,7 @@ def _apply(form: Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _dashboard(request: HttpRequest, working_group: WorkingGroup | None) -> HttpResponse:
+def _dashboard_tiles(working_group: WorkingGroup | None) -> str:
     groups = [
         {
             "working_group": g.working_group,
@@ -46,11 +49,18 @@ def _dashboard(request: HttpRequest, working_group: WorkingGroup | None) -> Http
         }
         for g in selectors.dashboard_groups(working_group)
     ]
+    return render_to_string("kpi/_dashboard_groups.html", {"groups": groups})
+
+
+def _dashboard(request: HttpRequest, working_group: WorkingGroup | None) -> HttpResponse:
+    tiles = kpi_cache.dashboard_html(
+        working_group.pk if working_group else None, lambda: _dashboard_tiles(working_group)
+    )
     return render(
         request,
         "kpi/lagebild.html",
         {
-            "groups": groups,
+            "tiles": mark_safe(tiles),  # noqa: S308 - rendered by our template with autoescape
             "working_group": working_group,
             "working_groups": WorkingGroup.objects.filter(is_active=True),
             "can_define": permissions.can_define_indicators(request.user),

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+
+from stadtlage.db.versions import DataVersion
 
 VERSION_KEY = "open311:data-version"
 View = Callable[..., HttpResponseBase]
@@ -30,22 +29,10 @@ def cache_seconds() -> int:
     return int(getattr(settings, "OPEN311_CACHE_SECONDS", 30))
 
 
-def data_version() -> int:
-    version = cache.get_or_set(VERSION_KEY, time.time_ns, None)
-    return int(version) if version is not None else 0
-
-
-def _bump() -> None:
-    cache.set(VERSION_KEY, time.time_ns(), None)
-
-
-def bump_data_version(**_: Any) -> None:
-    """Invalidate every cached answer now and again once the current transaction commits.
-
-    The second bump drops what a concurrent reader cached while the write was uncommitted.
-    """
-    _bump()
-    transaction.on_commit(_bump)
+DATA_VERSION = DataVersion(VERSION_KEY)
+data_version = DATA_VERSION.current
+# Invalidates every cached answer now and again once the current transaction commits.
+bump_data_version = DATA_VERSION.bump
 
 
 class _Flights:
@@ -147,8 +134,4 @@ def connect_invalidation() -> None:
     """Bump the version on every write to the models the public reads are made of."""
     from stadtlage.reports.models import Report, ReportPhoto, ReportUpdate, ServiceCategory
 
-    for model in (Report, ReportUpdate, ReportPhoto, ServiceCategory):
-        post_save.connect(bump_data_version, sender=model, dispatch_uid=f"open311-{model.__name__}")
-        post_delete.connect(
-            bump_data_version, sender=model, dispatch_uid=f"open311-del-{model.__name__}"
-        )
+    DATA_VERSION.follow(Report, ReportUpdate, ReportPhoto, ServiceCategory)

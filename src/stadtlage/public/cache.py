@@ -36,14 +36,13 @@ from typing import IO, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.utils import translation
 
 from stadtlage.audit.access import mark_logged
+from stadtlage.db.versions import DataVersion
 from stadtlage.open311.cache import data_version
 from stadtlage.ratelimit import throttled
 
@@ -61,16 +60,11 @@ def cache_seconds() -> int:
 RELEASE_KEY = "public:release-version"
 
 
-def release_version() -> int:
-    """Changes with every write to what the public pages show besides citizen reports: released
-    key figures and their series, published recommendations, milestones, decisions, areas."""
-    version = cache.get_or_set(RELEASE_KEY, time.time_ns, None)
-    return int(version) if version is not None else 0
-
-
-def bump_release_version(**_: object) -> None:
-    cache.set(RELEASE_KEY, time.time_ns(), None)
-    transaction.on_commit(lambda: cache.set(RELEASE_KEY, time.time_ns(), None))
+# Changes with every write to what the public pages show besides citizen reports: released key
+# figures and their series, published recommendations, milestones, decisions, areas.
+RELEASE_VERSION = DataVersion(RELEASE_KEY)
+release_version = RELEASE_VERSION.current
+bump_release_version = RELEASE_VERSION.bump
 
 
 def connect_invalidation() -> None:
@@ -84,7 +78,7 @@ def connect_invalidation() -> None:
         RecommendationMilestone,
     )
 
-    for model in (
+    RELEASE_VERSION.follow(
         Indicator,
         IndicatorSeries,
         Recommendation,
@@ -93,10 +87,7 @@ def connect_invalidation() -> None:
         BoardDecision,
         Area,
         Confirmation,  # the public list shows confirmation counts
-    ):
-        name = model.__name__
-        post_save.connect(bump_release_version, sender=model, dispatch_uid=f"public-{name}")
-        post_delete.connect(bump_release_version, sender=model, dispatch_uid=f"public-del-{name}")
+    )
 
 
 def refresh_seconds() -> int:
