@@ -5,6 +5,11 @@ the same transaction through `stadtlage.audit.services` (`audit_record` for one 
 `audit_records_bulk` for many). This test fails when code elsewhere in ``src/stadtlage`` creates
 `AuditEvent` rows itself: `AuditEvent(...)`, `AuditEvent.objects.create/bulk_create/...` or a
 raw insert helper handed the model.
+
+Services take the acting person (``actor: User | None``) and never the request: the client
+address reaches the trail through `stadtlage.audit.context`. The second test fails when a
+function in a services module (``services.py``, ``*_services.py``, a ``services/`` package) has a
+parameter named ``request``.
 """
 
 from __future__ import annotations
@@ -76,4 +81,47 @@ def test_only_the_audit_services_create_audit_events() -> None:
     assert not found, (
         "AuditEvent rows are written only by stadtlage.audit.services (audit_record, "
         f"audit_records_bulk): {found}"
+    )
+
+
+def _is_services_module(path: Path) -> bool:
+    return path.stem == "services" or path.stem.endswith("_services") or "services" in path.parts
+
+
+def request_parameters(source: str) -> list[str]:
+    """``name:line`` of every function (also nested, lambdas, methods) taking ``request``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            continue
+        args = node.args
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        if any(p is not None and p.arg == "request" for p in params):
+            found.append(f"{getattr(node, 'name', 'lambda')}:{node.lineno}")
+    return found
+
+
+def test_the_detector_finds_request_parameters() -> None:
+    source = (
+        "def a(*, actor, request=None): pass\n"
+        "def b(request): pass\n"
+        "class C:\n    def m(self, x, *, request): pass\n"
+        "def d(*, actor, note=''):\n    return lambda request: request\n"
+        "def e(*, requested_by): pass\n"
+    )
+    assert request_parameters(source) == ["a:1", "b:2", "m:4", "lambda:6"]
+
+
+def test_services_never_take_the_request() -> None:
+    modules = [p for p in _python_files() if _is_services_module(p.relative_to(SRC))]
+    assert SRC / "audit" / "services.py" in modules
+    assert SRC / "taskforce" / "services" / "meetings.py" in modules
+    found = [
+        f"{path.relative_to(SRC.parent)}:{where}"
+        for path in modules
+        for where in request_parameters(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, (
+        "services take `actor: User | None` and plain values, never the request (the client "
+        f"address comes from stadtlage.audit.context): {found}"
     )

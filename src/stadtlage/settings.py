@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "stadtlage.operations.middleware.ProxyClientAddressMiddleware",
+    # The client address for the audit trail, per request in a context variable (audit.context).
+    "stadtlage.audit.context.ClientContextMiddleware",
     "stadtlage.operations.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

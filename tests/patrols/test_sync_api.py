@@ -45,6 +45,18 @@ def test_an_observation_is_stored_once_with_its_area(
     assert (event.actor, event.object_id, event.action) == (officer, str(obs.pk), "create")
 
 
+def test_the_batch_audit_rows_carry_the_client_address(
+    api: Api, cat: dict[str, Any], officer: Any
+) -> None:
+    """The sync writes its events in bulk (`audit_records_bulk`); each gets the address."""
+    api.client.defaults["REMOTE_ADDR"] = "198.51.100.61"
+    records = [record("observation", observation_data()) for _ in range(3)]
+    assert api.sync(records).status_code == 200
+    events = AuditEvent.objects.filter(object_type="patrols.observation")
+    assert events.count() == 3
+    assert set(events.values_list("ip_address", "actor")) == {("198.51.100.61", officer.pk)}
+
+
 def test_same_uuid_same_content_gets_the_same_answer(api: Api, cat: dict[str, Any]) -> None:
     rec = record("observation", observation_data())
     first = api.sync([rec]).json()["results"][0]

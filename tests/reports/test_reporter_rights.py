@@ -87,6 +87,7 @@ def test_the_email_goes_at_once_the_report_stays_anonymous(
     event = AuditEvent.objects.get(action="update", object_type="reports.report")
     assert event.note == "E-Mail-Adresse auf Wunsch der meldenden Person gelöscht"
     assert "melder@example.org" not in json.dumps([event.before, event.after])
+    assert event.ip_address is None  # a citizen's address is never in the trail
     assert "keine E-Mail-Adresse gespeichert" in client.get(_url(report)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         report_transition(report=report, to_status="in_progress", actor=user_with_role("admin"))

@@ -19,14 +19,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stadtlage.accounts import twofactor
-from stadtlage.accounts.models import SignedInDevice
+from stadtlage.accounts.models import SignedInDevice, SignInMethod, User
 from stadtlage.accounts.services import (
     LAST_SEEN_GRANULARITY,
     SIGNED_IN_DEVICE_SESSION_KEY,
+    device_label,
+    signed_in_device_end_own,
     signed_in_device_start,
 )
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
+
+
+def start_signed_in_device(request: HttpRequest, user: User) -> None:
+    """Record the session's signed-in device (browser label, sign-in method) and tie the
+    session to it: the part of the request the service `signed_in_device_start` does not see."""
+    device = signed_in_device_start(
+        user=user,
+        label=device_label(request.headers.get("User-Agent", "")),
+        method=getattr(request, "sign_in_method", SignInMethod.PASSWORD),
+    )
+    request.session[SIGNED_IN_DEVICE_SESSION_KEY] = device.pk
+
+
+def end_own_signed_in_device(request: HttpRequest) -> None:
+    """The person signs out of this session: its device ends."""
+    device_id = request.session.get(SIGNED_IN_DEVICE_SESSION_KEY)
+    if device_id is not None:
+        signed_in_device_end_own(device_id=device_id)
 
 
 class SignedInDeviceMiddleware:
@@ -42,8 +62,8 @@ class SignedInDeviceMiddleware:
             device_id = request.session.get(SIGNED_IN_DEVICE_SESSION_KEY)
             if device_id is None:
                 # A session from before devices were recorded: record it now.
-                if request.user.is_authenticated:
-                    signed_in_device_start(request=request, user=request.user)
+                if isinstance(request.user, User):
+                    start_signed_in_device(request, request.user)
             else:
                 row = (
                     SignedInDevice.objects.filter(pk=device_id)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import Device
 
-from stadtlage.accounts.models import SignedInDevice, SignInMethod, SignOutReason
+from stadtlage.accounts.models import SignedInDevice, SignOutReason, User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 
@@ -52,32 +50,24 @@ def device_label(user_agent: str) -> str:
     return label or "unbekanntes Gerät"
 
 
-def signed_in_device_start(*, request: HttpRequest, user: Any) -> SignedInDevice:
-    """Record a new signed-in session (called on every login) and tie the session to it."""
-    now = timezone.now()
-    device = SignedInDevice.objects.create(
-        user=user,
-        label=device_label(request.headers.get("User-Agent", ""))[:80],
-        method=getattr(request, "sign_in_method", SignInMethod.PASSWORD),
-        last_seen_at=now,
+def signed_in_device_start(*, user: User, label: str, method: str) -> SignedInDevice:
+    """Record a new signed-in session (called on every login). ``label``: what
+    `device_label` makes of the browser's User-Agent. The caller ties the session to the
+    returned device (`stadtlage.accounts.middleware.start_signed_in_device`)."""
+    return SignedInDevice.objects.create(
+        user=user, label=label[:80], method=method, last_seen_at=timezone.now()
     )
-    request.session[SIGNED_IN_DEVICE_SESSION_KEY] = device.pk
-    return device
 
 
-def signed_in_device_end_own(*, request: HttpRequest) -> None:
-    """The person signed out of this session themself."""
-    device_id = request.session.get(SIGNED_IN_DEVICE_SESSION_KEY)
-    if device_id is not None:
-        SignedInDevice.objects.filter(pk=device_id, ended_at__isnull=True).update(
-            ended_at=timezone.now(), ended_reason=SignOutReason.LOGOUT
-        )
+def signed_in_device_end_own(*, device_id: int) -> None:
+    """The person signed out of this session themself (``device_id``: the session's device)."""
+    SignedInDevice.objects.filter(pk=device_id, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_reason=SignOutReason.LOGOUT
+    )
 
 
 @transaction.atomic
-def signed_in_devices_revoke(
-    *, devices: list[SignedInDevice], acting_user: Any, request: HttpRequest | None = None
-) -> int:
+def signed_in_devices_revoke(*, devices: list[SignedInDevice], actor: User | None) -> int:
     """Sign devices out remotely: their sessions end with the next request they make (pages go
     to the login, the field app's API answers 401 and keeps its outbox). Audited per device."""
     now = timezone.now()
@@ -87,39 +77,36 @@ def signed_in_devices_revoke(
             continue
         device.ended_at = now
         device.ended_reason = SignOutReason.REVOKED
-        device.ended_by = acting_user
+        device.ended_by = actor
         device.save(update_fields=["ended_at", "ended_reason", "ended_by"])
         audit_record(
-            actor=acting_user,
+            actor=actor,
             action=Action.LOGOUT,
             obj=device.user,
             note=f"aus der Ferne abgemeldet: {device.label}, angemeldet seit "
             f"{timezone.localtime(device.signed_in_at):%d.%m.%Y %H:%M}",
-            request=request,
         )
         ended += 1
     return ended
 
 
-def second_factor_device_added(*, device: Device, request: HttpRequest) -> None:
+def second_factor_device_added(*, device: Device, actor: User | None) -> None:
     audit_record(
-        actor=request.user,
+        actor=actor,
         action=Action.CREATE,
         obj=device,
         object_repr=f"Zweiter Faktor: {device.name}",
         note="zweiten Faktor eingerichtet",
-        request=request,
     )
 
 
 @transaction.atomic
-def second_factor_device_remove(*, device: Device, request: HttpRequest) -> None:
+def second_factor_device_remove(*, device: Device, actor: User | None) -> None:
     audit_record(
-        actor=request.user,
+        actor=actor,
         action=Action.DELETE,
         obj=device,
         object_repr=f"Zweiter Faktor: {device.name}",
         note="zweiten Faktor entfernt",
-        request=request,
     )
     device.delete()

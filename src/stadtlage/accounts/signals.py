@@ -7,24 +7,24 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from stadtlage.accounts.services import signed_in_device_end_own, signed_in_device_start
+from stadtlage.accounts.middleware import end_own_signed_in_device, start_signed_in_device
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(actor=user, action=Action.LOGIN, obj=user, request=request)
+    audit_record(actor=user, action=Action.LOGIN, obj=user)
     if request is not None and hasattr(request, "session"):
-        signed_in_device_start(request=request, user=user)
+        start_signed_in_device(request, user)
 
 
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit_record(actor=user, action=Action.LOGOUT, obj=user, request=request)
+        audit_record(actor=user, action=Action.LOGOUT, obj=user)
     if request is not None and hasattr(request, "session"):
-        signed_in_device_end_own(request=request)
+        end_own_signed_in_device(request)
 
 
 @receiver(user_login_failed)
@@ -38,5 +38,4 @@ def audit_login_failed(
         object_type="accounts.user",
         object_repr=username,
         note=f"Anmeldung fehlgeschlagen für „{username}“",
-        request=request,
     )

@@ -10,7 +10,8 @@ Every URL of the site is classified by the app that owns it, in its own ``access
 - ``LOGGED``: pages, exports and APIs that show non-public records. ``AccessLogMiddleware``
   writes an access event (``view`` or ``export``) for every answer that showed something (2xx,
   or a form re-rendered with the record on a 400/409/422 page), unless the view already logged
-  the read itself with more detail (``services.audit_access``).
+  the read itself with more detail (``audit_access`` below, or any ``view``/``export`` event
+  written during the request: `stadtlage.audit.context.mark_logged`).
 
 A test walks all URL patterns and fails on a URL that is not classified, on a ``PUBLIC`` page
 that needs a login, and on a ``LOGGED`` page whose read leaves no event.
@@ -22,9 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 
-from stadtlage.audit.models import Action
+from stadtlage.audit.context import access_logged
+from stadtlage.audit.models import Action, AuditEvent
+from stadtlage.audit.services import audit_record
 
 PUBLIC = "public"
 NO_RECORDS = "no_records"
@@ -95,9 +99,38 @@ def rule_for(view_name: str) -> AccessRule | None:
     return _RULES[max(prefixes, key=len)] if prefixes else None
 
 
-def mark_logged(request: HttpRequest) -> None:
-    """A view that logged its read itself (``audit_access``) is not logged twice."""
-    request._access_logged = True  # type: ignore[attr-defined]
+def request_actor(request: HttpRequest) -> AbstractBaseUser | None:
+    """The signed-in person of a request as the audit trail's actor (None for a visitor).
+
+    For the audit app's own view helpers and admin; the apps above use
+    `stadtlage.accounts.acting.acting_user`, which gives their ``User``."""
+    user = request.user
+    return user if isinstance(user, AbstractBaseUser) and user.is_authenticated else None
+
+
+def audit_access(
+    request: HttpRequest,
+    *,
+    object_type: str,
+    object_id: str | int = "",
+    data_domain: str,
+    note: str = "",
+    action: str = Action.VIEW,
+) -> AuditEvent:
+    """Log a read of non-public records (DOMAIN.md §4: every access is logged).
+
+    A helper of views (and of `AccessLogMiddleware`), not a service: the reader is the request's
+    user (a citizen reading their own report with its key is anonymous: no actor). The event
+    marks the request's read as logged (`stadtlage.audit.context`).
+    """
+    return audit_record(
+        actor=request_actor(request),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        data_domain=data_domain,
+        note=note,
+    )
 
 
 def _showed_records(response: HttpResponse) -> bool:
@@ -120,15 +153,13 @@ class AccessLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
-        if match is None or getattr(request, "_access_logged", False):
+        if match is None or access_logged():
             return response
         rule = rule_for(match.view_name)
         if rule is None or rule.policy != LOGGED or not _showed_records(response):
             return response
         if rule.methods and request.method not in rule.methods:
             return response
-        from stadtlage.audit.services import audit_access
-
         kwargs = dict(match.kwargs)
         domain, kind = rule.data_domain, rule.object_type
         audit_access(

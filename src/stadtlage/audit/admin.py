@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from stadtlage.admintools import ReadOnlyAdmin
+from stadtlage.audit.access import request_actor
 from stadtlage.audit.models import Action, AuditEvent
 from stadtlage.audit.services import audit_record, snapshot
 
@@ -35,13 +36,12 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 before = snapshot(previous) if previous else None
             super().save_model(request, obj, form, change)
             audit_record(
-                actor=request.user,
+                actor=request_actor(request),
                 action=Action.UPDATE if change else Action.CREATE,
                 obj=obj,
                 before=before,
                 after=snapshot(obj),
                 note="Administration",
-                request=request,
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
@@ -50,14 +50,13 @@ class AuditedModelAdmin(admin.ModelAdmin):
             pk = obj.pk
             super().delete_model(request, obj)
             audit_record(
-                actor=request.user,
+                actor=request_actor(request),
                 action=Action.DELETE,
                 object_type=obj._meta.label_lower,
                 object_id=pk,
                 object_repr=str(obj),
                 before=before,
                 note="Administration",
-                request=request,
             )
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:

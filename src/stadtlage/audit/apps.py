@@ -12,4 +12,4 @@ class AuditConfig(AppConfig):
         autodiscover_modules("retention")
         # ... and classifies its URLs for the access log (audit.access).
         autodiscover_modules("access")
-        from stadtlage.audit import checks  # noqa: F401  (retention settings)
+        from stadtlage.audit import checks  # noqa: F401  (retention settings, middleware)

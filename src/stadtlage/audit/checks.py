@@ -1,4 +1,4 @@
-"""Start-up checks of the retention settings (fail fast, `stadtlage check`)."""
+"""Start-up checks of the retention settings and the audit middleware (`stadtlage check`)."""
 
 from __future__ import annotations
 
@@ -41,3 +41,27 @@ def retention_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 )
             )
     return errors
+
+
+CONTEXT_MIDDLEWARE = "stadtlage.audit.context.ClientContextMiddleware"
+PROXY_MIDDLEWARE = "stadtlage.operations.middleware.ProxyClientAddressMiddleware"
+ACCESS_LOG_MIDDLEWARE = "stadtlage.audit.access.AccessLogMiddleware"
+
+
+@register(Tags.security)
+def client_context_middleware(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """The audit trail's client address and the access log need the context middleware after
+    the proxy middleware (the real client) and before the access log (audit.context)."""
+    middleware: list[str] = list(getattr(settings, "MIDDLEWARE", []))
+    if CONTEXT_MIDDLEWARE not in middleware:
+        return [Error(f"MIDDLEWARE lacks {CONTEXT_MIDDLEWARE}.", id="stadtlage.E110")]
+    at = middleware.index(CONTEXT_MIDDLEWARE)
+    if PROXY_MIDDLEWARE in middleware and middleware.index(PROXY_MIDDLEWARE) > at:
+        return [Error(f"{CONTEXT_MIDDLEWARE} must follow {PROXY_MIDDLEWARE}.", id="stadtlage.E111")]
+    if ACCESS_LOG_MIDDLEWARE in middleware and middleware.index(ACCESS_LOG_MIDDLEWARE) < at:
+        return [
+            Error(
+                f"{CONTEXT_MIDDLEWARE} must precede {ACCESS_LOG_MIDDLEWARE}.", id="stadtlage.E112"
+            )
+        ]
+    return []

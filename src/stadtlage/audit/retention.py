@@ -25,6 +25,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -161,7 +162,7 @@ class PurgeResult:
 
 
 def run_retention(
-    *, now: datetime | None = None, dry_run: bool = False, actor: Any = None
+    *, now: datetime | None = None, dry_run: bool = False, actor: AbstractBaseUser | None = None
 ) -> PurgeResult:
     """Apply every rule in one transaction (rolled back for a dry run); report per class."""
     now = now or timezone.now()

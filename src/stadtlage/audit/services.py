@@ -2,6 +2,13 @@
 
 Call `audit_record` (one event) or `audit_records_bulk` (many events of one write, e.g. a
 synchronised batch) inside the same transaction as the write they describe.
+
+Neither takes the request: the client address comes from the current web request's context
+(`stadtlage.audit.context`, set by its middleware; None in commands and scheduled jobs). The
+trail keeps the addresses of staff only (``AuditEvent.ip_address`` is staff data): an event
+gets the address when its actor is signed in, or when it records a sign-in attempt; a
+citizen's address is never written. Reads that a view logs itself go through
+`stadtlage.audit.access.audit_access`.
 """
 
 from __future__ import annotations
@@ -11,12 +18,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.http import HttpRequest
 from django.utils import timezone
 
-from stadtlage.audit.access import mark_logged
+from stadtlage.audit.context import client_address, mark_logged
 from stadtlage.audit.models import Action, AuditEvent
 from stadtlage.db.bulk import insert_rows
 
@@ -33,15 +40,25 @@ def snapshot(
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+# Events whose address is kept although nobody is signed in: attempts to sign in to a staff
+# account (the address is what tells an attack from a typo).
+SIGN_IN_ACTIONS = frozenset({Action.LOGIN_FAILED, Action.LOCKOUT})
+
+
+def _signed_in(actor: AbstractBaseUser | None) -> bool:
+    return actor is not None and bool(actor.is_authenticated)
+
+
+def _address(actor_signed_in: bool, actions: set[str]) -> str | None:
+    """The client address for events of these actions (see the module's docstring)."""
+    if actor_signed_in or actions <= SIGN_IN_ACTIONS:
+        return client_address()
+    return None
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -51,21 +68,22 @@ def audit_record(
     after: dict[str, Any] | None = None,
     data_domain: str = "",
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Append one audit event. Must run inside the transaction of the write it describes."""
+    """Append one audit event. Must run inside the transaction of the write it describes.
+
+    ``actor``: the signed-in person, None for the system or a citizen."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    if request is not None and action in (Action.VIEW, Action.EXPORT):
-        mark_logged(request)  # the access-log middleware does not log this read again
+    authenticated = _signed_in(actor)
+    if action in (Action.VIEW, Action.EXPORT):
+        mark_logged()  # the access-log middleware does not log this request's read again
     return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_name=(actor.get_username() if authenticated else "")[:150],
+        actor_id=actor.pk if actor is not None and authenticated else None,
+        actor_name=(actor.get_username() if actor is not None and authenticated else "")[:150],
         action=action,
         object_type=object_type,
         object_id=str(object_id),
@@ -74,7 +92,7 @@ def audit_record(
         before=before,
         after=after,
         note=note[:500],
-        ip_address=client_ip(request),
+        ip_address=_address(authenticated, {action}),
     )
 
 
@@ -96,7 +114,7 @@ class AuditEntry:
 
 def audit_records_bulk(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | None,
     action: str,
     entries: Sequence[AuditEntry],
     data_domain: str = "",
@@ -113,9 +131,10 @@ def audit_records_bulk(
         raise ValueError(f"unknown audit action {sorted(unknown)[0]!r}")
     if not entries:
         return 0
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    name = actor.get_username()[:150] if authenticated else ""
-    actor_id = actor.pk if authenticated else None
+    authenticated = _signed_in(actor)
+    name = actor.get_username()[:150] if actor is not None and authenticated else ""
+    actor_id = actor.pk if actor is not None and authenticated else None
+    address = _address(authenticated, actions)
     now = timezone.now()
     rows = []
     for entry in entries:
@@ -133,32 +152,11 @@ def audit_records_bulk(
                 "before": entry.before,
                 "after": entry.after,
                 "note": (note if entry.note is None else entry.note)[:500],
-                "ip_address": None,
+                "ip_address": address,
             }
         )
     insert_rows(AuditEvent, rows)
     return len(rows)
-
-
-def audit_access(
-    request: HttpRequest,
-    *,
-    object_type: str,
-    object_id: str | int = "",
-    data_domain: str,
-    note: str = "",
-    action: str = Action.VIEW,
-) -> AuditEvent:
-    """Log a read of non-public records (DOMAIN.md §4: every access is logged)."""
-    return audit_record(
-        actor=request.user,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        data_domain=data_domain,
-        note=note,
-        request=request,
-    )
 
 
 def audit_scrub(*, object_type: str, object_ids: Iterable[str | int], keys: Iterable[str]) -> int:

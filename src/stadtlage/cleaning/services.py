@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import AuditEntry, audit_record, audit_records_bulk, snapshot
 from stadtlage.cleaning.models import (
@@ -81,7 +82,7 @@ class TaskRequest:
 def cleaning_tasks_create(
     *,
     requests: Sequence[TaskRequest],
-    actor: Any,
+    actor: User | None,
     data_domain: str = "city_operations",
     note: str = "",
 ) -> list[CleaningTask]:
@@ -145,7 +146,7 @@ def cleaning_tasks_create(
 
 
 def cleaning_task_for_report(
-    *, report: Any, area_ids: Sequence[int], actor: Any, now: datetime
+    *, report: Any, area_ids: Sequence[int], actor: User | None, now: datetime
 ) -> CleaningTask | None:
     """The task a new citizen report asks for, if its category says so (admin flag).
 
@@ -201,7 +202,7 @@ def _apply_transition(
     *,
     task: CleaningTask,
     to_status: str,
-    actor: Any,
+    actor: User | None,
     note: str = "",
     photo_jpeg: bytes | None = None,
     syringes_count: int | None = None,
@@ -284,7 +285,7 @@ def _apply_transition(
 
 
 def cleaning_task_accept(
-    *, task: CleaningTask, actor: Any, now: datetime | None = None
+    *, task: CleaningTask, actor: User | None, now: datetime | None = None
 ) -> CleaningTask:
     return _apply_transition(task=task, to_status=CleaningStatus.ACCEPTED, actor=actor, now=now)
 
@@ -292,7 +293,7 @@ def cleaning_task_accept(
 def cleaning_task_done(
     *,
     task: CleaningTask,
-    actor: Any,
+    actor: User | None,
     note: str = "",
     photo_jpeg: bytes | None = None,
     syringes_count: int | None = None,
@@ -312,7 +313,7 @@ def cleaning_task_done(
 
 
 def cleaning_task_not_found(
-    *, task: CleaningTask, actor: Any, note: str = "", now: datetime | None = None
+    *, task: CleaningTask, actor: User | None, note: str = "", now: datetime | None = None
 ) -> CleaningTask:
     return _apply_transition(
         task=task, to_status=CleaningStatus.NOT_FOUND, actor=actor, note=note, now=now
@@ -320,7 +321,7 @@ def cleaning_task_not_found(
 
 
 def cleaning_tasks_follow_report(
-    *, report: Any, report_closed: bool, actor: Any, now: datetime
+    *, report: Any, report_closed: bool, actor: User | None, now: datetime
 ) -> int:
     """Keep the cleaning tasks of a citizen report in step with it.
 

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
-from stadtlage.audit.services import audit_access
+from stadtlage.audit.access import audit_access
 from stadtlage.cleaning import selectors
 from stadtlage.cleaning.forms import AcceptForm, DoneForm, NotFoundForm, QueueFilterForm
 from stadtlage.cleaning.models import CleaningTask
@@ -134,18 +135,18 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 def _run(request: HttpRequest, task: CleaningTask, action: str, data: dict[str, Any]) -> str:
     if action == "annehmen":
-        cleaning_task_accept(task=task, actor=request.user)
+        cleaning_task_accept(task=task, actor=acting_user(request))
         return _("Auftrag angenommen.")
     if action == "erledigt":
         cleaning_task_done(
             task=task,
-            actor=request.user,
+            actor=acting_user(request),
             note=data["note"],
             photo_jpeg=data["photo"],
             syringes_count=data["syringes_count"],
         )
         return _("Auftrag als erledigt gemeldet.")
-    cleaning_task_not_found(task=task, actor=request.user, note=data["note"])
+    cleaning_task_not_found(task=task, actor=acting_user(request), note=data["note"])
     return _("Auftrag abgeschlossen: nichts vorgefunden.")
 
 

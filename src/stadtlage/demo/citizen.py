@@ -7,6 +7,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from stadtlage.accounts.models import User
 from stadtlage.cleaning.services import due_hours
 from stadtlage.demo import rules, texts
 from stadtlage.demo import scenario as sc
@@ -114,7 +115,7 @@ def courses(rng: np.random.Generator, table: Table, *, until_ts: int) -> None:
 Step = tuple[int, str, Any, str, str]  # at, to status, actor, public note, internal note
 
 
-def _course(code: str, row: dict[str, Any], actor: Any, kod: bool) -> list[Step]:
+def _course(code: str, row: dict[str, Any], actor: User | None, kod: bool) -> list[Step]:
     ack, close = int(row["ack"]), int(row["close"])
     outcome = row["outcome"]
     progress: Step = (

@@ -9,13 +9,12 @@ design version is never written again.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.evaluation import compute, records
@@ -48,7 +47,7 @@ class NotAllowed(EvaluationError):
     pass
 
 
-def _check(actor: Any) -> None:
+def _check(actor: User | None) -> None:
     if actor is not None and not perm.can_manage_evaluations(actor):
         raise NotAllowed(_("Evaluationen legen die Analyse und die Leitung des Sonderstabs an."))
 
@@ -94,10 +93,9 @@ def latest_version(evaluation: Evaluation) -> EvaluationDesign:
 def evaluation_create(
     *,
     title: str,
-    actor: Any,
+    actor: User | None,
     recommendation: Recommendation | None = None,
     measure: ImplementationMeasure | None = None,
-    request: HttpRequest | None = None,
 ) -> Evaluation:
     _check(actor)
     if not title.strip():
@@ -131,7 +129,6 @@ def evaluation_create(
             action=Action.CREATE,
             obj=evaluation,
             after={**snapshot(evaluation), "design": snapshot(design)},
-            request=request,
         )
     return evaluation
 
@@ -140,8 +137,7 @@ def design_update(
     *,
     evaluation: Evaluation,
     data: D.DesignInput,
-    actor: Any,
-    request: HttpRequest | None = None,
+    actor: User | None,
 ) -> EvaluationDesign:
     """Save the draft version's design (only while it is not frozen). All or nothing."""
     _check(actor)
@@ -168,7 +164,6 @@ def design_update(
             obj=design,
             before=before,
             after=snapshot(design),
-            request=request,
         )
     return design
 
@@ -200,10 +195,9 @@ def _coverage_errors(data: D.DesignInput) -> D.Errors:
 def design_freeze(
     *,
     evaluation: Evaluation,
-    actor: Any,
+    actor: User | None,
     retrospective_reason: str = "",
     now: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> EvaluationDesign:
     """Fix the draft version: snapshot, timestamp and SHA-256. Before the post window begins;
     afterwards only with a reason, and the result says so."""
@@ -250,7 +244,6 @@ def design_freeze(
             before={"status": EvaluationStatus.DRAFT},
             after={"status": ev.status, "version": design.number, "sha256": design.sha256},
             note=reason,
-            request=request,
         )
     evaluation.status = ev.status
     return design
@@ -260,8 +253,7 @@ def design_revise(
     *,
     evaluation: Evaluation,
     reason: str,
-    actor: Any,
-    request: HttpRequest | None = None,
+    actor: User | None,
 ) -> EvaluationDesign:
     """A new draft version copied from the frozen one; the earlier versions stay visible."""
     _check(actor)
@@ -300,7 +292,6 @@ def design_revise(
             before={"status": before_status, "version": current.number},
             after={"status": ev.status, **snapshot(new)},
             note=reason.strip(),
-            request=request,
         )
     evaluation.status = ev.status
     return new
@@ -315,9 +306,8 @@ def post_window_end(design: EvaluationDesign) -> date | None:
 def evaluation_compute(
     *,
     evaluation: Evaluation,
-    actor: Any,
+    actor: User | None,
     now: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> EvaluationResult:
     """Compute the result of the latest frozen version once its post window has ended."""
     _check(actor)
@@ -353,7 +343,6 @@ def evaluation_compute(
             obj=result,
             before={"status": before_status},
             after={"status": ev.status, "verdict": verdict, "version": design.number},
-            request=request,
         )
     evaluation.status = ev.status
     return result
@@ -362,10 +351,9 @@ def evaluation_compute(
 def evaluation_record_not_possible(
     *,
     reason: str,
-    actor: Any,
+    actor: User | None,
     recommendation: Recommendation | None = None,
     evaluation: Evaluation | None = None,
-    request: HttpRequest | None = None,
 ) -> Evaluation:
     """Record why a measure cannot be evaluated (e.g. no place-based outcome, no control area)."""
     _check(actor)
@@ -399,6 +387,5 @@ def evaluation_record_not_possible(
             before=before,
             after={"status": evaluation.status, "reason": evaluation.not_possible_reason},
             note=reason.strip(),
-            request=request,
         )
     return evaluation

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.evaluation import design as D
 from stadtlage.evaluation import display, forms, selectors, services, suggest
 from stadtlage.evaluation import permissions as perm
@@ -109,8 +110,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
                     title=d["title"],
                     recommendation=d["recommendation"],
                     measure=d["measure"],
-                    actor=request.user,
-                    request=request,
+                    actor=acting_user(request),
                 )
             ),
             _("Evaluation angelegt. Jetzt das Design festlegen."),
@@ -163,7 +163,7 @@ def design_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if _attempt(
             request,
             lambda: services.design_update(
-                evaluation=evaluation, data=data, actor=request.user, request=request
+                evaluation=evaluation, data=data, actor=acting_user(request)
             ),
             _("Design gespeichert."),
             form,
@@ -197,9 +197,8 @@ def design_freeze(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.design_freeze(
             evaluation=evaluation,
-            actor=request.user,
+            actor=acting_user(request),
             retrospective_reason=str(reason),
-            request=request,
         ),
         _("Design festgelegt (Zeitstempel und Prüfsumme gespeichert)."),
     )
@@ -217,7 +216,7 @@ def design_revise(request: HttpRequest, pk: int) -> HttpResponse:
     if _attempt(
         request,
         lambda: services.design_revise(
-            evaluation=evaluation, reason=reason, actor=request.user, request=request
+            evaluation=evaluation, reason=reason, actor=acting_user(request)
         ),
         _("Neue Version angelegt; die bisherige bleibt sichtbar."),
     ):
@@ -234,9 +233,7 @@ def evaluation_compute(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _get(request, pk)
     _attempt(
         request,
-        lambda: services.evaluation_compute(
-            evaluation=evaluation, actor=request.user, request=request
-        ),
+        lambda: services.evaluation_compute(evaluation=evaluation, actor=acting_user(request)),
         _("Ausgewertet."),
     )
     return redirect(_url(evaluation))
@@ -262,8 +259,7 @@ def not_possible(request: HttpRequest) -> HttpResponse:
                 reason=reason,
                 recommendation=rec,
                 evaluation=evaluation,
-                actor=request.user,
-                request=request,
+                actor=acting_user(request),
             )
         ),
         _("Festgehalten: keine Evaluation möglich."),

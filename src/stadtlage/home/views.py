@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.views.generic import RedirectView
 
 from stadtlage.accounts.permissions import is_staff_user
-from stadtlage.audit.services import audit_access
+from stadtlage.audit.access import audit_access
 from stadtlage.home.panels import panels_for
 from stadtlage.places.models import Area
 from stadtlage.public import cache as public_cache

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
 from stadtlage.hotspots import dosage, maps, permissions, selectors, services
@@ -87,7 +88,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                         speed_kmh=d["speed_kmh"],
                         detour=d["detour"],
                     ),
-                    actor=request.user,
+                    actor=acting_user(request),
                     source_query=request.POST.get("source_query", ""),
                     time_limit_s=settings.HOTSPOT_PLAN_TIME_LIMIT_S,
                 )
@@ -154,7 +155,7 @@ def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
 def plan_publish(request: HttpRequest, plan_id: str) -> HttpResponse:
     plan = get_object_or_404(PatrolPlan, uuid=plan_id)
     try:
-        services.plan_publish(plan=plan, actor=request.user)
+        services.plan_publish(plan=plan, actor=acting_user(request))
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)

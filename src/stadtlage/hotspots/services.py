@@ -8,12 +8,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.hotspots import permissions, planning
@@ -122,7 +122,7 @@ def plan_create(
     patrols: list[Patrol],
     hotspots: list[HotspotInput],
     params: PlanParams,
-    actor: Any,
+    actor: User | None,
     seed: int | None = None,
     source_query: str = "",
     time_limit_s: float = 3.0,
@@ -236,7 +236,7 @@ def plan_create(
     return plan
 
 
-def plan_publish(*, plan: PatrolPlan, actor: Any) -> PatrolPlan:
+def plan_publish(*, plan: PatrolPlan, actor: User | None) -> PatrolPlan:
     """Release a draft to the teams' phones."""
     if not permissions.can_plan_patrols(actor):
         raise PermissionDenied("Nur die Schichtleitung gibt Streifenpläne frei.")

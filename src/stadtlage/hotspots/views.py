@@ -12,8 +12,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from stadtlage.audit.access import audit_access
 from stadtlage.audit.models import Action
-from stadtlage.audit.services import audit_access
 from stadtlage.hotspots import maps, permissions
 from stadtlage.hotspots.forms import HotspotForm
 from stadtlage.organisations.models import DataDomain

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from stadtlage import apitools
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section, can_access_section
 from stadtlage.apitools import BodyError, Refusal
@@ -56,7 +57,7 @@ def _submit_form(request: HttpRequest, form: PartnerValueForm) -> tuple[bool, An
             period_start=data["period_start"],
             value=data["value"],
             channel=SubmissionChannel.FORM,
-            actor=request.user,
+            actor=acting_user(request),
             note=data.get("note") or "",
             source_system=data.get("source_system") or "",
             reason=data.get("reason") or "",
@@ -142,7 +143,9 @@ def partner_note_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Bitte „freigeben“ oder „ablehnen“ wählen."))
         return redirect("kpi:partner_series", code=value.series.code)
     try:
-        partner.partner_note_review(value=value, approve=decision == "approve", actor=request.user)
+        partner.partner_note_review(
+            value=value, approve=decision == "approve", actor=acting_user(request)
+        )
     except PermissionDenied:
         messages.error(request, _("Bemerkungen prüft das Lagezentrum (Analyse)."))
     except ValidationError as exc:
@@ -164,7 +167,7 @@ def partner_upload(request: HttpRequest) -> HttpResponse:
             result = partner.partner_values_submit_many(
                 submissions=partner_wire.parse_csv(form.cleaned_data["file"]),
                 channel=SubmissionChannel.CSV,
-                actor=request.user,
+                actor=acting_user(request),
                 confirm=form.cleaned_data["confirm"],
             )
         except partner_wire.WireError as exc:

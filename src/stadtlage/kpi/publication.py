@@ -12,10 +12,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.kpi import permissions
@@ -40,9 +40,7 @@ def _state(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-def _save(
-    indicator: Indicator, actor: Any, before: dict[str, Any], note: str, request: Any
-) -> None:
+def _save(indicator: Indicator, actor: User | None, before: dict[str, Any], note: str) -> None:
     indicator.save(update_fields=list(FIELDS))
     audit_record(
         actor=actor,
@@ -51,13 +49,10 @@ def _save(
         before=before,
         after=_state(indicator),
         note=note,
-        request=request,
     )
 
 
-def indicator_public_propose(
-    *, indicator: Indicator, actor: Any, note: str, request: HttpRequest | None = None
-) -> Indicator:
+def indicator_public_propose(*, indicator: Indicator, actor: User | None, note: str) -> Indicator:
     if not permissions.can_propose_public(actor, indicator):
         raise PermissionDenied
     note = note.strip()
@@ -73,13 +68,11 @@ def indicator_public_propose(
         indicator.public_proposed_by = actor
         indicator.public_proposed_at = timezone.now()
         indicator.public_note = note[:300]
-        _save(indicator, actor, before, "Veröffentlichung vorgeschlagen", request)
+        _save(indicator, actor, before, "Veröffentlichung vorgeschlagen")
     return indicator
 
 
-def indicator_public_confirm(
-    *, indicator: Indicator, actor: Any, request: HttpRequest | None = None
-) -> Indicator:
+def indicator_public_confirm(*, indicator: Indicator, actor: User | None) -> Indicator:
     with transaction.atomic():
         indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
         if indicator.public_proposed_at is None:
@@ -95,13 +88,11 @@ def indicator_public_confirm(
         before = _state(indicator)
         indicator.public_confirmed_by = actor
         indicator.public_confirmed_at = timezone.now()
-        _save(indicator, actor, before, "Veröffentlichung bestätigt (zweite Person)", request)
+        _save(indicator, actor, before, "Veröffentlichung bestätigt (zweite Person)")
     return indicator
 
 
-def indicator_public_withdraw(
-    *, indicator: Indicator, actor: Any, request: HttpRequest | None = None
-) -> Indicator:
+def indicator_public_withdraw(*, indicator: Indicator, actor: User | None) -> Indicator:
     if not permissions.can_confirm_public(actor, indicator):
         raise PermissionDenied
     with transaction.atomic():
@@ -109,5 +100,5 @@ def indicator_public_withdraw(
         before = _state(indicator)
         for name in FIELDS:
             setattr(indicator, name, "" if name == "public_note" else None)
-        _save(indicator, actor, before, "Veröffentlichung zurückgenommen", request)
+        _save(indicator, actor, before, "Veröffentlichung zurückgenommen")
     return indicator

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
 from stadtlage.kpi import publication
@@ -25,25 +26,20 @@ def indicator_publication(request: HttpRequest, code: str, action: str) -> HttpR
         if action == "vorschlagen":
             publication.indicator_public_propose(
                 indicator=indicator,
-                actor=request.user,
+                actor=acting_user(request),
                 note=request.POST.get("note", ""),
-                request=request,
             )
             messages.success(
                 request,
                 _("Vorgeschlagen. Eine zweite Person muss die Veröffentlichung bestätigen."),
             )
         elif action == "bestaetigen":
-            publication.indicator_public_confirm(
-                indicator=indicator, actor=request.user, request=request
-            )
+            publication.indicator_public_confirm(indicator=indicator, actor=acting_user(request))
             messages.success(
                 request, _("Bestätigt: die Kennzahl steht jetzt im öffentlichen Lagebild.")
             )
         elif action == "zuruecknehmen":
-            publication.indicator_public_withdraw(
-                indicator=indicator, actor=request.user, request=request
-            )
+            publication.indicator_public_withdraw(indicator=indicator, actor=acting_user(request))
             messages.success(request, _("Die Kennzahl ist nicht mehr öffentlich."))
         else:
             raise Http404

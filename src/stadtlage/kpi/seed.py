@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from stadtlage.accounts.models import User
 from stadtlage.kpi.definitions import Definition
 from stadtlage.kpi.models import (
     Indicator,
@@ -133,7 +134,7 @@ def _definition(spec: Spec, result: SeedResult) -> Definition | None:
     )
 
 
-def load_indicators(*, actor: Any = None) -> SeedResult:
+def load_indicators(*, actor: User | None = None) -> SeedResult:
     """Create the seed indicators that do not exist yet (idempotent)."""
     result = SeedResult()
     with transaction.atomic():

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
 from stadtlage.audit.display import kind_label
@@ -121,7 +122,9 @@ def indicator_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             indicator = services.indicator_create(
-                code=form.cleaned_data["code"], definition=form.definition(), actor=request.user
+                code=form.cleaned_data["code"],
+                definition=form.definition(),
+                actor=acting_user(request),
             )
         except ValidationError as exc:
             _apply(form, exc)
@@ -149,7 +152,7 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
                 definition=form.definition(),
                 change_note=form.cleaned_data["change_note"],
                 valid_from=form.cleaned_data.get("valid_from"),
-                actor=request.user,
+                actor=acting_user(request),
             )
         except ValidationError as exc:
             _apply(form, exc)
@@ -191,11 +194,10 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     with transaction.atomic():
         audit_record(
-            actor=request.user,
+            actor=acting_user(request),
             action=Action.EXPORT,
             obj=indicator,
             note=f"{fmt.upper()} V{version.number}",
-            request=request,
         )
     return response
 
@@ -207,7 +209,9 @@ def goal_create(request: HttpRequest, code: str) -> HttpResponse:
     form = GoalForm(request.POST)
     if form.is_valid():
         try:
-            services.goal_create(indicator=indicator, actor=request.user, **form.cleaned_data)
+            services.goal_create(
+                indicator=indicator, actor=acting_user(request), **form.cleaned_data
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -224,7 +228,7 @@ def milestone_create(request: HttpRequest, goal_id: int) -> HttpResponse:
     form = GoalMilestoneForm(request.POST)
     if form.is_valid():
         try:
-            services.milestone_create(goal=goal, actor=request.user, **form.cleaned_data)
+            services.milestone_create(goal=goal, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.admintools import ReadOnlyInline
 from stadtlage.audit.admin import AuditedModelAdmin
 from stadtlage.open311.models import ApiKey, ClientApplication
@@ -36,13 +37,13 @@ class ClientApplicationAdmin(AuditedModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change:
-            _key, raw = api_key_issue(client=obj, actor=request.user)
+            _key, raw = api_key_issue(client=obj, actor=acting_user(request))
             messages.warning(request, KEY_MESSAGE.format(client=obj, key=raw))
 
     @admin.action(description="Neuen API-Schlüssel ausgeben (bisherige widerrufen)")
     def rotate_keys(self, request: HttpRequest, queryset: QuerySet[ClientApplication]) -> None:
         for client in queryset:
-            raw = client_rotate_key(client=client, actor=request.user)
+            raw = client_rotate_key(client=client, actor=acting_user(request))
             messages.warning(request, KEY_MESSAGE.format(client=client, key=raw))
 
 
@@ -62,5 +63,5 @@ class ApiKeyAdmin(admin.ModelAdmin):
     @admin.action(description="Ausgewählte Schlüssel widerrufen")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         for key in queryset:
-            api_key_revoke(key=key, actor=request.user)
+            api_key_revoke(key=key, actor=acting_user(request))
         messages.success(request, f"{queryset.count()} Schlüssel widerrufen.")

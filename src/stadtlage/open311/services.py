@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from stadtlage.accounts.models import User
 from stadtlage.apitools import token_hash, token_issue
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
@@ -17,7 +17,7 @@ from stadtlage.open311.models import ApiKey, ClientApplication
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
-def api_key_issue(*, client: ClientApplication, actor: Any = None) -> tuple[ApiKey, str]:
+def api_key_issue(*, client: ClientApplication, actor: User | None = None) -> tuple[ApiKey, str]:
     """Issue a new key for `client`. The raw key is returned once and never stored."""
     issued = token_issue()
     with transaction.atomic():
@@ -32,7 +32,7 @@ def api_key_issue(*, client: ClientApplication, actor: Any = None) -> tuple[ApiK
     return key, issued.raw
 
 
-def api_key_revoke(*, key: ApiKey, actor: Any = None) -> ApiKey:
+def api_key_revoke(*, key: ApiKey, actor: User | None = None) -> ApiKey:
     if key.revoked_at is not None:
         return key
     with transaction.atomic():
@@ -51,7 +51,7 @@ def api_key_revoke(*, key: ApiKey, actor: Any = None) -> ApiKey:
 
 
 def client_create(
-    *, name: str, contact_email: str = "", description: str = "", actor: Any = None
+    *, name: str, contact_email: str = "", description: str = "", actor: User | None = None
 ) -> tuple[ClientApplication, str]:
     """Register a client application with its first key; returns (client, raw key)."""
     client = ClientApplication(
@@ -65,7 +65,7 @@ def client_create(
     return client, raw
 
 
-def client_rotate_key(*, client: ClientApplication, actor: Any = None) -> str:
+def client_rotate_key(*, client: ClientApplication, actor: User | None = None) -> str:
     """Revoke every active key of `client` and issue a new one."""
     with transaction.atomic():
         for key in client.api_keys.filter(revoked_at__isnull=True):

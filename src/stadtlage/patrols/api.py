@@ -18,9 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from stadtlage import apitools
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.permissions import can_access_section
 from stadtlage.apitools import BodyError, Refusal, json_response
-from stadtlage.audit.services import audit_access
+from stadtlage.audit.access import audit_access
 from stadtlage.patrols import photos, selectors, sync, wire
 from stadtlage.patrols.metrics import count_sync_results
 from stadtlage.patrols.openapi import openapi_document
@@ -100,7 +101,7 @@ def sync_view(request: HttpRequest) -> HttpResponse:
         records = wire.read_records(payload, now=timezone.now(), actor_id=request.user.pk)
     except wire.RecordInvalid as exc:
         return problem_response(400, "Die Sendung hat nicht das erwartete Format.", exc.errors)
-    results = sync.sync_ingest(records=records, actor=request.user)
+    results = sync.sync_ingest(records=records, actor=acting_user(request))
     count_sync_results(results)
     return json_response({"results": results, "received": len(records)})
 
@@ -114,7 +115,7 @@ def record_view(request: HttpRequest, kind: str, record_id: str) -> HttpResponse
     if error:
         return error
     answer = sync.record_ingest(
-        kind=RECORD_PATHS[kind], record_id=record_id, data=data, actor=request.user
+        kind=RECORD_PATHS[kind], record_id=record_id, data=data, actor=acting_user(request)
     )
     return json_response(answer, status=answer["status"])
 
@@ -134,7 +135,10 @@ def photo_view(request: HttpRequest, photo_id: str) -> HttpResponse:
     raw = request.read(photos.MAX_PHOTO_BYTES + 1)
     try:
         status, photo, conflict_id = photos.photo_attach(
-            photo_id=photo_uuid, observation_id=observation_uuid, raw=raw, actor=request.user
+            photo_id=photo_uuid,
+            observation_id=observation_uuid,
+            raw=raw,
+            actor=acting_user(request),
         )
     except photos.PhotoRefused as exc:
         return problem_response(exc.status, exc.detail, exc.errors, id=photo_id)

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.patrols import permissions
@@ -85,7 +86,7 @@ def clean_image(raw: bytes) -> CleanImage:
 
 
 def photo_attach(
-    *, photo_id: uuid.UUID, observation_id: uuid.UUID, raw: bytes, actor: Any
+    *, photo_id: uuid.UUID, observation_id: uuid.UUID, raw: bytes, actor: User | None
 ) -> tuple[int, ObservationPhoto | None, int | None]:
     """Store a photo for an observation. Returns (status, photo, conflict id)."""
     digest = hashlib.sha256(raw).hexdigest()
@@ -103,7 +104,8 @@ def photo_attach(
             "Die zugehörige Feststellung ist noch nicht übertragen.",
             [FieldError("observation", "Die Feststellung ist noch nicht übertragen.")],
         )
-    if observation["recorded_by_id"] != actor.pk and not permissions.can_lead_shift(actor):
+    recorded_by_actor = actor is not None and observation["recorded_by_id"] == actor.pk
+    if not recorded_by_actor and not permissions.can_lead_shift(actor):
         raise PhotoRefused(
             403,
             "Fotos ergänzt nur, wer die Feststellung erfasst hat.",
@@ -144,7 +146,7 @@ def _repeat(
     digest: str,
     photo_id: uuid.UUID,
     observation_id: uuid.UUID,
-    actor: Any,
+    actor: User | None,
 ) -> tuple[int, ObservationPhoto | None, int | None]:
     """Same bytes again: the same answer. Other bytes: a conflict that keeps the new image
     (cleaned like any upload) for the shift lead to compare and, if right, apply."""

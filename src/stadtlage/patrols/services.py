@@ -81,7 +81,7 @@ def patrol_create(
     planned_end: datetime,
     members: list[User],
     planned_areas: list[Area],
-    actor: Any,
+    actor: User | None,
 ) -> Patrol:
     if not permissions.can_lead_shift(actor):
         raise PermissionDenied("Nur die Schichtleitung plant Streifen.")
@@ -105,7 +105,7 @@ def patrol_create(
 
 
 def patrol_update_team(
-    *, patrol: Patrol, members: list[User], planned_areas: list[Area], actor: Any
+    *, patrol: Patrol, members: list[User], planned_areas: list[Area], actor: User | None
 ) -> Patrol:
     """Change team and areas; the joint flag follows the team."""
     if not permissions.can_lead_shift(actor):
@@ -132,7 +132,7 @@ def patrol_transition(
     *,
     patrol: Patrol,
     to_status: str,
-    actor: Any,
+    actor: User | None,
     at: datetime | None = None,
     event_uuid: uuid.UUID | None = None,
     content_hash: str = "",
@@ -275,7 +275,9 @@ APPLICABLE = {
 }
 
 
-def conflict_resolve(*, conflict: SyncConflict, resolution: str, actor: Any) -> SyncConflict:
+def conflict_resolve(
+    *, conflict: SyncConflict, resolution: str, actor: User | None
+) -> SyncConflict:
     """Keep the stored version, or apply the submitted one (validated as if it were new)."""
     if not permissions.can_resolve_conflict(actor):
         raise PermissionDenied("Nur die Schichtleitung klärt Konflikte.")
@@ -301,7 +303,7 @@ def conflict_resolve(*, conflict: SyncConflict, resolution: str, actor: Any) -> 
     return conflict
 
 
-def _apply_submitted(conflict: SyncConflict, actor: Any) -> None:
+def _apply_submitted(conflict: SyncConflict, actor: User | None) -> None:
     from stadtlage.patrols import photos, validation, wire
 
     if conflict.record_kind == RecordKind.PHOTO:

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import AuditEntry, audit_records_bulk
 from stadtlage.cleaning.services import TaskRequest, cleaning_tasks_create
@@ -70,7 +71,7 @@ INVALID = "Der Datensatz enthält ungültige Angaben."
 Results = dict[int, dict[str, Any]]
 
 
-def sync_ingest(*, records: list[WireRecord], actor: Any) -> list[dict[str, Any]]:
+def sync_ingest(*, records: list[WireRecord], actor: User | None) -> list[dict[str, Any]]:
     """Store the valid records of one batch; one answer per record, in request order."""
     results: Results = {}
     valid = []
@@ -92,7 +93,7 @@ def sync_ingest(*, records: list[WireRecord], actor: Any) -> list[dict[str, Any]
     return [results[record.index] for record in records]
 
 
-def _ingest(records: list[WireRecord], actor: Any) -> Results:
+def _ingest(records: list[WireRecord], actor: User | None) -> Results:
     ctx = SyncContext.load(actor, records)
     results: Results = {}
     by_kind: dict[str, list[WireRecord]] = defaultdict(list)
@@ -108,7 +109,7 @@ def _ingest(records: list[WireRecord], actor: Any) -> Results:
 
 
 def _split_known(
-    kind: str, records: list[WireRecord], actor: Any, results: Results
+    kind: str, records: list[WireRecord], actor: User | None, results: Results
 ) -> tuple[list[WireRecord], list[tuple[WireRecord, WireRecord]]]:
     """Answer uuids stored before; return the new ones and in-batch repeats of new ones."""
     model: Any = MODELS[kind]
@@ -137,7 +138,7 @@ def _split_known(
 
 
 def _answer_repeats(
-    kind: str, repeats: list[tuple[WireRecord, WireRecord]], actor: Any, results: Results
+    kind: str, repeats: list[tuple[WireRecord, WireRecord]], actor: User | None, results: Results
 ) -> None:
     for record, original in repeats:
         answer = results[original.index]
@@ -157,7 +158,7 @@ def _answer_repeats(
             )
 
 
-def _conflict(record: WireRecord, stored_hash: str, actor: Any) -> dict[str, Any]:
+def _conflict(record: WireRecord, stored_hash: str, actor: User | None) -> dict[str, Any]:
     conflict, _created = SyncConflict.objects.get_or_create(
         record_kind=record.kind,
         record_uuid=record.id,
@@ -192,7 +193,9 @@ def _checked(
     return checked
 
 
-def _audit(actor: Any, items: list[tuple[models.Model, dict[str, Any]]], domain: str) -> None:
+def _audit(
+    actor: User | None, items: list[tuple[models.Model, dict[str, Any]]], domain: str
+) -> None:
     """Audit rows for bulk-created records: the record and what the phone sent."""
     audit_records_bulk(
         actor=actor,
@@ -367,7 +370,7 @@ WRITERS = {
 # --- One record through the sync protocol -----------------------------------------------
 
 
-def record_ingest(*, kind: str, record_id: str, data: Any, actor: Any) -> dict[str, Any]:
+def record_ingest(*, kind: str, record_id: str, data: Any, actor: User | None) -> dict[str, Any]:
     """Ingest one field record; returns the answer the sync API gives for it."""
     record = read_record(
         {"kind": kind, "id": record_id, "data": data},
@@ -378,9 +381,11 @@ def record_ingest(*, kind: str, record_id: str, data: Any, actor: Any) -> dict[s
     return sync_ingest(records=[record], actor=actor)[0]
 
 
-def observation_record(*, record_id: str, data: dict[str, Any], actor: Any) -> dict[str, Any]:
+def observation_record(
+    *, record_id: str, data: dict[str, Any], actor: User | None
+) -> dict[str, Any]:
     return record_ingest(kind=RecordKind.OBSERVATION, record_id=record_id, data=data, actor=actor)
 
 
-def measure_record(*, record_id: str, data: dict[str, Any], actor: Any) -> dict[str, Any]:
+def measure_record(*, record_id: str, data: dict[str, Any], actor: User | None) -> dict[str, Any]:
     return record_ingest(kind=RecordKind.MEASURE, record_id=record_id, data=data, actor=actor)

@@ -11,13 +11,12 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from shapely.geometry import shape
 
-from stadtlage.accounts.models import Role
+from stadtlage.accounts.models import Role, User
 from stadtlage.cleaning.models import CleaningKind
 from stadtlage.organisations.models import DataDomain, Organisation, OrganisationKind
 from stadtlage.patrols import permissions
@@ -94,7 +93,7 @@ class ObservationRef:
 
 @dataclass
 class SyncContext:
-    actor: Any
+    actor: User | None
     categories: dict[str, ObservationCategory]
     measure_types: dict[str, MeasureType]
     places: dict[str, PlaceInfo]
@@ -106,7 +105,7 @@ class SyncContext:
     _on_duty: list[tuple[datetime, datetime | None]] | None = None
 
     @classmethod
-    def load(cls, actor: Any, records: list[WireRecord]) -> SyncContext:
+    def load(cls, actor: User | None, records: list[WireRecord]) -> SyncContext:
         kinds = {r.kind for r in records}
         patrol_ids = {p for r in records if (p := getattr(r.parsed, "patrol", None))}
         place_slugs = {r.parsed.place for r in records if isinstance(r.parsed, ObservationIn)}

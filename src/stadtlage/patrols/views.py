@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
-from stadtlage.audit.services import audit_access
+from stadtlage.audit.access import audit_access
 from stadtlage.cleaning.models import CleaningKind
 from stadtlage.patrols import permissions, selectors, services
 from stadtlage.patrols.forms import ConflictResolveForm, DayForm, PatrolForm
@@ -177,7 +178,7 @@ def patrol_create_view(request: HttpRequest) -> HttpResponse:
                 planned_end=form.cleaned_data["planned_end"],
                 members=list(form.cleaned_data["members"]),
                 planned_areas=list(form.cleaned_data["planned_areas"]),
-                actor=request.user,
+                actor=acting_user(request),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -199,7 +200,9 @@ def patrol_transition_view(request: HttpRequest, patrol_id: str) -> HttpResponse
         messages.error(request, _("Status: unbekannter Wert."))
     else:
         try:
-            services.patrol_transition(patrol=patrol, to_status=to_status, actor=request.user)
+            services.patrol_transition(
+                patrol=patrol, to_status=to_status, actor=acting_user(request)
+            )
         except ValidationError as exc:
             for errors in exc.message_dict.values():
                 for error in errors:
@@ -260,7 +263,9 @@ def conflict_resolve_view(request: HttpRequest, conflict_id: int) -> HttpRespons
         return redirect("patrols:conflicts")
     try:
         services.conflict_resolve(
-            conflict=conflict, resolution=form.cleaned_data["resolution"], actor=request.user
+            conflict=conflict,
+            resolution=form.cleaned_data["resolution"],
+            actor=acting_user(request),
         )
     except ValidationError as exc:
         for errors in exc.message_dict.values():

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from pyproj import Transformer
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.places.gazetteer import invalidate_name_index
@@ -218,7 +219,7 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
 
 
 def addresses_import(
-    *, rows: list[AddressRow], source: str, replace: bool = False, actor: Any = None
+    *, rows: list[AddressRow], source: str, replace: bool = False, actor: User | None = None
 ) -> dict[str, int]:
     """Write the rows in one transaction: new keys are added, known keys updated; with
     `replace`, entries of the same source missing from the file are removed."""

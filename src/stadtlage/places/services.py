@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.places import geo
@@ -35,7 +36,9 @@ def _check_kind(kind: str) -> None:
         raise ValidationError({"kind": _("Unbekannte Gebietsart.")})
 
 
-def area_create(*, name: str, geometry: Any, kind: str, description: str = "", actor: Any) -> Area:
+def area_create(
+    *, name: str, geometry: Any, kind: str, description: str = "", actor: User | None
+) -> Area:
     """Create an area from a GeoJSON geometry (text or dict). Raises ValidationError."""
     _check_kind(kind)
     try:
@@ -56,7 +59,7 @@ def area_create(*, name: str, geometry: Any, kind: str, description: str = "", a
 def area_update(
     *,
     area: Area,
-    actor: Any,
+    actor: User | None,
     name: str | None = None,
     geometry: Any = None,
     kind: str | None = None,
@@ -89,7 +92,7 @@ def area_update(
     return area
 
 
-def areas_import_geojson(*, text: str, kind: str, actor: Any) -> list[Area]:
+def areas_import_geojson(*, text: str, kind: str, actor: User | None) -> list[Area]:
     """Import a FeatureCollection; all features or none. Existing names are updated."""
     _check_kind(kind)
     try:

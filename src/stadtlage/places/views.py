@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
 from stadtlage.places import services
@@ -50,7 +51,7 @@ def area_create_view(request: HttpRequest) -> HttpResponse:
     form = AreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            area = services.area_create(actor=request.user, **form.cleaned_data)
+            area = services.area_create(actor=acting_user(request), **form.cleaned_data)
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -73,7 +74,7 @@ def area_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     form = AreaForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.area_update(area=area, actor=request.user, **form.cleaned_data)
+            services.area_update(area=area, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -94,7 +95,9 @@ def area_import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             areas = services.areas_import_geojson(
-                text=form.cleaned_data["file"], kind=form.cleaned_data["kind"], actor=request.user
+                text=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                actor=acting_user(request),
             )
         except ValidationError as exc:
             _apply_validation_error(form, exc)

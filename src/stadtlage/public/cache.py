@@ -41,7 +41,7 @@ from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.utils import translation
 
-from stadtlage.audit.access import mark_logged
+from stadtlage.audit.context import mark_logged
 from stadtlage.db.versions import DataVersion
 from stadtlage.open311.cache import data_version
 from stadtlage.ratelimit import throttled
@@ -327,7 +327,7 @@ def public_page(namespace: str) -> Callable[[View], View]:
                 return view(request, *args, **kwargs)
             # What every visitor without a session sees holds no non-public records: no read
             # to log (and no address of a citizen in the audit trail).
-            mark_logged(request)
+            mark_logged()
             key = _page_key(namespace, request)
             page = cache.get(key)
             if page is None:

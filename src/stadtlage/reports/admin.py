@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.admintools import ReadOnlyAdmin, ReadOnlyInline
 from stadtlage.audit.admin import AuditedModelAdmin
 from stadtlage.audit.models import Action
@@ -84,27 +85,25 @@ class ServiceCategoryAdmin(AuditedModelAdmin):
                 before, pk = snapshot(obj), obj.pk
                 obj.delete()
                 audit_record(
-                    actor=request.user,
+                    actor=acting_user(request),
                     action=Action.DELETE,
                     object_type=obj._meta.label_lower,
                     object_id=pk,
                     object_repr=str(obj),
                     before=before,
                     note="Administration",
-                    request=request,
                 )
             for obj in instances:
                 created = obj.pk is None
                 previous = None if created else type(obj).objects.filter(pk=obj.pk).first()
                 obj.save()
                 audit_record(
-                    actor=request.user,
+                    actor=acting_user(request),
                     action=Action.CREATE if created else Action.UPDATE,
                     obj=obj,
                     before=snapshot(previous) if previous else None,
                     after=snapshot(obj),
                     note="Administration",
-                    request=request,
                 )
             formset.save_m2m()
 
@@ -170,7 +169,7 @@ class ReportAdmin(ReadOnlyAdmin):
             pk = obj.pk
             super().delete_model(request, obj)
             audit_record(
-                actor=request.user,
+                actor=acting_user(request),
                 action=Action.DELETE,
                 object_type=obj._meta.label_lower,
                 object_id=pk,
@@ -178,7 +177,6 @@ class ReportAdmin(ReadOnlyAdmin):
                 before=before,
                 data_domain=obj.responsible.data_domain,
                 note="Administration",
-                request=request,
             )
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Report]) -> None:

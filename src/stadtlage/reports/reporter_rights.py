@@ -117,7 +117,7 @@ def reporter_archive(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def report_forget_email(*, report: Report, request: Any = None) -> bool:
+def report_forget_email(*, report: Report) -> bool:
     """Delete the reporter's e-mail address now; the report stays, anonymous. Audited without
     the address. Returns False when none was stored."""
     with transaction.atomic():
@@ -134,7 +134,6 @@ def report_forget_email(*, report: Report, request: Any = None) -> bool:
             after={"reporter_email": ""},
             data_domain=locked.responsible.data_domain,
             note="E-Mail-Adresse auf Wunsch der meldenden Person gelöscht",
-            request=request,
         )
     report.reporter_email = ""
     return True

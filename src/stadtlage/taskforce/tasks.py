@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from stadtlage.audit.context import outside_request
 from stadtlage.taskforce.services.mayor_reports import mayor_report_generate
 
 
 @task()
 def generate_mayor_report(report_id: int) -> str:
-    """Generate and freeze one requested report; returns the PDF's SHA-256."""
-    return mayor_report_generate(report_id=report_id).pdf_sha256
+    """Generate and freeze one requested report; returns the PDF's SHA-256.
+
+    Never part of the request that enqueued it, also when the immediate backend runs it there."""
+    with outside_request():
+        return mayor_report_generate(report_id=report_id).pdf_sha256

@@ -65,7 +65,6 @@ def lockout(
         object_type="accounts.user",
         object_repr=username,
         note=f"Zu viele Fehlversuche für „{username}“",
-        request=request,
     )
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     message = _(

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.utils import get_credential_model
 
 from stadtlage.accounts import services, twofactor
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.forms import EnrolForm, SecondFactorForm
 from stadtlage.accounts.models import SignedInDevice
 from stadtlage.accounts.permissions import can_sign_out_others
@@ -85,7 +86,6 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                 action=Action.LOGIN,
                 obj=user,
                 note=f"zweiter Faktor bestätigt: {device.name}",
-                request=request,
             )
             if isinstance(device, StaticDevice):
                 _warn_recovery_code_used(request)
@@ -95,7 +95,6 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             action=Action.LOGIN_FAILED,
             obj=user,
             note="zweiter Faktor falsch" if not wait else "zweiter Faktor: Wartezeit",
-            request=request,
         )
         form.add_error(
             "code",
@@ -137,7 +136,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            services.second_factor_device_added(device=device, request=request)
+            services.second_factor_device_added(device=device, actor=acting_user(request))
             if not twofactor.has_second_factor(request):
                 _completed(request, device)
             if not StaticDevice.objects.filter(user=user).exists():
@@ -179,7 +178,6 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
             action=Action.CREATE,
             obj=user,
             note="neue Wiederherstellungscodes erzeugt (alte ungültig)",
-            request=request,
         )
         return redirect(_with_next("accounts:recovery_codes", next_url))
     codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
@@ -258,7 +256,7 @@ def remove_device(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             ),
         )
     else:
-        services.second_factor_device_remove(device=device, request=request)
+        services.second_factor_device_remove(device=device, actor=acting_user(request))
         messages.success(request, _("Der zweite Faktor wurde entfernt."))
     return redirect("accounts:security")
 
@@ -269,7 +267,7 @@ def sign_out_own_device(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign out one of one's own other devices (e.g. a phone left somewhere)."""
     user: Any = request.user
     device = get_object_or_404(SignedInDevice, pk=pk, user=user, ended_at__isnull=True)
-    services.signed_in_devices_revoke(devices=[device], acting_user=request.user, request=request)
+    services.signed_in_devices_revoke(devices=[device], actor=acting_user(request))
     messages.success(
         request, _("Das Gerät „%(label)s“ wurde abgemeldet.") % {"label": device.label}
     )

@@ -54,7 +54,6 @@ def sso_callback(request: HttpRequest, slug: str) -> HttpResponse:
             object_id=provider.pk,
             object_repr=str(provider),
             note=f"Single Sign-on abgebrochen oder ungültig: {str(exc)[:300]}",
-            request=request,
         )
         return _failed(request, provider, status=400)
     account = sso.resolve_account(provider, claims)
@@ -65,7 +64,6 @@ def sso_callback(request: HttpRequest, slug: str) -> HttpResponse:
             object_type="accounts.user",
             object_repr=account.username[:200],
             note=f"Single Sign-on über „{provider}“ abgelehnt: {account.reason}",
-            request=request,
         )
         organisations = ", ".join(o.name for o in provider.organisations.order_by("name"))
         return render(

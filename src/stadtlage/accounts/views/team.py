@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from stadtlage.accounts import services
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.models import SignedInDevice, User
 from stadtlage.accounts.permissions import can_sign_out_devices_of, can_sign_out_others
 from stadtlage.accounts.selectors import people_with_devices_for
@@ -37,9 +38,7 @@ def team_devices(request: HttpRequest) -> HttpResponse:
             devices = list(person.signed_in_devices.filter(ended_at__isnull=True))
         if not can_sign_out_devices_of(request.user, person):
             raise PermissionDenied
-        ended = services.signed_in_devices_revoke(
-            devices=devices, acting_user=request.user, request=request
-        )
+        ended = services.signed_in_devices_revoke(devices=devices, actor=acting_user(request))
         messages.success(
             request,
             ngettext(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.kpi import periods as P
@@ -79,7 +80,7 @@ def _new_version(
     valid_from: date | None,
     change_note: str,
     rebases: bool,
-    actor: Any,
+    actor: User | None,
 ) -> IndicatorVersion:
     values = d.values()
     areas = values.pop("areas")
@@ -105,7 +106,7 @@ def indicator_create(
     *,
     code: str,
     definition: Definition,
-    actor: Any,
+    actor: User | None,
     order: int = 0,
     strict_codes: bool = True,
     check_permission: bool = True,
@@ -142,7 +143,7 @@ def indicator_update(
     indicator: Indicator,
     definition: Definition,
     change_note: str,
-    actor: Any,
+    actor: User | None,
     valid_from: date | None = None,
 ) -> IndicatorVersion:
     """Save a changed definition as a new version; the series breaks at ``valid_from``.
@@ -186,7 +187,7 @@ def indicator_update(
     return version
 
 
-def indicator_set_active(*, indicator: Indicator, is_active: bool, actor: Any) -> Indicator:
+def indicator_set_active(*, indicator: Indicator, is_active: bool, actor: User | None) -> Indicator:
     if not permissions.can_edit_indicator(actor, indicator):
         raise PermissionDenied
     with transaction.atomic():
@@ -210,7 +211,7 @@ def goal_create(
     baseline_value: float,
     target_value: float,
     target_date: date,
-    actor: Any,
+    actor: User | None,
     baseline_label: str = "",
 ) -> Goal:
     if not permissions.can_manage_goals(actor, indicator):
@@ -244,7 +245,7 @@ def goal_create(
 
 
 def milestone_create(
-    *, goal: Goal, title: str, due_date: date, target_value: float, actor: Any
+    *, goal: Goal, title: str, due_date: date, target_value: float, actor: User | None
 ) -> GoalMilestone:
     if not permissions.can_manage_goals(actor, goal.indicator):
         raise PermissionDenied

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.models import User
 from stadtlage.apitools import token_hash, token_issue
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import AuditEntry, audit_record, audit_records_bulk, snapshot
@@ -187,7 +188,7 @@ def partner_value_submit(
     period_start: date,
     value: float,
     channel: str,
-    actor: Any,
+    actor: User | None,
     note: str = "",
     source_system: str = "",
     reason: str = "",
@@ -241,7 +242,7 @@ class Planned:
 
 
 def _store(
-    planned: Sequence[Planned], *, channel: str, actor: Any, confirm: bool, now: datetime
+    planned: Sequence[Planned], *, channel: str, actor: User | None, confirm: bool, now: datetime
 ) -> list[tuple[PartnerValue, bool]]:
     """Store checked values in order, each a new revision of its period; call in a transaction.
 
@@ -369,7 +370,7 @@ class BatchResult:
 
 
 def partner_values_submit_many(
-    *, submissions: list[Submission], channel: str, actor: Any, confirm: bool = False
+    *, submissions: list[Submission], channel: str, actor: User | None, confirm: bool = False
 ) -> BatchResult:
     """All or nothing: any error, or any unconfirmed implausible value, stores nothing.
 
@@ -450,7 +451,7 @@ def partner_values_submit_many(
     return BatchResult(stored, [])
 
 
-def partner_note_review(*, value: PartnerValue, approve: bool, actor: Any) -> PartnerValue:
+def partner_note_review(*, value: PartnerValue, approve: bool, actor: User | None) -> PartnerValue:
     """Release a partner's note to the other readers of the series, or reject it (the note
     is deleted). Only reviewers (``permissions.can_review_partner_notes``)."""
     if not permissions.can_review_partner_notes(actor, value.series):
@@ -481,7 +482,9 @@ def partner_note_review(*, value: PartnerValue, approve: bool, actor: Any) -> Pa
 # --------------------------------------------------------------------------- API tokens
 
 
-def partner_token_create(*, user: Any, label: str, actor: Any) -> tuple[PartnerApiToken, str]:
+def partner_token_create(
+    *, user: Any, label: str, actor: User | None
+) -> tuple[PartnerApiToken, str]:
     """A new API token for ``user``; the raw key is returned once and never stored."""
     issued = token_issue()
     with transaction.atomic():

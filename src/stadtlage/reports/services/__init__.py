@@ -25,6 +25,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.cleaning.services import cleaning_task_for_report, cleaning_tasks_follow_report
@@ -204,7 +205,7 @@ def report_create(
     source: str,
     located: Located | None = None,
     language: str = "",
-    actor: Any = None,
+    actor: User | None = None,
     now: datetime | None = None,
     audit_note: str = "",
 ) -> Report:
@@ -289,7 +290,7 @@ def _apply_transition(
     *,
     report: Report,
     to_status: str,
-    actor: Any,
+    actor: User | None,
     public_note: str,
     internal_note: str,
     now: datetime | None,
@@ -400,7 +401,7 @@ def report_transition(
     *,
     report: Report,
     to_status: str,
-    actor: Any,
+    actor: User | None,
     public_note: str = "",
     internal_note: str = "",
     now: datetime | None = None,
@@ -421,7 +422,7 @@ def report_transition(
 
 
 def report_mark_duplicate(
-    *, report: Report, original: Report, actor: Any, now: datetime | None = None
+    *, report: Report, original: Report, actor: User | None, now: datetime | None = None
 ) -> Report:
     """Close `report` as a duplicate of `original` (or of the report that one duplicates)."""
     root = original
@@ -468,7 +469,7 @@ def report_forward(
     *,
     report: Report,
     organisation: Organisation,
-    actor: Any,
+    actor: User | None,
     public_note: str = "",
     internal_note: str = "",
     now: datetime | None = None,
@@ -491,7 +492,7 @@ def report_forward(
 
 
 def report_assign(
-    *, report: Report, assignee: Any, actor: Any, now: datetime | None = None
+    *, report: Report, assignee: Any, actor: User | None, now: datetime | None = None
 ) -> Report:
     """Give an open report to one person of the responsible organisation (None: nobody).
 

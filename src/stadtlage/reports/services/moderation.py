@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from stadtlage.accounts.models import User
 from stadtlage.reports.models import Report
 from stadtlage.reports.permissions import can_moderate_report_text
 from stadtlage.reports.redaction import redact
@@ -55,7 +55,7 @@ def clean_public_description(text: str) -> str:
 
 
 def _store(
-    *, report: Report, text: str | None, actor: Any, now: datetime | None
+    *, report: Report, text: str | None, actor: User | None, now: datetime | None
 ) -> ModerationResult:
     """`text` None: reset to the masked original description."""
     if actor is None or not can_moderate_report_text(actor, report):
@@ -100,7 +100,7 @@ def _store(
 
 
 def report_public_description_edit(
-    *, report: Report, text: str, actor: Any, now: datetime | None = None
+    *, report: Report, text: str, actor: User | None, now: datetime | None = None
 ) -> ModerationResult:
     """Replace the public description by the moderator's `text` (masked again).
 
@@ -111,7 +111,7 @@ def report_public_description_edit(
 
 
 def report_public_description_reset(
-    *, report: Report, actor: Any, now: datetime | None = None
+    *, report: Report, actor: User | None, now: datetime | None = None
 ) -> ModerationResult:
     """Publish the citizen's original description again, automatically masked."""
     return _store(report=report, text=None, actor=actor, now=now)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -16,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.images import CleanPhoto
@@ -24,7 +24,7 @@ from stadtlage.reports.permissions import can_moderate_report_photos
 
 
 def photos_store(
-    *, report: Report, photos: Sequence[CleanPhoto], actor: Any, now: datetime
+    *, report: Report, photos: Sequence[CleanPhoto], actor: User | None, now: datetime
 ) -> list[str]:
     """Save cleaned photos for a report (call inside its transaction); returns the file names.
 
@@ -63,7 +63,7 @@ def photos_discard(names: Iterable[str]) -> None:
 
 
 def photo_moderate(
-    *, photo: ReportPhoto, approve: bool, actor: Any, now: datetime | None = None
+    *, photo: ReportPhoto, approve: bool, actor: User | None, now: datetime | None = None
 ) -> ReportPhoto:
     """Approve (publish) or reject a photo. A rejected photo's file is deleted for good."""
     if actor is None or not can_moderate_report_photos(actor, photo.report):

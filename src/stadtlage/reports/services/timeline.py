@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.reports.models import Report, ReportUpdate
@@ -19,13 +20,13 @@ from stadtlage.reports.models import Report, ReportUpdate
 def internal_change_record(
     *,
     report: Report,
-    actor: Any,
+    actor: User | None,
     now: datetime,
     note: str,
     before: dict[str, Any],
     after: dict[str, Any],
     audit_note: str = "",
-    assigned_to: Any = None,
+    assigned_to: User | None = None,
 ) -> ReportUpdate:
     """Record a change of `report` that leaves its status as it is.
 

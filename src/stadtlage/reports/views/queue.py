@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
-from stadtlage.audit.services import audit_access
+from stadtlage.audit.access import audit_access
 from stadtlage.organisations.models import DataDomain
 from stadtlage.paging import page_number
 from stadtlage.reports import queue as q
@@ -224,14 +225,14 @@ def _informed_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 def _do_status(request: HttpRequest, report: Report, data: dict[str, Any]) -> str:
-    report_transition(report=report, actor=request.user, **data)
+    report_transition(report=report, actor=acting_user(request), **data)
     return _("Status geändert: %(s)s.") % {"s": ReportStatus(report.status).label}
 
 
 def _do_assign(request: HttpRequest, report: Report, data: dict[str, Any]) -> str:
     people = {u.pk: u for u in q.assignable_users(report)}
     assignee = people.get(data["assignee"]) if data["assignee"] else None
-    report_assign(report=report, assignee=assignee, actor=request.user)
+    report_assign(report=report, assignee=assignee, actor=acting_user(request))
     return _("Zugewiesen an %(p)s.") % {"p": assignee} if assignee else _("Zuweisung aufgehoben.")
 
 
@@ -243,7 +244,7 @@ def _do_forward(request: HttpRequest, report: Report, data: dict[str, Any]) -> s
     report_forward(
         report=report,
         organisation=organisation,
-        actor=request.user,
+        actor=acting_user(request),
         public_note=data["public_note"],
         internal_note=data["internal_note"],
     )
@@ -256,7 +257,7 @@ def _do_duplicate(request: HttpRequest, report: Report, data: dict[str, Any]) ->
         raise ValidationError({"original": _("Eine Meldung mit dieser Nummer gibt es nicht.")})
     if original.category_id != report.category_id:
         raise ValidationError({"original": _("Die Meldung gehört zu einer anderen Kategorie.")})
-    report_mark_duplicate(report=report, original=original, actor=request.user)
+    report_mark_duplicate(report=report, original=original, actor=acting_user(request))
     return _("Als Duplikat von Meldung %(n)d zusammengeführt.") % {"n": report.duplicate_of_id}
 
 
@@ -265,16 +266,16 @@ def _do_photo(request: HttpRequest, report: Report, data: dict[str, Any]) -> str
     if photo is None:
         raise ValidationError({"photo": _("Dieses Foto gehört nicht zu der Meldung.")})
     approve = data["decision"] == "approve"
-    photo_moderate(photo=photo, approve=approve, actor=request.user)
+    photo_moderate(photo=photo, approve=approve, actor=acting_user(request))
     return _("Foto freigegeben.") if approve else _("Foto abgelehnt und gelöscht.")
 
 
 def _do_description(request: HttpRequest, report: Report, data: dict[str, Any]) -> str:
     if data["decision"] == "reset":
-        result = report_public_description_reset(report=report, actor=request.user)
+        result = report_public_description_reset(report=report, actor=acting_user(request))
     else:
         result = report_public_description_edit(
-            report=report, text=data["public_description"], actor=request.user
+            report=report, text=data["public_description"], actor=acting_user(request)
         )
     if not result.changed:
         return _("Die öffentliche Beschreibung ist unverändert.")

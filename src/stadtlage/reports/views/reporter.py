@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from stadtlage.audit.access import audit_access
 from stadtlage.audit.models import Action
-from stadtlage.audit.services import audit_access
 from stadtlage.ratelimit import throttled
 from stadtlage.reports import reporter_rights as rights
 from stadtlage.reports.forms import TrackingKeyForm
@@ -110,7 +110,7 @@ def reporter_download(request: HttpRequest, report_uuid: uuid.UUID) -> HttpRespo
 @require_POST
 def reporter_forget_email(request: HttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = _report(report_uuid)
-    if rights.report_forget_email(report=report, request=request):
+    if rights.report_forget_email(report=report):
         messages.success(
             request,
             _(

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from stadtlage.accounts.models import User
 
-def user_or_none(actor: Any) -> Any:
+
+def user_or_none(actor: User | None) -> User | None:
     """The acting user for a foreign key, or None for the system (seed, commands)."""
     return actor if actor is not None and actor.is_authenticated else None
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from stadtlage.accounts.models import Role
+from stadtlage.accounts.models import Role, User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.organisations.models import WorkingGroup
@@ -25,11 +24,10 @@ def _is_member(group: WorkingGroup, person: Any) -> bool:
 def working_group_update(
     *,
     group: WorkingGroup,
-    actor: Any,
+    actor: User | None,
     mission: str,
     lead: Any = None,
     deputy: Any = None,
-    request: HttpRequest | None = None,
 ) -> WorkingGroup:
     """Set the group's mission, lead and deputy; both persons must be members of the group."""
     if actor is not None and not perm.can_manage_group(actor, group):
@@ -58,6 +56,5 @@ def working_group_update(
             obj=group,
             before=before,
             after=snapshot(group),
-            request=request,
         )
     return group

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.kpi import periods as kpi_periods
@@ -52,10 +51,9 @@ def mayor_report_request(
     period: str,
     period_start: date,
     period_end: date,
-    actor: Any,
+    actor: User | None,
     trigger: str = MayorReportTrigger.ON_DEMAND,
     enqueue: bool = True,
-    request: HttpRequest | None = None,
 ) -> MayorReport:
     if actor is not None and not perm.can_issue_mayor_reports(actor):
         raise NotAllowed(
@@ -82,7 +80,6 @@ def mayor_report_request(
             action=Action.CREATE,
             obj=report,
             after={"period": period, "start": period_start, "end": period_end, "trigger": trigger},
-            request=request,
         )
         if enqueue:
             transaction.on_commit(lambda: _enqueue(report.pk))

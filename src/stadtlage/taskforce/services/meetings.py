@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.taskforce import agenda
@@ -38,7 +38,7 @@ from stadtlage.taskforce.models import (
 from stadtlage.taskforce.services.common import canonical_sha256, user_or_none
 
 
-def _ensure_runs(actor: Any) -> None:
+def _ensure_runs(actor: User | None) -> None:
     if actor is not None and not perm.can_run_meeting(actor):
         raise NotAllowed(
             _("Sitzungen, Tagesordnung und Protokoll führt die Leitung des Sonderstabs.")
@@ -61,7 +61,7 @@ def _ensure_open(meeting: Meeting) -> None:
         )
 
 
-def _audit(actor: Any, action: str, obj: Any, before: Any, request: Any, note: str = "") -> None:
+def _audit(actor: User | None, action: str, obj: Any, before: Any, note: str = "") -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -69,7 +69,6 @@ def _audit(actor: Any, action: str, obj: Any, before: Any, request: Any, note: s
         before=before,
         after=snapshot(obj) if action != Action.DELETE else None,
         note=note,
-        request=request,
     )
 
 
@@ -77,7 +76,7 @@ def _audit(actor: Any, action: str, obj: Any, before: Any, request: Any, note: s
 
 
 def meetings_plan(
-    *, schedule: MeetingSchedule, until: date, actor: Any, today: date | None = None
+    *, schedule: MeetingSchedule, until: date, actor: User | None, today: date | None = None
 ) -> list[Meeting]:
     """Create the schedule's meetings from today (or its start) up to ``until``, idempotently."""
     _ensure_runs(actor)
@@ -100,7 +99,7 @@ def meetings_plan(
             )
             if new:
                 created.append(meeting)
-                _audit(actor, Action.CREATE, meeting, None, None, note="Sitzungsplanung")
+                _audit(actor, Action.CREATE, meeting, None, note="Sitzungsplanung")
             day += timedelta(days=7)
     return created
 
@@ -113,8 +112,7 @@ def meeting_create(
     location: str = "",
     schedule: MeetingSchedule | None = None,
     chair: Any = None,
-    actor: Any,
-    request: HttpRequest | None = None,
+    actor: User | None,
 ) -> Meeting:
     _ensure_runs(actor)
     if ends_at <= starts_at:
@@ -130,18 +128,18 @@ def meeting_create(
     meeting.full_clean()
     with transaction.atomic():
         meeting.save()
-        _audit(actor, Action.CREATE, meeting, None, request)
+        _audit(actor, Action.CREATE, meeting, None)
     return meeting
 
 
-def meeting_cancel(*, meeting: Meeting, actor: Any, request: HttpRequest | None = None) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, actor: User | None) -> Meeting:
     _ensure_runs(actor)
     before = snapshot(meeting)
     with transaction.atomic():
         _ensure_open(meeting)
         meeting.status = MeetingStatus.CANCELLED
         meeting.save(update_fields=["status"])
-        _audit(actor, Action.UPDATE, meeting, before, request, note="abgesagt")
+        _audit(actor, Action.UPDATE, meeting, before, note="abgesagt")
     return meeting
 
 
@@ -152,9 +150,7 @@ def _next_order(meeting: Meeting) -> int:
     return (meeting.agenda_items.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
-def agenda_propose(
-    *, meeting: Meeting, actor: Any, request: HttpRequest | None = None
-) -> list[AgendaItem]:
+def agenda_propose(*, meeting: Meeting, actor: User | None) -> list[AgendaItem]:
     """Add the proposed items (``agenda.propose``) that are not on the agenda yet.
 
     The items become part of the minutes, so their texts are made in the site's language
@@ -197,7 +193,6 @@ def agenda_propose(
             obj=meeting,
             note=f"Tagesordnung vorgeschlagen: {len(created)} neue Punkte",
             after={"agenda_items": [i.pk for i in created]},
-            request=request,
         )
     return created
 
@@ -205,11 +200,10 @@ def agenda_propose(
 def agenda_item_save(
     *,
     meeting: Meeting,
-    actor: Any,
+    actor: User | None,
     title: str,
     reason: str = "",
     item: AgendaItem | None = None,
-    request: HttpRequest | None = None,
 ) -> AgendaItem:
     _ensure_runs(actor)
     obj = item or AgendaItem(meeting=meeting, kind=AgendaKind.OTHER, order=_next_order(meeting))
@@ -219,13 +213,11 @@ def agenda_item_save(
     with transaction.atomic():
         _ensure_open(meeting)
         obj.save()
-        _audit(actor, Action.UPDATE if before else Action.CREATE, obj, before, request)
+        _audit(actor, Action.UPDATE if before else Action.CREATE, obj, before)
     return obj
 
 
-def agenda_item_move(
-    *, item: AgendaItem, direction: int, actor: Any, request: HttpRequest | None = None
-) -> None:
+def agenda_item_move(*, item: AgendaItem, direction: int, actor: User | None) -> None:
     """Swap the item with its neighbour above (-1) or below (+1)."""
     _ensure_runs(actor)
     with transaction.atomic():
@@ -245,11 +237,10 @@ def agenda_item_move(
             obj=item,
             note="Tagesordnung umgestellt",
             after={"order": [x.pk for x in items]},
-            request=request,
         )
 
 
-def agenda_item_remove(*, item: AgendaItem, actor: Any, request: HttpRequest | None = None) -> None:
+def agenda_item_remove(*, item: AgendaItem, actor: User | None) -> None:
     _ensure_runs(actor)
     with transaction.atomic():
         _ensure_open(item.meeting)
@@ -262,7 +253,6 @@ def agenda_item_remove(*, item: AgendaItem, actor: Any, request: HttpRequest | N
             object_id=pk,
             object_repr=label,
             before=before,
-            request=request,
         )
 
 
@@ -274,8 +264,7 @@ def minutes_record(
     item: AgendaItem,
     minutes: str,
     outcome: str,
-    actor: Any,
-    request: HttpRequest | None = None,
+    actor: User | None,
 ) -> AgendaItem:
     _ensure_runs(actor)
     before = snapshot(item)
@@ -283,7 +272,7 @@ def minutes_record(
     with transaction.atomic():
         _ensure_open(item.meeting)
         item.save(update_fields=["minutes", "outcome"])
-        _audit(actor, Action.UPDATE, item, before, request, note="Protokoll")
+        _audit(actor, Action.UPDATE, item, before, note="Protokoll")
     return item
 
 
@@ -293,9 +282,8 @@ def action_item_create(
     title: str,
     owner: Any,
     due_date: date,
-    actor: Any,
+    actor: User | None,
     agenda_item: AgendaItem | None = None,
-    request: HttpRequest | None = None,
 ) -> ActionItem:
     _ensure_runs(actor)
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
@@ -307,13 +295,11 @@ def action_item_create(
     with transaction.atomic():
         _ensure_open(meeting)
         obj.save()
-        _audit(actor, Action.CREATE, obj, None, request)
+        _audit(actor, Action.CREATE, obj, None)
     return obj
 
 
-def action_item_set_status(
-    *, item: ActionItem, status: str, actor: Any, request: HttpRequest | None = None
-) -> ActionItem:
+def action_item_set_status(*, item: ActionItem, status: str, actor: User | None) -> ActionItem:
     """Completing an action item is allowed after the meeting (it is not part of the minutes)."""
     if actor is not None and not perm.can_complete_action_item(actor, item.owner_id):
         raise NotAllowed(_("Arbeitsaufträge haken die zuständige Person oder die Stabsleitung ab."))
@@ -324,7 +310,7 @@ def action_item_set_status(
     item.done_at = timezone.now() if status == ActionStatus.DONE else None
     with transaction.atomic():
         item.save(update_fields=["status", "done_at"])
-        _audit(actor, Action.UPDATE, item, before, request)
+        _audit(actor, Action.UPDATE, item, before)
     return item
 
 
@@ -333,9 +319,8 @@ def attendance_set(
     meeting: Meeting,
     person: Any,
     status: str,
-    actor: Any,
+    actor: User | None,
     organisation: Any = None,
-    request: HttpRequest | None = None,
 ) -> Attendance:
     _ensure_runs(actor)
     with transaction.atomic():
@@ -351,7 +336,7 @@ def attendance_set(
             obj.organisation = organisation or obj.organisation
             obj.full_clean()
             obj.save()
-        _audit(actor, Action.CREATE if created else Action.UPDATE, obj, before, request)
+        _audit(actor, Action.CREATE if created else Action.UPDATE, obj, before)
     return obj
 
 
@@ -391,7 +376,7 @@ def minutes_document(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def meeting_close(*, meeting: Meeting, actor: Any, request: HttpRequest | None = None) -> Meeting:
+def meeting_close(*, meeting: Meeting, actor: User | None) -> Meeting:
     """Close the meeting: the minutes are frozen as a snapshot with its SHA-256.
 
     Only a meeting that has begun can be closed; closing a planned one would freeze empty minutes.
@@ -419,7 +404,7 @@ def meeting_close(*, meeting: Meeting, actor: Any, request: HttpRequest | None =
         meeting.minutes_snapshot = document
         meeting.minutes_sha256 = canonical_sha256(document)
         meeting.save()
-        _audit(actor, Action.UPDATE, meeting, before, request, note="Protokoll festgeschrieben")
+        _audit(actor, Action.UPDATE, meeting, before, note="Protokoll festgeschrieben")
     return meeting
 
 
@@ -428,9 +413,8 @@ def minutes_amend(
     meeting: Meeting,
     text: str,
     reason: str,
-    actor: Any,
+    actor: User | None,
     agenda_item: AgendaItem | None = None,
-    request: HttpRequest | None = None,
 ) -> MinutesAmendment:
     """Record a correction of closed minutes; the frozen minutes stay untouched."""
     _ensure_runs(actor)
@@ -449,5 +433,5 @@ def minutes_amend(
     )
     with transaction.atomic():
         obj.save()
-        _audit(actor, Action.CREATE, obj, None, request, note="Nachtrag zum Protokoll")
+        _audit(actor, Action.CREATE, obj, None, note="Nachtrag zum Protokoll")
     return obj

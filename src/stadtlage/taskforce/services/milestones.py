@@ -8,14 +8,13 @@ ticks them off. Each write appends a history row and an audit event in the same 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.taskforce import permissions as perm
@@ -37,7 +36,7 @@ from stadtlage.taskforce.services.recommendations import (
 from stadtlage.taskforce.workflow import EDITABLE_STATES, TRACKED_STATES, state_label
 
 
-def _ensure_milestones_plannable(rec: Recommendation, actor: Any) -> None:
+def _ensure_milestones_plannable(rec: Recommendation, actor: User | None) -> None:
     """Milestones are planned with the content; after the decision only the Sonderstab lead
     adds or moves them (e.g. for conditions of the board), and the history shows it."""
     if rec.state in EDITABLE_STATES:
@@ -57,12 +56,11 @@ def _ensure_milestones_plannable(rec: Recommendation, actor: Any) -> None:
 def milestone_save(
     *,
     recommendation: Recommendation,
-    actor: Any,
+    actor: User | None,
     title: str,
     due_date: date,
     measure: ImplementationMeasure | None = None,
     milestone: RecommendationMilestone | None = None,
-    request: HttpRequest | None = None,
 ) -> RecommendationMilestone:
     _ensure_milestones_plannable(recommendation, actor)
     if measure is not None and measure.recommendation_id != recommendation.pk:
@@ -92,7 +90,6 @@ def milestone_save(
             obj=obj,
             before=before,
             after=snapshot(obj),
-            request=request,
         )
     return obj
 
@@ -103,20 +100,17 @@ def _status_de(milestone: RecommendationMilestone) -> str:
         return str(milestone.get_status_display())
 
 
-def milestone_remove(
-    *, milestone: RecommendationMilestone, actor: Any, request: HttpRequest | None = None
-) -> None:
-    remove_part(milestone, milestone.recommendation, actor, "Meilenstein", request)
+def milestone_remove(*, milestone: RecommendationMilestone, actor: User | None) -> None:
+    remove_part(milestone, milestone.recommendation, actor, "Meilenstein")
 
 
 def milestone_set_status(
     *,
     milestone: RecommendationMilestone,
     status: str,
-    actor: Any,
+    actor: User | None,
     completed_on: date | None = None,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> RecommendationMilestone:
     """Mark a milestone of a decided recommendation as reached, cancelled or open again."""
     rec = milestone.recommendation
@@ -165,6 +159,5 @@ def milestone_set_status(
             obj=milestone,
             before=before,
             after=snapshot(milestone),
-            request=request,
         )
     return milestone

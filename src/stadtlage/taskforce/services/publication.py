@@ -7,13 +7,11 @@ write a history row and an audit event in one transaction.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
 from stadtlage.taskforce import permissions as perm
@@ -27,7 +25,7 @@ SUMMARY_MAX = 2000
 
 
 def recommendation_public_summary_draft(
-    *, recommendation: Recommendation, text: str, actor: Any, request: HttpRequest | None = None
+    *, recommendation: Recommendation, text: str, actor: User | None
 ) -> Recommendation:
     """Write the draft of the public summary (Sonderstab lead or the group's lead)."""
     rec = recommendation
@@ -58,13 +56,12 @@ def recommendation_public_summary_draft(
             before=before,
             after={"public_summary": text},
             note="Öffentliche Zusammenfassung: Entwurf",
-            request=request,
         )
     return rec
 
 
 def recommendation_public_summary_approve(
-    *, recommendation: Recommendation, actor: Any, request: HttpRequest | None = None
+    *, recommendation: Recommendation, actor: User | None
 ) -> Recommendation:
     """Publish the current draft (a member of the Verwaltungsvorstand; decided recommendations)."""
     rec = recommendation
@@ -105,6 +102,5 @@ def recommendation_public_summary_approve(
                 "public_summary_approved_at": rec.public_summary_approved_at,
             },
             note="Öffentliche Zusammenfassung: Freigabe",
-            request=request,
         )
     return rec

@@ -13,11 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record, snapshot
 from stadtlage.kpi.models import Goal, Indicator
@@ -57,7 +57,7 @@ CONTENT_FIELDS = (
 
 
 def history_event(
-    rec: Recommendation, actor: Any, kind: str, note: str = "", **extra: Any
+    rec: Recommendation, actor: User | None, kind: str, note: str = "", **extra: Any
 ) -> RecommendationEvent:
     return RecommendationEvent.objects.create(
         recommendation=rec,
@@ -75,7 +75,7 @@ def _field_label(name: str) -> str:
         return str(getattr(field, "verbose_name", name))
 
 
-def ensure_content_editable(rec: Recommendation, actor: Any) -> None:
+def ensure_content_editable(rec: Recommendation, actor: User | None) -> None:
     if rec.state not in EDITABLE_STATES:
         raise FrozenError(
             _(
@@ -102,10 +102,9 @@ def recommendation_create(
     *,
     working_group: WorkingGroup,
     title: str,
-    actor: Any,
+    actor: User | None,
     data: Mapping[str, Any] | None = None,
     areas: Iterable[Area] = (),
-    request: HttpRequest | None = None,
 ) -> Recommendation:
     if actor is not None and not perm.can_create_recommendation(actor, working_group):
         raise NotAllowed(
@@ -125,19 +124,16 @@ def recommendation_create(
         rec.save()
         rec.areas.set(list(areas))
         history_event(rec, actor, EventKind.CREATED, to_state=rec.state)
-        audit_record(
-            actor=actor, action=Action.CREATE, obj=rec, after=snapshot(rec), request=request
-        )
+        audit_record(actor=actor, action=Action.CREATE, obj=rec, after=snapshot(rec))
     return rec
 
 
 def recommendation_update(
     *,
     recommendation: Recommendation,
-    actor: Any,
+    actor: User | None,
     data: Mapping[str, Any],
     areas: Iterable[Area] | None = None,
-    request: HttpRequest | None = None,
 ) -> Recommendation:
     rec = recommendation
     ensure_content_editable(rec, actor)
@@ -164,7 +160,6 @@ def recommendation_update(
                 obj=rec,
                 before=before,
                 after=snapshot(rec),
-                request=request,
             )
     return rec
 
@@ -172,7 +167,7 @@ def recommendation_update(
 def indicator_link_save(
     *,
     recommendation: Recommendation,
-    actor: Any,
+    actor: User | None,
     indicator: Indicator,
     goal: Goal | None = None,
     baseline: float | None = None,
@@ -180,7 +175,6 @@ def indicator_link_save(
     target: float | None = None,
     target_date: date | None = None,
     link: RecommendationIndicator | None = None,
-    request: HttpRequest | None = None,
 ) -> RecommendationIndicator:
     """Link (or update the link to) a key figure; blanks are taken from the figure's goal."""
     ensure_content_editable(recommendation, actor)
@@ -212,12 +206,11 @@ def indicator_link_save(
             obj=obj,
             before=before,
             after=snapshot(obj),
-            request=request,
         )
     return obj
 
 
-def remove_part(obj: Any, rec: Recommendation, actor: Any, what: str, request: Any) -> None:
+def remove_part(obj: Any, rec: Recommendation, actor: User | None, what: str) -> None:
     ensure_content_editable(rec, actor)
     with transaction.atomic():
         before, pk, label = snapshot(obj), obj.pk, str(obj)
@@ -230,25 +223,21 @@ def remove_part(obj: Any, rec: Recommendation, actor: Any, what: str, request: A
             object_id=pk,
             object_repr=label,
             before=before,
-            request=request,
         )
 
 
-def indicator_link_remove(
-    *, link: RecommendationIndicator, actor: Any, request: HttpRequest | None = None
-) -> None:
-    remove_part(link, link.recommendation, actor, "Kennzahl", request)
+def indicator_link_remove(*, link: RecommendationIndicator, actor: User | None) -> None:
+    remove_part(link, link.recommendation, actor, "Kennzahl")
 
 
 def measure_save(
     *,
     recommendation: Recommendation,
-    actor: Any,
+    actor: User | None,
     title: str,
     description: str = "",
     responsible_organisation: Any = None,
     measure: ImplementationMeasure | None = None,
-    request: HttpRequest | None = None,
 ) -> ImplementationMeasure:
     ensure_content_editable(recommendation, actor)
     obj = measure or ImplementationMeasure(
@@ -267,15 +256,12 @@ def measure_save(
             obj=obj,
             before=before,
             after=snapshot(obj),
-            request=request,
         )
     return obj
 
 
-def measure_remove(
-    *, measure: ImplementationMeasure, actor: Any, request: HttpRequest | None = None
-) -> None:
-    remove_part(measure, measure.recommendation, actor, "Maßnahme", request)
+def measure_remove(*, measure: ImplementationMeasure, actor: User | None) -> None:
+    remove_part(measure, measure.recommendation, actor, "Maßnahme")
 
 
 # --- Status ---------------------------------------------------------------------------------
@@ -344,14 +330,13 @@ def recommendation_transition(
     *,
     recommendation: Recommendation,
     to_state: str,
-    actor: Any,
+    actor: User | None,
     note: str = "",
     decided_on: date | None = None,
     wording: str = "",
     conditions: str = "",
     evaluation: str = "",
     meeting: Meeting | None = None,
-    request: HttpRequest | None = None,
 ) -> RecommendationEvent:
     """Move a recommendation along the transition map (``workflow.TRANSITIONS``).
 
@@ -419,7 +404,6 @@ def recommendation_transition(
                 "meeting": meeting.pk if meeting else None,
             },
             note=note.strip(),
-            request=request,
         )
     recommendation.state = rec.state
     recommendation.state_changed_at = rec.state_changed_at

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
 from stadtlage.audit.models import Action
@@ -54,8 +55,7 @@ def mayor_report_request(request: HttpRequest) -> HttpResponse:
             period=d["period"],
             period_start=start,
             period_end=end,
-            actor=request.user,
-            request=request,
+            actor=acting_user(request),
         )
 
     return submit(
@@ -87,11 +87,10 @@ def mayor_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def mayor_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MayorReport, pk=pk, status=MayorReportStatus.ISSUED)
     audit_record(
-        actor=request.user,
+        actor=acting_user(request),
         action=Action.EXPORT,
         obj=report,
         note="PDF heruntergeladen",
-        request=request,
     )
     response = HttpResponse(bytes(report.pdf or b""), content_type="application/pdf")
     name = f"bericht-ob-{report.period_start:%Y-%m-%d}-{report.period_end:%Y-%m-%d}.pdf"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
 from stadtlage.taskforce import forms, selectors, services
@@ -63,7 +64,7 @@ def meetings_plan(request: HttpRequest) -> HttpResponse:
         lambda d: services.meetings_plan(
             schedule=d["schedule"],
             until=timezone.localdate() + timedelta(weeks=d["weeks"]),
-            actor=request.user,
+            actor=acting_user(request),
         ),
         success=lambda created: (
             ngettext("%(n)d Sitzung(en) geplant.", "%(n)d Sitzung(en) geplant.", len(created))
@@ -86,8 +87,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
             starts_at=d["starts_at"],
             ends_at=d["starts_at"] + timedelta(minutes=d["duration_minutes"]),
             location=d["location"],
-            actor=request.user,
-            request=request,
+            actor=acting_user(request),
         ),
         success=_("Sitzung angelegt."),
         what=_("Sitzung"),
@@ -134,7 +134,7 @@ def agenda_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if attempt(
         request,
         lambda: created.extend(
-            services.agenda_propose(meeting=meeting, actor=request.user, request=request)
+            services.agenda_propose(meeting=meeting, actor=acting_user(request))
         ),
     ):
         messages.success(
@@ -157,10 +157,9 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         forms.AgendaItemForm(request.POST),
         lambda d: services.agenda_item_save(
             meeting=meeting,
-            actor=request.user,
+            actor=acting_user(request),
             title=d["title"],
             reason=d["reason"],
-            request=request,
         ),
         success=_("Punkt hinzugefügt."),
         what=_("Tagesordnung"),
@@ -177,7 +176,7 @@ def agenda_item_move(request: HttpRequest, item_id: int) -> HttpResponse:
     attempt(
         request,
         lambda: services.agenda_item_move(
-            item=item, direction=direction, actor=request.user, request=request
+            item=item, direction=direction, actor=acting_user(request)
         ),
     )
     return redirect(meeting_url(item.meeting_id, "tagesordnung"))
@@ -190,7 +189,7 @@ def agenda_item_remove(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=item_id)
     attempt(
         request,
-        lambda: services.agenda_item_remove(item=item, actor=request.user, request=request),
+        lambda: services.agenda_item_remove(item=item, actor=acting_user(request)),
         _("Punkt entfernt."),
     )
     return redirect(meeting_url(item.meeting_id, "tagesordnung"))
@@ -208,8 +207,7 @@ def minutes_record(request: HttpRequest, item_id: int) -> HttpResponse:
             item=item,
             minutes=d["minutes"],
             outcome=d["outcome"],
-            actor=request.user,
-            request=request,
+            actor=acting_user(request),
         ),
         success=_("Protokoll gespeichert."),
         what=_("Protokoll"),
@@ -234,8 +232,7 @@ def action_item_add(request: HttpRequest, pk: int) -> HttpResponse:
             title=d["title"],
             owner=d["owner"],
             due_date=d["due_date"],
-            actor=request.user,
-            request=request,
+            actor=acting_user(request),
         ),
         success=_("Arbeitsauftrag erfasst."),
         what=_("Arbeitsauftrag"),
@@ -251,7 +248,7 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     attempt(
         request,
         lambda: services.action_item_set_status(
-            item=item, status=request.POST.get("status", ""), actor=request.user, request=request
+            item=item, status=request.POST.get("status", ""), actor=acting_user(request)
         ),
         _("Arbeitsauftrag aktualisiert."),
     )
@@ -274,8 +271,7 @@ def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
                 person=person,
                 status=status,
                 organisation=membership.organisation if membership else None,
-                actor=request.user,
-                request=request,
+                actor=acting_user(request),
             )
 
     return submit(
@@ -295,7 +291,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     attempt(
         request,
-        lambda: services.meeting_close(meeting=meeting, actor=request.user, request=request),
+        lambda: services.meeting_close(meeting=meeting, actor=acting_user(request)),
         _("Sitzung abgeschlossen, Protokoll festgeschrieben."),
     )
     return redirect(meeting_url(pk))
@@ -314,8 +310,7 @@ def minutes_amend(request: HttpRequest, pk: int) -> HttpResponse:
             agenda_item=d["agenda_item"],
             text=d["text"],
             reason=d["reason"],
-            actor=request.user,
-            request=request,
+            actor=acting_user(request),
         ),
         success=_("Nachtrag erfasst."),
         what=_("Nachtrag"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.models import Membership, Role
 from stadtlage.accounts.permissions import Section
@@ -84,11 +85,10 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         lambda d: services.working_group_update(
             group=group,
-            actor=request.user,
+            actor=acting_user(request),
             mission=d["mission"],
             lead=d["lead"],
             deputy=d["deputy"],
-            request=request,
         ),
         template="taskforce/group_form.html",
         context={"group": group},
@@ -192,11 +192,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     ]
     body = ics.build_calendar(events, name=_("Sonderstab Ordnung und Stadtleben"), now=now)
     audit_record(
-        actor=request.user,
+        actor=acting_user(request),
         action=Action.EXPORT,
         object_type="taskforce.calendar",
         note=f"Kalender: {len(events)} Termine",
-        request=request,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="sonderstab.ics"'

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stadtlage.accounts.acting import acting_user
 from stadtlage.accounts.decorators import section_required
 from stadtlage.accounts.permissions import Section
 from stadtlage.organisations.models import WorkingGroup
@@ -69,8 +70,7 @@ def recommendation_create(request: HttpRequest) -> HttpResponse:
             title=data["title"],
             data=data,
             areas=data["areas"],
-            actor=request.user,
-            request=request,
+            actor=acting_user(request),
         ),
         template="taskforce/recommendation_form.html",
         success=_("Entwurf angelegt."),
@@ -88,10 +88,9 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data: services.recommendation_update(
             # a fresh copy: the form already set the attributes of `rec`
             recommendation=Recommendation.objects.get(pk=rec.pk),
-            actor=request.user,
+            actor=acting_user(request),
             data=data,
             areas=data["areas"],
-            request=request,
         ),
         template="taskforce/recommendation_form.html",
         context={"rec": rec},
@@ -139,8 +138,7 @@ def public_summary(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.recommendation_public_summary_draft(
             recommendation=rec,
             text=request.POST.get("public_summary", ""),
-            actor=request.user,
-            request=request,
+            actor=acting_user(request),
         ),
         _("Entwurf der öffentlichen Zusammenfassung gespeichert."),
     )
@@ -154,7 +152,7 @@ def public_summary_approve(request: HttpRequest, pk: int) -> HttpResponse:
     attempt(
         request,
         lambda: services.recommendation_public_summary_approve(
-            recommendation=rec, actor=request.user, request=request
+            recommendation=rec, actor=acting_user(request)
         ),
         _("Öffentliche Zusammenfassung freigegeben: sie steht jetzt auf der Seite „Maßnahmen“."),
     )
@@ -171,14 +169,13 @@ def recommendation_transition(request: HttpRequest, pk: int) -> HttpResponse:
         lambda d: services.recommendation_transition(
             recommendation=rec,
             to_state=d["to_state"],
-            actor=request.user,
+            actor=acting_user(request),
             note=d["note"],
             decided_on=d["decided_on"],
             wording=d["wording"],
             conditions=d["conditions"],
             evaluation=d["evaluation"],
             meeting=Meeting.objects.filter(pk=d["meeting"]).first() if d["meeting"] else None,
-            request=request,
         ),
         success=lambda _result: _("Neuer Status: %(state)s.") % {"state": rec.get_state_display()},
         to=safe_next(request, rec_url(pk)),
@@ -198,7 +195,7 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
         forms.IndicatorLinkForm(request.POST),
         lambda d: services.indicator_link_save(
             recommendation=rec,
-            actor=request.user,
+            actor=acting_user(request),
             indicator=d["indicator"],
             goal=d["goal"],
             baseline=d["baseline"],
@@ -206,7 +203,6 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
             target=d["target"],
             target_date=d["target_date"],
             link=rec.indicator_links.filter(indicator=d["indicator"]).first(),
-            request=request,
         ),
         success=_("Kennzahl verknüpft."),
         what=_("Kennzahl"),
@@ -221,7 +217,7 @@ def indicator_remove(request: HttpRequest, pk: int, link_id: int) -> HttpRespons
     link = get_object_or_404(rec.indicator_links, pk=link_id)
     attempt(
         request,
-        lambda: services.indicator_link_remove(link=link, actor=request.user, request=request),
+        lambda: services.indicator_link_remove(link=link, actor=acting_user(request)),
         _("Kennzahl entfernt."),
     )
     return redirect(rec_url(pk) + "#kennzahlen")
@@ -236,11 +232,10 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
         forms.ImplementationMeasureForm(request.POST),
         lambda d: services.measure_save(
             recommendation=rec,
-            actor=request.user,
+            actor=acting_user(request),
             title=d["title"],
             description=d["description"],
             responsible_organisation=d["responsible_organisation"],
-            request=request,
         ),
         success=_("Maßnahme hinzugefügt."),
         what=_("Maßnahme"),
@@ -255,7 +250,7 @@ def measure_remove(request: HttpRequest, pk: int, measure_id: int) -> HttpRespon
     measure = get_object_or_404(rec.measures, pk=measure_id)
     attempt(
         request,
-        lambda: services.measure_remove(measure=measure, actor=request.user, request=request),
+        lambda: services.measure_remove(measure=measure, actor=acting_user(request)),
         _("Maßnahme entfernt."),
     )
     return redirect(rec_url(pk) + "#massnahmen")
@@ -270,11 +265,10 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         forms.RecommendationMilestoneForm(request.POST, recommendation=rec),
         lambda d: services.milestone_save(
             recommendation=rec,
-            actor=request.user,
+            actor=acting_user(request),
             title=d["title"],
             due_date=d["due_date"],
             measure=d["measure"],
-            request=request,
         ),
         success=_("Meilenstein hinzugefügt."),
         what=_("Meilenstein"),
@@ -289,7 +283,7 @@ def milestone_remove(request: HttpRequest, pk: int, milestone_id: int) -> HttpRe
     milestone = get_object_or_404(rec.milestones, pk=milestone_id)
     attempt(
         request,
-        lambda: services.milestone_remove(milestone=milestone, actor=request.user, request=request),
+        lambda: services.milestone_remove(milestone=milestone, actor=acting_user(request)),
         _("Meilenstein entfernt."),
     )
     return redirect(rec_url(pk) + "#meilensteine")
@@ -310,8 +304,7 @@ def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
             status=d["status"],
             completed_on=d["completed_on"],
             note=d["note"],
-            actor=request.user,
-            request=request,
+            actor=acting_user(request),
         ),
         success=_("Meilenstein „%(title)s“ aktualisiert.") % {"title": milestone.title},
         what=_("Meilenstein"),
