@@ -6,8 +6,9 @@
 The city is built once with `nice -n 10 stadtlage demo --events N` into its own PostgreSQL
 database (`public_bench` for 2,000,000 events, `public_bench_N` otherwise; SQLite under var/bench/
 when no PostgreSQL answers) and reused. The server is the production server as `make serve`
-starts it: `stadtlage collectstatic` and `stadtlage serve` (gunicorn, gthread) with production
-settings (no demo mode, DEBUG off, a random secret, behind a TLS proxy: the client sends
+starts it: `stadtlage collectstatic` and `stadtlage serve` (gunicorn, gthread, with the
+production defaults for processes and threads unless `--workers`/`--threads` say otherwise) with
+production settings (no demo mode, DEBUG off, a random secret, behind a TLS proxy: the client sends
 `X-Forwarded-Proto: https`), without the background worker.
 
 Anonymous clients (keep-alive connections, one thread each) request in turn the public pages
@@ -387,8 +388,20 @@ def main() -> None:
     parser.add_argument("--events", type=int)
     parser.add_argument("--clients", type=int)
     parser.add_argument("--seconds", type=float)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per process")
+    # The production server's own defaults (stadtlage.operations.gunicorn_conf: WEB_WORKERS,
+    # else 2 × cores + 1; WEB_THREADS, else 4), as `make serve` runs it.
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1))),
+        help="gunicorn processes (default: as in production)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("WEB_THREADS", "4")),
+        help="threads per process (default: as in production)",
+    )
     parser.add_argument("--database-url")
     args = parser.parse_args()
     events = args.events or (20_000 if args.quick else 2_000_000)

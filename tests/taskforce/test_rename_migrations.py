@@ -11,7 +11,11 @@ import datetime
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -138,3 +142,151 @@ def test_both_milestones_keep_their_rows_and_history(migrator: object) -> None:
     assert back.get_model("taskforce", "Milestone").objects.get().title == "Start"
     assert back.get_model("kpi", "Milestone").objects.get().title == "Halbzeit"
     assert _audit_types(back) == ["kpi.milestone", "taskforce.milestone"]
+
+
+# --- permissions follow the renamed models (taskforce 0008, kpi 0009) ---------------------------
+# These go through the ``migrate`` command as a deployment does: only it lets Django rename the
+# content types (pre_migrate) and create missing permissions afterwards (post_migrate).
+
+RENAMED = {
+    ("taskforce", "measure"): "implementationmeasure",
+    ("taskforce", "milestone"): "recommendationmilestone",
+    ("kpi", "milestone"): "goalmilestone",
+}
+ACTIONS = ("add", "change", "delete", "view")
+HOLDERS = {
+    ("taskforce", "measure", "view"): ["group:Redaktion"],
+    ("taskforce", "measure", "change"): ["group:Redaktion", "user:lea"],
+    ("taskforce", "milestone", "view"): ["group:Redaktion"],
+    ("kpi", "milestone", "view"): ["user:lea"],
+}
+
+
+def _migrate(*targets: tuple[str, str]) -> None:
+    for app, name in targets:
+        call_command("migrate", app, name, verbosity=0)
+    if not targets:
+        call_command("migrate", verbosity=0)
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def migrate_command() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        _migrate()
+
+
+def _before_renames() -> None:
+    _migrate(
+        ("taskforce", "0004_workinggroup_in_organisations"),
+        ("kpi", "0007_workinggroup_in_organisations"),
+    )
+
+
+def _permission_rows() -> dict[str, Permission]:
+    """The permissions of the three models' content types, old or new names."""
+    models = [m for (_app, m) in RENAMED] + list(RENAMED.values())
+    rows = Permission.objects.filter(
+        content_type__app_label__in=["taskforce", "kpi"], content_type__model__in=models
+    ).select_related("content_type")
+    return {f"{p.content_type.app_label}.{p.content_type.model}.{p.codename}": p for p in rows}
+
+
+def _grants() -> dict[str, list[str]]:
+    """Who holds which of them: ``{"kpi.goalmilestone.view_goalmilestone": ["user:lea"]}``."""
+    out = {}
+    for key, p in _permission_rows().items():
+        holders = [f"group:{n}" for n in p.group_set.values_list("name", flat=True)]
+        holders += [f"user:{n}" for n in p.user_set.values_list("username", flat=True)]
+        out[key] = sorted(holders)
+    return out
+
+
+def _expected(*, new: bool) -> dict[str, list[str]]:
+    """Every default permission of the three models, under the new or old names, with HOLDERS."""
+    out = {}
+    for (app, old), renamed in RENAMED.items():
+        model = renamed if new else old
+        for action in ACTIONS:
+            out[f"{app}.{model}.{action}_{model}"] = HOLDERS.get((app, old, action), [])
+    return out
+
+
+def _renamed(key: str) -> str:
+    """``taskforce.measure.view_measure`` → ``taskforce.implementationmeasure.view_…``."""
+    app, model, codename = key.split(".")
+    new = RENAMED[(app, model)]
+    return f"{app}.{new}.{codename.split('_')[0]}_{new}"
+
+
+def _grant_old_permissions() -> None:
+    group = Group.objects.create(name="Redaktion")
+    user = get_user_model().objects.create(username="lea")
+    rows = _permission_rows()
+    for (app, model, action), holders in HOLDERS.items():
+        permission = rows[f"{app}.{model}.{action}_{model}"]
+        if "group:Redaktion" in holders:
+            group.permissions.add(permission)
+        if "user:lea" in holders:
+            user.user_permissions.add(permission)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_permissions_follow_the_renamed_models_with_their_holders(migrate_command: None) -> None:
+    _before_renames()
+    _grant_old_permissions()
+    assert _grants() == _expected(new=False)
+    ids = {key: p.pk for key, p in _permission_rows().items()}
+
+    _migrate()
+    assert _grants() == _expected(new=True)  # nothing left under the old codenames
+    assert {k: p.pk for k, p in _permission_rows().items()} == {
+        _renamed(k): pk for k, pk in ids.items()
+    }  # the same rows, renamed
+    stale = Permission.objects.filter(
+        content_type__app_label__in=["taskforce", "kpi"],
+        codename__in=[f"{action}_{old}" for action in ACTIONS for (_app, old) in RENAMED],
+    )
+    assert not stale.exists()  # (patrols.Measure keeps its view_measure)
+    view = _permission_rows()["taskforce.implementationmeasure.view_implementationmeasure"]
+    assert view.name == "Can view Maßnahme"
+    lea = get_user_model().objects.get(username="lea")
+    assert lea.has_perm("kpi.view_goalmilestone")
+    assert lea.has_perm("taskforce.change_implementationmeasure")
+
+    _before_renames()
+    assert _grants() == _expected(new=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_permissions_created_under_both_names_are_merged(migrate_command: None) -> None:
+    """A database that ran the renames before 0008/0009 has both sets (``migrate`` created the
+    new ones, held by nobody); a held one may even sit on a content type left under the old name
+    (Django skips renaming a content type when the new name exists)."""
+    _before_renames()
+    _grant_old_permissions()
+    _migrate(("taskforce", "0007_recommendationmilestone_index"), ("kpi", "0008_goalmilestone"))
+    rows = _permission_rows()
+    assert len(rows) == 2 * len(RENAMED) * len(ACTIONS)  # old and new, side by side
+    stale = ContentType.objects.create(app_label="kpi", model="milestone")
+    Permission.objects.filter(pk=rows["kpi.goalmilestone.view_milestone"].pk).update(
+        content_type=stale
+    )
+    logged = LogEntry.objects.create(
+        user=get_user_model().objects.get(username="lea"),
+        content_type=stale,
+        object_id="1",
+        object_repr="Halbzeit",
+        action_flag=CHANGE,
+    )
+
+    _migrate()
+    assert _grants() == _expected(new=True)
+    assert not ContentType.objects.filter(app_label="kpi", model="milestone").exists()
+    home = ContentType.objects.get(app_label="kpi", model="goalmilestone")
+    assert LogEntry.objects.get(pk=logged.pk).content_type_id == home.pk
+    assert _permission_rows()["kpi.goalmilestone.view_goalmilestone"].name == (
+        "Can view Meilenstein"
+    )

@@ -1,17 +1,24 @@
-"""Reference data of the Ordnungspartnerschaft as plain data (DOMAIN.md §1–§3).
+"""Reference data of the Ordnungspartnerschaft (DOMAIN.md §1–§3), read from
+``demo/data/catalogue.json`` and checked when this module is imported.
 
 Loaded into the database by `stadtlage.demo.baseline`; afterwards administrators edit the rows,
 the code never consults these tuples at runtime except for loading. Natural keys: organisation
-`short_name`, working group `slug`, everything else `code`.
+`short_name`, working group `slug`, everything else `code`. The data file holds the values;
+this module holds their shape (the specs), the checks (`parse`, `DataFileError` naming file,
+entry and field) and the natural keys that code refers to by name (`KOD`, `WG_CAMPING`, …).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from stadtlage.accounts.models import Role
 from stadtlage.organisations.models import DataDomain, OrganisationKind
+from stadtlage.packagedata import DataFileError, load_json, records
+
+FILE: Final = "demo/data/catalogue.json"
 
 
 @dataclass(frozen=True)
@@ -23,133 +30,12 @@ class OrganisationSpec:
     parent: str | None = None
 
 
-CITY: Final = "Stadt Dortmund"
-KOD: Final = "KOD"
-SOCIAL_OFFICE: Final = "Sozialamt"
-HEALTH_OFFICE: Final = "Gesundheitsamt"
-YOUTH_OFFICE: Final = "Jugendamt"
-CIVIL_ENGINEERING: Final = "Tiefbauamt"
-ECONOMIC_DEVELOPMENT: Final = "Wirtschaftsförderung"
-STATISTICS: Final = "Statistik"
-SITUATION_CENTRE: Final = "Lagezentrum"
-POLICE: Final = "Polizei"
-EDG: Final = "EDG"
-KICK: Final = "kick"
-ADDICTION_COUNSELLING: Final = "Suchthilfe"
-STREETWORK: Final = "Streetwork"
-DSW21: Final = "DSW21"
-RETAIL: Final = "Einzelhandel"
-
-K = OrganisationKind
-D = DataDomain
-ORGANISATIONS: Final[tuple[OrganisationSpec, ...]] = (
-    OrganisationSpec(CITY, "Stadt Dortmund", K.CITY, D.CITY_OPERATIONS),
-    OrganisationSpec(
-        KOD,
-        "Ordnungsamt / Kommunaler Ordnungsdienst (KOD)",
-        K.CITY_DEPARTMENT,
-        D.CITY_OPERATIONS,
-        CITY,
-    ),
-    OrganisationSpec(SOCIAL_OFFICE, "Sozialamt", K.CITY_DEPARTMENT, D.CITY_OPERATIONS, CITY),
-    OrganisationSpec(HEALTH_OFFICE, "Gesundheitsamt", K.CITY_DEPARTMENT, D.CITY_OPERATIONS, CITY),
-    OrganisationSpec(YOUTH_OFFICE, "Jugendamt", K.CITY_DEPARTMENT, D.CITY_OPERATIONS, CITY),
-    OrganisationSpec(CIVIL_ENGINEERING, "Tiefbauamt", K.CITY_DEPARTMENT, D.CITY_OPERATIONS, CITY),
-    OrganisationSpec(
-        ECONOMIC_DEVELOPMENT,
-        "Wirtschaftsförderung / City-Marketing",
-        K.CITY_DEPARTMENT,
-        D.CITY_OPERATIONS,
-        CITY,
-    ),
-    OrganisationSpec(
-        STATISTICS, "Dortmunder Statistik", K.CITY_DEPARTMENT, D.CITY_OPERATIONS, CITY
-    ),
-    OrganisationSpec(
-        SITUATION_CENTRE,
-        "Kommunales Lagezentrum (Sonderstab „Ordnung und Stadtleben“)",
-        K.CITY_DEPARTMENT,
-        D.CITY_OPERATIONS,
-        CITY,
-    ),
-    OrganisationSpec(POLICE, "Polizei Dortmund", K.POLICE, D.POLICE),
-    OrganisationSpec(EDG, "EDG Entsorgung Dortmund GmbH", K.UTILITY, D.CITY_OPERATIONS),
-    OrganisationSpec(
-        KICK,
-        "aidshilfe dortmund e.V. – Drogenkonsumraum „kick“",
-        K.SOCIAL_SERVICE,
-        D.ADDICTION_HELP,
-    ),
-    OrganisationSpec(
-        ADDICTION_COUNSELLING,
-        "Suchthilfe Dortmund – Beratungsstellen",
-        K.SOCIAL_SERVICE,
-        D.ADDICTION_HELP,
-    ),
-    # Streetworkers work on reports routed to them (camping, drug waste): city operations.
-    OrganisationSpec(
-        STREETWORK,
-        "Streetwork (Sozialamt/Träger)",
-        K.SOCIAL_SERVICE,
-        D.CITY_OPERATIONS,
-        SOCIAL_OFFICE,
-    ),
-    OrganisationSpec(DSW21, "Dortmunder Stadtwerke AG (DSW21)", K.UTILITY, D.PUBLIC),
-    OrganisationSpec(RETAIL, "Einzelhandel City (Cityring / Handelsverband)", K.BUSINESS, D.PUBLIC),
-)
-
-
 @dataclass(frozen=True)
 class WorkingGroupSpec:
     slug: str
     name: str
     mission: str
     order: int
-
-
-WG_CITYSCAPE: Final = "stadtbild-verschoenern"
-WG_CAMPING: Final = "campieren-reduzieren"
-WG_HARASSMENT: Final = "belaestigungen-bekaempfen"
-WG_ADDICTION_PREVENTION: Final = "sucht-vermeiden"
-WG_ADDICTION_HELP: Final = "suchthilfe-weiterentwickeln"
-
-WORKING_GROUPS: Final[tuple[WorkingGroupSpec, ...]] = (
-    WorkingGroupSpec(
-        WG_CITYSCAPE,
-        "Stadtbild verschönern",
-        "Sauberkeit und Aufenthaltsqualität der City verbessern: Drogenabfälle und Müll schnell "
-        "beseitigen, dunkle Ecken ausleuchten, Plätze und Wege aufwerten.",
-        1,
-    ),
-    WorkingGroupSpec(
-        WG_CAMPING,
-        "Campieren reduzieren",
-        "Lagern und Campieren im öffentlichen Raum zurückdrängen und wohnungslosen Menschen "
-        "zugleich Wege in Hilfe und Unterkunft eröffnen.",
-        2,
-    ),
-    WorkingGroupSpec(
-        WG_HARASSMENT,
-        "Belästigungen bekämpfen",
-        "Aggressives Betteln, Belästigungen von Passantinnen und Passanten und störende "
-        "Ansammlungen gemeinsam mit der Polizei konsequent unterbinden.",
-        3,
-    ),
-    WorkingGroupSpec(
-        WG_ADDICTION_PREVENTION,
-        "Sucht vermeiden",
-        "Öffentlichen Drogenkonsum und Drogenhandel in der Innenstadt zurückdrängen und die "
-        "Prävention stärken.",
-        4,
-    ),
-    WorkingGroupSpec(
-        WG_ADDICTION_HELP,
-        "Suchthilfe weiterentwickeln",
-        "Hilfen für suchtkranke Menschen ausbauen – Drogenkonsumraum „kick“, Streetwork, "
-        "Beratung – und Zugänge in Hilfe erleichtern.",
-        5,
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -162,119 +48,6 @@ class ObservationCategorySpec:
     counts_persons: bool = True
     fine_min_eur: int | None = None
     fine_max_eur: int | None = None
-
-
-DRUG_LEGAL = "OBG NRW (Gefahrenabwehr); Besitz von Betäubungsmitteln: § 29 BtMG (Polizei)"
-OBSERVATION_CATEGORIES: Final[tuple[ObservationCategorySpec, ...]] = (
-    ObservationCategorySpec(
-        "drug-use-crack",
-        "Öffentlicher Drogenkonsum – Crack",
-        WG_ADDICTION_PREVENTION,
-        DRUG_LEGAL,
-        enforcement_driven=True,
-    ),
-    ObservationCategorySpec(
-        "drug-use-other",
-        "Öffentlicher Drogenkonsum – andere Substanzen",
-        WG_ADDICTION_PREVENTION,
-        DRUG_LEGAL,
-        enforcement_driven=True,
-    ),
-    ObservationCategorySpec(
-        "suspected-dealing",
-        "Verdacht auf Drogenhandel",
-        WG_ADDICTION_PREVENTION,
-        "§ 29 BtMG (Strafverfolgung durch die Polizei)",
-        enforcement_driven=True,
-    ),
-    ObservationCategorySpec(
-        "camping",
-        "Lagern / Campieren / Nächtigen",
-        WG_CAMPING,
-        "§ 7b OBV Dortmund (2023 in der Praxis: Verwarnung ohne Verwarnungsgeld)",
-        enforcement_driven=True,
-    ),
-    ObservationCategorySpec(
-        "aggressive-begging",
-        "Aggressives Betteln",
-        WG_HARASSMENT,
-        "OBV Dortmund; Verwarnungsgeld gestaffelt: Zugehen 15 €, Versperren 20 €, Anfassen "
-        "25 €, Bedrängen 35 € (§ 56 OWiG bis 55 €)",
-        fine_min_eur=15,
-        fine_max_eur=55,
-    ),
-    ObservationCategorySpec(
-        "harassment",
-        "Belästigung von Passantinnen und Passanten",
-        WG_HARASSMENT,
-        "OBV Dortmund; bei Straftaten StGB (Polizei)",
-    ),
-    ObservationCategorySpec(
-        "disruptive-gathering",
-        "Störende Ansammlung",
-        WG_HARASSMENT,
-        "§ 24 OBG NRW i. V. m. § 34 Abs. 1 PolG NRW (Platzverweis)",
-    ),
-    ObservationCategorySpec(
-        "drug-waste",
-        "Drogenabfälle (Spritzen, Folien, Pfeifen)",
-        WG_CITYSCAPE,
-        "Gefahrenabwehr (§ 14 OBG NRW); Beseitigung durch die EDG",
-        counts_persons=False,
-    ),
-    ObservationCategorySpec(
-        "litter",
-        "Müll / Littering",
-        WG_CITYSCAPE,
-        "OBV Dortmund (Kippe/Becher 50 €); Bußgeldkatalog Umwelt NRW 2022: 100 € für "
-        "Kleinabfall; Verwarnungsgeld § 56 OWiG 5–55 €",
-        fine_min_eur=5,
-        fine_max_eur=55,
-    ),
-    ObservationCategorySpec(
-        "public-urination",
-        "Urinieren in der Öffentlichkeit",
-        WG_CITYSCAPE,
-        "OBV Dortmund, Verwarnungsgeldkatalog seit 2019: 50 €",
-        fine_min_eur=50,
-        fine_max_eur=50,
-    ),
-    ObservationCategorySpec(
-        "alcohol-prohibited",
-        "Alkoholkonsum im Verbotsbereich",
-        WG_HARASSMENT,
-        "OBV Dortmund (z. B. Alkohol auf Spielplätzen); Verwarnungsgeld § 56 OWiG 5–55 €",
-        fine_min_eur=5,
-        fine_max_eur=55,
-    ),
-    ObservationCategorySpec(
-        "damage-graffiti",
-        "Sachbeschädigung / Graffiti",
-        WG_CITYSCAPE,
-        "§§ 303, 304 StGB (Strafanzeige durch die Polizei)",
-        counts_persons=False,
-    ),
-    ObservationCategorySpec(
-        "medical-emergency",
-        "Medizinischer Notfall",
-        WG_ADDICTION_HELP,
-        "Hilfeleistung; Rettungsdienst verständigen (§ 323c StGB)",
-    ),
-    ObservationCategorySpec(
-        "citizen-contact",
-        "Bürgerkontakt (Hinweis, Beschwerde, Frage)",
-        None,
-        "Ansprechpartner für alle (Kooperationsvereinbarung Ordnungspartnerschaft 2023)",
-    ),
-    ObservationCategorySpec("other", "Sonstige Feststellung", None, ""),
-)
-
-
-R = Role
-FIELD_ROLES: Final = (R.KOD_OFFICER.value, R.POLICE_OFFICER.value, R.SHIFT_LEAD.value)
-HELP_ROLES: Final = (*FIELD_ROLES, R.STREETWORKER.value)
-POLICE_ONLY: Final = (R.POLICE_OFFICER.value,)
-REFERRAL_SERVICES: Final = ("kick", "Streetwork", "Suchtberatung", "Wohnungslosenhilfe")
 
 
 @dataclass(frozen=True)
@@ -292,62 +65,156 @@ class MeasureTypeSpec:
     cleaning_organisation: str | None = None  # short name; EDG, not any other utility
 
 
-MEASURE_TYPES: Final[tuple[MeasureTypeSpec, ...]] = (
-    MeasureTypeSpec(
-        "address", "Ansprache", "Gefahrenabwehr (§ 14 OBG NRW, § 8 PolG NRW)", HELP_ROLES
-    ),
-    MeasureTypeSpec(
-        "referral",
-        "Vermittlung an Suchthilfe / Streetwork",
-        "freiwilliges Hilfeangebot",
-        HELP_ROLES,
-        referral_services=REFERRAL_SERVICES,
-    ),
-    MeasureTypeSpec(
-        "identity-check",
-        "Identitätsfeststellung",
-        "§ 24 OBG NRW i. V. m. § 12 PolG NRW",
-        FIELD_ROLES,
-    ),
-    MeasureTypeSpec(
-        "platzverweis", "Platzverweis", "§ 24 OBG NRW i. V. m. § 34 Abs. 1 PolG NRW", FIELD_ROLES
-    ),
-    MeasureTypeSpec(
-        "area-ban",
-        "Aufenthalts-/Bereichsbetretungsverbot",
-        "§ 34 Abs. 2 PolG NRW (schriftlich, höchstens drei Monate)",
-        POLICE_ONLY,
-    ),
-    MeasureTypeSpec(
-        "warning", "Verwarnung ohne Verwarnungsgeld", "§ 56 Abs. 1 Satz 2 OWiG", FIELD_ROLES
-    ),
-    MeasureTypeSpec(
-        "warning-fine",
-        "Verwarnung mit Verwarnungsgeld",
-        "§ 56 Abs. 1 Satz 1 OWiG (5–55 €, nur mit Einverständnis und Zahlung)",
-        FIELD_ROLES,
-        requires_amount=True,
-        min_amount_eur=5,
-        max_amount_eur=55,
-    ),
-    MeasureTypeSpec(
-        "offence-report",
-        "Ordnungswidrigkeitenanzeige",
-        "§§ 46, 53 OWiG; Personalien nur im Verfahren der Bußgeldstelle",
-        FIELD_ROLES,
-        requires_case_number=True,
-    ),
-    MeasureTypeSpec("criminal-complaint", "Strafanzeige", "§ 158 StPO (Polizei)", POLICE_ONLY),
-    MeasureTypeSpec(
-        "seizure", "Sicherstellung", "§ 24 OBG NRW i. V. m. § 43 PolG NRW", FIELD_ROLES
-    ),
-    MeasureTypeSpec("ambulance", "Rettungsdienst verständigt", "Hilfeleistung", HELP_ROLES),
-    MeasureTypeSpec(
-        "cleaning-request",
-        "Reinigung angefordert",
-        "Gefahrenabwehr; Auftrag an die EDG",
-        HELP_ROLES,
-        creates_cleaning_task=True,
-        cleaning_organisation=EDG,
-    ),
-)
+@dataclass(frozen=True)
+class ReferenceData:
+    organisations: tuple[OrganisationSpec, ...]
+    working_groups: tuple[WorkingGroupSpec, ...]
+    observation_categories: tuple[ObservationCategorySpec, ...]
+    measure_types: tuple[MeasureTypeSpec, ...]
+
+
+# Natural keys the code refers to by name (demo accounts, the generator's routing).
+CITY: Final = "Stadt Dortmund"
+KOD: Final = "KOD"
+SOCIAL_OFFICE: Final = "Sozialamt"
+HEALTH_OFFICE: Final = "Gesundheitsamt"
+YOUTH_OFFICE: Final = "Jugendamt"
+CIVIL_ENGINEERING: Final = "Tiefbauamt"
+ECONOMIC_DEVELOPMENT: Final = "Wirtschaftsförderung"
+STATISTICS: Final = "Statistik"
+SITUATION_CENTRE: Final = "Lagezentrum"
+POLICE: Final = "Polizei"
+EDG: Final = "EDG"
+KICK: Final = "kick"
+ADDICTION_COUNSELLING: Final = "Suchthilfe"
+STREETWORK: Final = "Streetwork"
+DSW21: Final = "DSW21"
+RETAIL: Final = "Einzelhandel"
+NAMED_ORGANISATIONS: Final = (
+    CITY, KOD, SOCIAL_OFFICE, HEALTH_OFFICE, YOUTH_OFFICE, CIVIL_ENGINEERING,
+    ECONOMIC_DEVELOPMENT, STATISTICS, SITUATION_CENTRE, POLICE, EDG, KICK,
+    ADDICTION_COUNSELLING, STREETWORK, DSW21, RETAIL,
+)  # fmt: skip
+
+WG_CITYSCAPE: Final = "stadtbild-verschoenern"
+WG_CAMPING: Final = "campieren-reduzieren"
+WG_HARASSMENT: Final = "belaestigungen-bekaempfen"
+WG_ADDICTION_PREVENTION: Final = "sucht-vermeiden"
+WG_ADDICTION_HELP: Final = "suchthilfe-weiterentwickeln"
+NAMED_WORKING_GROUPS: Final = (
+    WG_CITYSCAPE, WG_CAMPING, WG_HARASSMENT, WG_ADDICTION_PREVENTION, WG_ADDICTION_HELP,
+)  # fmt: skip
+
+_SECTIONS: Final = ("organisations", "working_groups", "observation_categories", "measure_types")
+
+
+def _check(condition: bool, where: str, message: str) -> None:
+    if not condition:
+        raise DataFileError(f"{FILE}, {where}: {message}")
+
+
+def _choice(value: str, allowed: Iterable[str], where: str, name: str) -> None:
+    allowed = list(allowed)
+    _check(
+        value in allowed,
+        where,
+        f"Feld „{name}“ hat den unbekannten Wert „{value}“ (erlaubt: {', '.join(allowed)}).",
+    )
+
+
+def _check_range(low: int | None, high: int | None, where: str, *names: str) -> None:
+    """A range of euros: both ends or neither, 0 ≤ low ≤ high."""
+    _check(
+        (low is None and high is None)
+        or (low is not None and high is not None and 0 <= low <= high),
+        where,
+        f"Felder „{names[0]}“/„{names[1]}“: beide oder keines, 0 ≤ Minimum ≤ Maximum.",
+    )
+
+
+def _check_organisations(organisations: tuple[OrganisationSpec, ...]) -> None:
+    earlier: set[str] = set()
+    for spec in organisations:
+        where = f"organisations „{spec.short_name}“"
+        _choice(spec.kind, OrganisationKind.values, where, "kind")
+        _choice(spec.data_domain, DataDomain.values, where, "data_domain")
+        _check(
+            spec.parent is None or spec.parent in earlier,
+            where,
+            f"Feld „parent“: „{spec.parent}“ steht nicht weiter oben in organisations.",
+        )
+        earlier.add(spec.short_name)
+
+
+def _check_categories(data: ReferenceData) -> None:
+    groups = {g.slug for g in data.working_groups}
+    for spec in data.observation_categories:
+        where = f"observation_categories „{spec.code}“"
+        _check(
+            spec.working_group is None or spec.working_group in groups,
+            where,
+            f"Feld „working_group“: unbekannte Arbeitsgruppe „{spec.working_group}“.",
+        )
+        _check_range(spec.fine_min_eur, spec.fine_max_eur, where, "fine_min_eur", "fine_max_eur")
+
+
+def _check_measure_types(data: ReferenceData) -> None:
+    organisations = {o.short_name for o in data.organisations}
+    for spec in data.measure_types:
+        where = f"measure_types „{spec.code}“"
+        _check(bool(spec.allowed_roles), where, "Feld „allowed_roles“ ist leer.")
+        for role in spec.allowed_roles:
+            _choice(role, Role.values, where, "allowed_roles")
+        _check_range(
+            spec.min_amount_eur, spec.max_amount_eur, where, "min_amount_eur", "max_amount_eur"
+        )
+        _check(
+            spec.cleaning_organisation is None or spec.cleaning_organisation in organisations,
+            where,
+            f"Feld „cleaning_organisation“: unbekannte Organisation "
+            f"„{spec.cleaning_organisation}“.",
+        )
+        _check(
+            spec.cleaning_organisation is None or spec.creates_cleaning_task,
+            where,
+            "Feld „cleaning_organisation“ nur zusammen mit „creates_cleaning_task“: true.",
+        )
+
+
+def parse(raw: Any) -> ReferenceData:
+    """The reference data of a parsed data file, checked; `DataFileError` names what is wrong."""
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{FILE}: kein JSON-Objekt.")
+    unknown = sorted(k for k in raw if not k.startswith("_") and k not in _SECTIONS)
+    if unknown:
+        raise DataFileError(f"{FILE}: unbekannter Abschnitt „{unknown[0]}“.")
+
+    def section(cls: Any, name: str, key: str) -> Any:
+        return records(cls, raw.get(name), file=FILE, section=name, key=key)
+
+    data = ReferenceData(
+        organisations=section(OrganisationSpec, "organisations", "short_name"),
+        working_groups=section(WorkingGroupSpec, "working_groups", "slug"),
+        observation_categories=section(ObservationCategorySpec, "observation_categories", "code"),
+        measure_types=section(MeasureTypeSpec, "measure_types", "code"),
+    )
+    _check_organisations(data.organisations)
+    _check_categories(data)
+    _check_measure_types(data)
+    for named, present, what in (
+        (NAMED_ORGANISATIONS, {o.short_name for o in data.organisations}, "organisations"),
+        (NAMED_WORKING_GROUPS, {g.slug for g in data.working_groups}, "working_groups"),
+    ):
+        missing = [key for key in named if key not in present]
+        if missing:
+            raise DataFileError(
+                f"{FILE}: in {what} fehlt „{missing[0]}“ (der Code bezieht sich darauf)."
+            )
+    return data
+
+
+_DATA: Final = parse(load_json("stadtlage.demo", "catalogue.json"))
+ORGANISATIONS: Final[tuple[OrganisationSpec, ...]] = _DATA.organisations
+WORKING_GROUPS: Final[tuple[WorkingGroupSpec, ...]] = _DATA.working_groups
+OBSERVATION_CATEGORIES: Final[tuple[ObservationCategorySpec, ...]] = _DATA.observation_categories
+MEASURE_TYPES: Final[tuple[MeasureTypeSpec, ...]] = _DATA.measure_types

@@ -4,7 +4,7 @@
 may have changed it since). The indicators and their working groups are data
 (``kpi/data/indicators.json``: enum fields hold the stored values, e.g. ``"source": "reports"``;
 fields left out take the defaults of ``Spec``). It refers to catalogue entries by code
-(``demo/catalogue.py``); a partner series that does not exist yet skips the indicators that
+(``demo/data/catalogue.json``); a partner series that does not exist yet skips the indicators that
 need it.
 """
 

@@ -98,6 +98,8 @@ def _new_version(
     version.full_clean(exclude=["indicator", "owner", "created_by"])
     version.save()
     version.areas.set(areas)
+    indicator.current_version = version  # a new version is always the one in force
+    indicator.save(update_fields=["current_version"])
     return version
 
 
@@ -127,8 +129,6 @@ def indicator_create(
             rebases=False,
             actor=actor,
         )
-        indicator.current_version = version
-        indicator.save(update_fields=["current_version"])
         audit_record(
             actor=actor,
             action=Action.CREATE,
@@ -175,8 +175,6 @@ def indicator_update(
             rebases=old.computation_key() != definition.computation_key(),
             actor=actor,
         )
-        locked.current_version = version
-        locked.save(update_fields=["current_version"])
         audit_record(
             actor=actor,
             action=Action.UPDATE,

@@ -7,7 +7,8 @@ to the reporter are sent only after the transaction commits (`notifications`).
 
 The other writes of citizen reports are services of their own in this package: `followup`
 (the reporter's confirmations), `photos` (storing and moderating photos) and `moderation` (the
-public description). Import them from their module.
+public description). Import them from their module. `timeline` records a change that leaves the
+status as it is (assignment, moderation): an internal timeline entry with its audit event.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from stadtlage.reports.photos import CleanPhoto
 from stadtlage.reports.redaction import redact
 from stadtlage.reports.routing import route_for
 from stadtlage.reports.services.photos import photos_discard, photos_store
+from stadtlage.reports.services.timeline import internal_change_record
 from stadtlage.reports.validation import (
     ADDRESS_MAX,
     DESCRIPTION_MAX,
@@ -513,24 +515,15 @@ def report_assign(
         locked.assignee = assignee
         locked.updated_at = now
         locked.save(update_fields=["assignee", "updated_at"])
-        ReportUpdate.objects.create(
+        internal_change_record(
             report=locked,
-            at=now,
             actor=actor,
-            from_status=locked.status,
-            to_status=locked.status,
-            internal_only=True,
+            now=now,
+            note=f"Zugewiesen an {assignee}" if assignee else "Zuweisung aufgehoben",
+            audit_note="Zuweisung",
             assigned_to=assignee,
-            internal_note=f"Zugewiesen an {assignee}" if assignee else "Zuweisung aufgehoben",
-        )
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=locked,
             before=before,
             after=_audit_snapshot(locked),
-            data_domain=locked.responsible.data_domain,
-            note="Zuweisung",
         )
     report.assignee_id = locked.assignee_id
     report.updated_at = locked.updated_at

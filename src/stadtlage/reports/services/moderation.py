@@ -27,11 +27,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from stadtlage.accounts.models import User
-from stadtlage.audit.models import Action
-from stadtlage.audit.services import audit_record
-from stadtlage.reports.models import Report, ReportUpdate
+from stadtlage.reports.models import Report
 from stadtlage.reports.permissions import can_moderate_report_text
 from stadtlage.reports.redaction import redact
+from stadtlage.reports.services.timeline import internal_change_record
 from stadtlage.reports.validation import DESCRIPTION_MAX, plain_text
 
 FIELD = "public_description"
@@ -86,23 +85,13 @@ def _store(
             )
         else:
             note = "Öffentliche Beschreibung bearbeitet"
-        ReportUpdate.objects.create(
+        internal_change_record(
             report=locked,
-            at=now,
             actor=actor,
-            from_status=locked.status,
-            to_status=locked.status,
-            internal_only=True,
-            internal_note=note,
-        )
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=locked,
+            now=now,
+            note=note,
             before={FIELD: before},
             after={FIELD: published},
-            data_domain=locked.responsible.data_domain,
-            note=note,
         )
     report.public_description = locked.public_description
     report.description_reviewed_at = locked.description_reviewed_at

@@ -2,7 +2,9 @@
 
 Every form POST of the Sonderstab takes one path (``submit``): validate the form (errors name
 the field by its German label), call the service inside one transaction (a refusal stores
-nothing, also when the action calls several services), show the message, redirect.
+nothing, also when the action calls several services), show the message, redirect. Pages of
+their own with a form (``form_page``: create or edit a recommendation, edit a working group)
+take the same path for a valid POST and otherwise show the form, with its errors by the fields.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -96,6 +98,26 @@ def submit(
             raise TypeError("submit() needs on_error when `to` depends on the result")
         on_error = to
     return redirect(on_error)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    template: str,
+    context: dict[str, Any] | None = None,
+    to: str | Callable[[Any], str],
+    success: Success = "",
+) -> HttpResponse:
+    """A page with a form: a valid POST goes form → service → message → redirect as in
+    ``submit``; a GET, invalid input or a refusal (shown as a message) renders `template` with
+    ``form`` and `context` again."""
+    if request.method == "POST" and form.is_valid():
+        result = _run(request, lambda: save(form.cleaned_data), success)
+        if result is not _REFUSED:
+            return redirect(to(result) if callable(to) else to)
+    return render(request, template, {**(context or {}), "form": form})
 
 
 def require(allowed: bool) -> None:

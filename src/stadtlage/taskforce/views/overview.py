@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from stadtlage.taskforce.models import (
     RecommendationMilestone,
     RecommendationState,
 )
-from stadtlage.taskforce.views.common import attempt, require
+from stadtlage.taskforce.views.common import form_page, require
 from stadtlage.taskforce.workflow import TRACKED_STATES, transitions_from
 
 TASKFORCE = section_required(Section.TASKFORCE)
@@ -75,26 +76,25 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(WorkingGroup, slug=slug)
     require(perm.can_manage_group(request.user, group))
-    form = forms.GroupForm(
-        request.POST or None,
-        group=group,
-        initial={"mission": group.mission, "lead": group.lead, "deputy": group.deputy},
+    return form_page(
+        request,
+        forms.GroupForm(
+            request.POST or None,
+            group=group,
+            initial={"mission": group.mission, "lead": group.lead, "deputy": group.deputy},
+        ),
+        lambda d: services.working_group_update(
+            group=group,
+            actor=acting_user(request),
+            mission=d["mission"],
+            lead=d["lead"],
+            deputy=d["deputy"],
+        ),
+        template="taskforce/group_form.html",
+        context={"group": group},
+        success=_("Arbeitsgruppe gespeichert."),
+        to=reverse("taskforce:group_detail", kwargs={"slug": group.slug}),
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        if attempt(
-            request,
-            lambda: services.working_group_update(
-                group=group,
-                actor=acting_user(request),
-                mission=d["mission"],
-                lead=d["lead"],
-                deputy=d["deputy"],
-            ),
-            _("Arbeitsgruppe gespeichert."),
-        ):
-            return redirect("taskforce:group_detail", slug=group.slug)
-    return render(request, "taskforce/group_form.html", {"group": group, "form": form})
 
 
 @section_required(Section.BOARD)

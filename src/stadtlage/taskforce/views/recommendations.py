@@ -21,7 +21,7 @@ from stadtlage.taskforce.models import (
     RecommendationMilestone,
     RecommendationState,
 )
-from stadtlage.taskforce.views.common import attempt, require, safe_next, submit
+from stadtlage.taskforce.views.common import attempt, form_page, require, safe_next, submit
 from stadtlage.taskforce.workflow import (
     EDITABLE_STATES,
     TRACKED_STATES,
@@ -62,47 +62,41 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
 def recommendation_create(request: HttpRequest) -> HttpResponse:
     groups = perm.groups_for_new_recommendation(request.user)
     require(groups.exists())
-    form = forms.RecommendationForm(request.POST or None, groups=groups)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        created: list[Recommendation] = []
-        if attempt(
-            request,
-            lambda: created.append(
-                services.recommendation_create(
-                    working_group=data["working_group"],
-                    title=data["title"],
-                    data=data,
-                    areas=data["areas"],
-                    actor=acting_user(request),
-                )
-            ),
-            _("Entwurf angelegt."),
-        ):
-            return redirect("taskforce:recommendation_detail", pk=created[0].pk)
-    return render(request, "taskforce/recommendation_form.html", {"form": form})
+    return form_page(
+        request,
+        forms.RecommendationForm(request.POST or None, groups=groups),
+        lambda data: services.recommendation_create(
+            working_group=data["working_group"],
+            title=data["title"],
+            data=data,
+            areas=data["areas"],
+            actor=acting_user(request),
+        ),
+        template="taskforce/recommendation_form.html",
+        success=_("Entwurf angelegt."),
+        to=lambda created: rec_url(created.pk),
+    )
 
 
 @TASKFORCE
 def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rec = _visible(request, pk)
     require(perm.can_edit_recommendation(request.user, rec))
-    form = forms.RecommendationForm(request.POST or None, instance=rec)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fresh = Recommendation.objects.get(pk=rec.pk)  # the form already set attributes
-        if attempt(
-            request,
-            lambda: services.recommendation_update(
-                recommendation=fresh,
-                actor=acting_user(request),
-                data=data,
-                areas=data["areas"],
-            ),
-            _("Gespeichert."),
-        ):
-            return redirect("taskforce:recommendation_detail", pk=rec.pk)
-    return render(request, "taskforce/recommendation_form.html", {"form": form, "rec": rec})
+    return form_page(
+        request,
+        forms.RecommendationForm(request.POST or None, instance=rec),
+        lambda data: services.recommendation_update(
+            # a fresh copy: the form already set the attributes of `rec`
+            recommendation=Recommendation.objects.get(pk=rec.pk),
+            actor=acting_user(request),
+            data=data,
+            areas=data["areas"],
+        ),
+        template="taskforce/recommendation_form.html",
+        context={"rec": rec},
+        success=_("Gespeichert."),
+        to=rec_url(rec.pk),
+    )
 
 
 @TASKFORCE
