@@ -1,4 +1,4 @@
-"""The migration that stores a recommendation's target once, on the goal (taskforce 0008/0009).
+"""The migration that stores a recommendation's target once, on the goal (taskforce 0009/0010).
 
 Written like ``test_rename_migrations``: rows written with the historical models before the
 change, migrated forward, checked, and migrated back.
@@ -14,7 +14,7 @@ from tests.taskforce.test_rename_migrations import _apps_at, _latest_apps, migra
 
 __all__ = ["migrator"]  # the fixture, used by name below
 
-BEFORE = [("taskforce", "0007_recommendationmilestone_index")]
+BEFORE = [("taskforce", "0008_rename_permissions")]
 DUE = datetime.date(2026, 12, 31)
 
 

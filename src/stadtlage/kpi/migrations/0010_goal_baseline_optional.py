@@ -1,5 +1,5 @@
 """A goal may lack its baseline: a Sonderstab recommendation can name a target before the
-baseline is known, and its target is now stored on the goal (taskforce 0008). Backward needs
+baseline is known, and its target is now stored on the goal (taskforce 0009). Backward needs
 every goal to have a baseline again."""
 
 from django.db import migrations, models
@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("kpi", "0008_goalmilestone"),
+        ("kpi", "0009_rename_permissions"),
     ]
 
     operations = [

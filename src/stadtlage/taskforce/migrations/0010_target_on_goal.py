@@ -1,4 +1,4 @@
-"""The link of a recommendation to a key figure no longer copies the goal's values (see 0008,
+"""The link of a recommendation to a key figure no longer copies the goal's values (see 0009,
 which moved them onto goals first)."""
 
 from django.db import migrations
@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("taskforce", "0008_goals_from_links"),
+        ("taskforce", "0009_goals_from_links"),
     ]
 
     operations = [

@@ -13,8 +13,8 @@ Forward, for each link of a recommendation to a key figure:
   loose values (a baseline alone, a target without date) are dropped; the link stays and names
   the figure without a target.
 
-Then the columns go (0009, a migration of its own: PostgreSQL does not alter a table with
-pending constraint checks in the same transaction). Backward, after 0009 restored the columns,
+Then the columns go (0010, a migration of its own: PostgreSQL does not alter a table with
+pending constraint checks in the same transaction). Backward, after 0010 restored the columns,
 this copies each linked goal's values into them; the goals made forward stay (the link still
 names them, as it could before). Like other data migrations, no audit rows are written.
 """
@@ -59,8 +59,8 @@ def from_goals(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("taskforce", "0007_recommendationmilestone_index"),
-        ("kpi", "0009_goal_baseline_optional"),
+        ("taskforce", "0008_rename_permissions"),
+        ("kpi", "0010_goal_baseline_optional"),
     ]
 
     operations = [
