@@ -125,3 +125,43 @@ def test_services_never_take_the_request() -> None:
         "services take `actor: User | None` and plain values, never the request (the client "
         f"address comes from stadtlage.audit.context): {found}"
     )
+
+
+# Parameters of services that hold a person; each is typed with the user model, never `Any`.
+PERSON_PARAMETERS = {"actor", "user", "assignee", "chair", "acting_user"}
+
+
+def untyped_people(source: str) -> list[str]:
+    """``function.parameter:line`` of every person parameter annotated `Any` or not at all."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        args = node.args
+        for param in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            if param.arg not in PERSON_PARAMETERS:
+                continue
+            annotation = ast.unparse(param.annotation) if param.annotation else ""
+            if annotation in {"", "Any"} or "Any" in annotation.split(" | "):
+                found.append(f"{node.name}.{param.arg}:{node.lineno}")
+    return found
+
+
+def test_the_detector_finds_untyped_people() -> None:
+    source = (
+        "def a(*, actor: Any, note: Any = ''): pass\n"
+        "def b(*, user, actor: User | None): pass\n"
+        "def c(*, chair: Any | None = None, actor: AbstractBaseUser | None): pass\n"
+        "def d(*, assignee: User | None, actor: User | None): pass\n"
+    )
+    assert untyped_people(source) == ["a.actor:1", "b.user:2", "c.chair:3"]
+
+
+def test_services_type_the_people_they_take() -> None:
+    modules = [p for p in _python_files() if _is_services_module(p.relative_to(SRC))]
+    found = [
+        f"{path.relative_to(SRC.parent)}:{where}"
+        for path in modules
+        for where in untyped_people(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, f"type these with the user model (`User | None`), not `Any`: {found}"

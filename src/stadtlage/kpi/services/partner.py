@@ -483,7 +483,7 @@ def partner_note_review(*, value: PartnerValue, approve: bool, actor: User | Non
 
 
 def partner_token_create(
-    *, user: Any, label: str, actor: User | None
+    *, user: User, label: str, actor: User | None
 ) -> tuple[PartnerApiToken, str]:
     """A new API token for ``user``; the raw key is returned once and never stored."""
     issued = token_issue()

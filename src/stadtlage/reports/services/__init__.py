@@ -492,7 +492,7 @@ def report_forward(
 
 
 def report_assign(
-    *, report: Report, assignee: Any, actor: User | None, now: datetime | None = None
+    *, report: Report, assignee: User | None, actor: User | None, now: datetime | None = None
 ) -> Report:
     """Give an open report to one person of the responsible organisation (None: nobody).
 

@@ -111,7 +111,7 @@ def meeting_create(
     ends_at: datetime,
     location: str = "",
     schedule: MeetingSchedule | None = None,
-    chair: Any = None,
+    chair: User | None = None,
     actor: User | None,
 ) -> Meeting:
     _ensure_runs(actor)
