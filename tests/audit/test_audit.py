@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from stadtlage.audit.models import AuditEvent
 from stadtlage.audit.retention import run_retention
-from stadtlage.audit.services import AuditEntry, audit_record, audit_records_bulk
+from stadtlage.audit.services import (
+    AuditEntry,
+    audit_record,
+    audit_records_bulk,
+    audit_saved,
+    snapshot,
+)
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +34,21 @@ def _event(action: str = "update", days_ago: int = 0, **kw: Any) -> AuditEvent:
 def test_unknown_action_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown audit action"):
         audit_record(actor=None, action="steal", object_type="x")
+
+
+def test_a_saved_record_is_a_creation_without_a_copy_from_before_and_a_change_with_one() -> None:
+    actor = user_with_role("admin")
+    created = audit_saved(actor=actor, obj=actor, note="neu")
+    before = snapshot(actor)
+    actor.first_name = "Geändert"
+    actor.save()
+    changed = audit_saved(actor=actor, obj=actor, before=before)
+    assert (created.action, created.before, created.note) == ("create", None, "neu")
+    assert created.after is not None and created.after["username"] == actor.username
+    assert changed.action == "update"
+    assert changed.before is not None and changed.before["first_name"] != "Geändert"
+    assert changed.after is not None and changed.after["first_name"] == "Geändert"
+    assert created.object_type == changed.object_type == actor._meta.label_lower
 
 
 def test_bulk_entry_point_writes_what_audit_record_writes() -> None:

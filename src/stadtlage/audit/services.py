@@ -96,6 +96,25 @@ def audit_record(
     )
 
 
+def audit_saved(
+    *,
+    actor: AbstractBaseUser | None,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """The audit event of a record just saved: a creation when there is no copy from before,
+    else a change; the copy after is taken now. Inside the transaction of the save."""
+    return audit_record(
+        actor=actor,
+        action=Action.CREATE if before is None else Action.UPDATE,
+        obj=obj,
+        before=before,
+        after=snapshot(obj),
+        note=note,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One event of a bulk write: the record (or its type, id and text) and its copies."""

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
-from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.audit.services import audit_record, audit_saved, snapshot
 from stadtlage.evaluation import compute, records
 from stadtlage.evaluation import design as D
 from stadtlage.evaluation import permissions as perm
@@ -158,13 +158,7 @@ def design_update(
         data.apply_to(design)
         design.full_clean()
         design.save()
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=design,
-            before=before,
-            after=snapshot(design),
-        )
+        audit_saved(actor=actor, obj=design, before=before)
     return design
 
 

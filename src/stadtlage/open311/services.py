@@ -10,7 +10,7 @@ from django.utils import timezone
 from stadtlage.accounts.models import User
 from stadtlage.apitools import token_hash, token_issue
 from stadtlage.audit.models import Action
-from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.audit.services import audit_record, audit_saved, snapshot
 from stadtlage.open311.models import ApiKey, ClientApplication
 
 # last_used_at is refreshed at most this often, so authenticating is not a write per request.
@@ -60,7 +60,7 @@ def client_create(
     client.full_clean()
     with transaction.atomic():
         client.save()
-        audit_record(actor=actor, action=Action.CREATE, obj=client, after=snapshot(client))
+        audit_saved(actor=actor, obj=client)
         _key, raw = api_key_issue(client=client, actor=actor)
     return client, raw
 

@@ -10,8 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from stadtlage.accounts.models import User
-from stadtlage.audit.models import Action
-from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.audit.services import audit_saved, snapshot
 from stadtlage.places import geo
 from stadtlage.places.models import Area, AreaKind
 from stadtlage.places.selectors import invalidate_area_index
@@ -51,7 +50,7 @@ def area_create(
         _apply_geometry(area, geom)
         area.full_clean()
         area.save()
-        audit_record(actor=actor, action=Action.CREATE, obj=area, after=snapshot(area))
+        audit_saved(actor=actor, obj=area)
         transaction.on_commit(invalidate_area_index)
     return area
 
@@ -85,9 +84,7 @@ def area_update(
                 raise ValidationError({"geometry": str(exc)}) from exc
         area.full_clean()
         area.save()
-        audit_record(
-            actor=actor, action=Action.UPDATE, obj=area, before=before, after=snapshot(area)
-        )
+        audit_saved(actor=actor, obj=area, before=before)
         transaction.on_commit(invalidate_area_index)
     return area
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
-from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.audit.services import audit_record, audit_saved, snapshot
 from stadtlage.kpi import periods as P
 from stadtlage.kpi import permissions
 from stadtlage.kpi.definitions import Definition, validate
@@ -195,13 +195,7 @@ def indicator_set_active(*, indicator: Indicator, is_active: bool, actor: User |
         before = snapshot(indicator)
         indicator.is_active = is_active
         indicator.save(update_fields=["is_active"])
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=indicator,
-            before=before,
-            after=snapshot(indicator),
-        )
+        audit_saved(actor=actor, obj=indicator, before=before)
     return indicator
 
 
@@ -244,7 +238,7 @@ def goal_create(
         )
         goal.full_clean()
         goal.save()
-        audit_record(actor=actor, action=Action.CREATE, obj=goal, after=snapshot(goal))
+        audit_saved(actor=actor, obj=goal)
         _recompute_later(indicator)
     return goal
 
@@ -286,9 +280,7 @@ def goal_update(
         goal.target_date = target_date
         goal.full_clean(exclude=["created_by"])
         goal.save()
-        audit_record(
-            actor=actor, action=Action.UPDATE, obj=goal, before=before, after=snapshot(goal)
-        )
+        audit_saved(actor=actor, obj=goal, before=before)
         _recompute_later(indicator)
     return goal
 
@@ -333,13 +325,7 @@ def goal_propose(
         if before is not None and before == snapshot(obj):
             return obj
         obj.save()
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE if before else Action.CREATE,
-            obj=obj,
-            before=before,
-            after=snapshot(obj),
-        )
+        audit_saved(actor=actor, obj=obj, before=before)
     return obj
 
 
@@ -357,14 +343,7 @@ def goals_activate(*, goals: Iterable[Goal], actor: User | None, note: str = "")
             before = snapshot(goal)
             goal.is_active = True
             goal.save(update_fields=["is_active"])
-            audit_record(
-                actor=actor,
-                action=Action.UPDATE,
-                obj=goal,
-                before=before,
-                after=snapshot(goal),
-                note=note,
-            )
+            audit_saved(actor=actor, obj=goal, before=before, note=note)
             activated.append(goal)
         for indicator_id in {g.indicator_id for g in activated}:
             _recompute_later(Indicator(pk=indicator_id))
@@ -402,5 +381,5 @@ def milestone_create(
         )
         milestone.full_clean()
         milestone.save()
-        audit_record(actor=actor, action=Action.CREATE, obj=milestone, after=snapshot(milestone))
+        audit_saved(actor=actor, obj=milestone)
     return milestone

@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stadtlage.accounts.models import Role, User
-from stadtlage.audit.models import Action
-from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.audit.services import audit_saved, snapshot
 from stadtlage.organisations.models import WorkingGroup
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.errors import NotAllowed, TaskforceError
@@ -50,11 +49,5 @@ def working_group_update(
     group.full_clean()
     with transaction.atomic():
         group.save()
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=group,
-            before=before,
-            after=snapshot(group),
-        )
+        audit_saved(actor=actor, obj=group, before=before)
     return group

@@ -15,8 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from stadtlage.accounts.models import User
-from stadtlage.audit.models import Action
-from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.audit.services import audit_saved, snapshot
 from stadtlage.taskforce import permissions as perm
 from stadtlage.taskforce.errors import FrozenError, NotAllowed, TransitionError
 from stadtlage.taskforce.models import (
@@ -84,13 +83,7 @@ def milestone_save(
             EventKind.EDITED,
             note=f"Meilenstein „{title}“ zum {due_date:%d.%m.%Y}",
         )
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE if before else Action.CREATE,
-            obj=obj,
-            before=before,
-            after=snapshot(obj),
-        )
+        audit_saved(actor=actor, obj=obj, before=before)
     return obj
 
 
@@ -153,11 +146,5 @@ def milestone_set_status(
             + (f" – {note}" if note else ""),
             data={"milestone": milestone.pk, "status": status},
         )
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=milestone,
-            before=before,
-            after=snapshot(milestone),
-        )
+        audit_saved(actor=actor, obj=milestone, before=before)
     return milestone

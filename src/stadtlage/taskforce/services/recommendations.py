@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from stadtlage.accounts.models import User
 from stadtlage.audit.models import Action
-from stadtlage.audit.services import audit_record, snapshot
+from stadtlage.audit.services import audit_record, audit_saved, snapshot
 from stadtlage.kpi import services as kpi_services
 from stadtlage.kpi.models import Goal, Indicator
 from stadtlage.organisations.models import WorkingGroup
@@ -127,7 +127,7 @@ def recommendation_create(
         rec.save()
         rec.areas.set(list(areas))
         history_event(rec, actor, EventKind.CREATED, to_state=rec.state)
-        audit_record(actor=actor, action=Action.CREATE, obj=rec, after=snapshot(rec))
+        audit_saved(actor=actor, obj=rec)
     return rec
 
 
@@ -159,13 +159,7 @@ def recommendation_update(
         if changed:
             labels = [_field_label(n) for n in changed]
             history_event(rec, actor, EventKind.EDITED, note=", ".join(labels))
-            audit_record(
-                actor=actor,
-                action=Action.UPDATE,
-                obj=rec,
-                before=before,
-                after=snapshot(rec),
-            )
+            audit_saved(actor=actor, obj=rec, before=before)
     return rec
 
 
@@ -249,13 +243,7 @@ def indicator_link_save(
         if own is not None and own != new_goal:
             _discard_own_goal(own, actor)
         history_event(recommendation, actor, EventKind.EDITED, note=f"Kennzahl: {indicator}")
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE if before else Action.CREATE,
-            obj=obj,
-            before=before,
-            after=snapshot(obj),
-        )
+        audit_saved(actor=actor, obj=obj, before=before)
     return obj
 
 
@@ -323,13 +311,7 @@ def measure_save(
     with transaction.atomic():
         obj.save()
         history_event(recommendation, actor, EventKind.EDITED, note=f"Maßnahme: {title}")
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE if before else Action.CREATE,
-            obj=obj,
-            before=before,
-            after=snapshot(obj),
-        )
+        audit_saved(actor=actor, obj=obj, before=before)
     return obj
 
 
