@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # The widest integer key the databases store (SQLite INTEGER, PostgreSQL bigint).
@@ -50,3 +51,16 @@ class DayField(forms.DateField):
                 code="out_of_range",
                 params={"first": FIRST_YEAR, "last": LAST_YEAR},
             )
+
+
+def form_errors(form: forms.BaseForm, what: str = "") -> str:
+    """A form's errors in one German sentence, each named by the field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(str(e) for e in errors)
+        field = form.fields.get(name)
+        parts.append(f"{field.label}: {text}" if field is not None and field.label else text)
+    joined = "; ".join(parts)
+    if what:
+        return gettext("%(what)s: %(errors)s") % {"what": what, "errors": joined}
+    return gettext("Bitte die Eingaben prüfen: %(errors)s") % {"errors": joined}

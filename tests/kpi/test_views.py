@@ -225,6 +225,12 @@ def test_a_goal_in_force_is_edited_on_the_figures_page(
             url, {f"{prefix}-{k}": v for k, v in (fields | bad).items()}, follow=True
         )
         assert message in response.content.decode()
+    response = client.post(
+        url,
+        {f"{prefix}-{k}": v for k, v in (fields | {"target_value": "viel"}).items()},
+        follow=True,
+    )
+    assert "Zielwert: " in response.content.decode()  # the field the error is about, by name
     goal.refresh_from_db()
     assert goal.target_value == 1
     Goal.objects.filter(pk=goal.pk).update(is_active=False)  # proposed with a recommendation

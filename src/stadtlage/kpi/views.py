@@ -6,6 +6,7 @@ series (``display.py``), writes through ``services.py``. Partner pages: ``partne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from stadtlage.accounts.permissions import Section
 from stadtlage.audit.display import kind_label
 from stadtlage.audit.models import Action
 from stadtlage.audit.services import audit_record
+from stadtlage.formfields import form_errors
 from stadtlage.kpi import cache as kpi_cache
 from stadtlage.kpi import display, exports, permissions, selectors, services
 from stadtlage.kpi.forms import GoalForm, GoalMilestoneForm, IndicatorForm
@@ -215,22 +217,38 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     return response
 
 
+def _save_from_form(
+    request: HttpRequest,
+    form: Form,
+    save: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    refused: str,
+) -> None:
+    """A goal or milestone form of the indicator page: the service's refusal or the form's
+    errors (each named by its field's German label) as a message, else `done`."""
+    if not form.is_valid():
+        messages.error(request, f"{refused} {form_errors(form)}")
+        return
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+
+
 @section_required(Section.FIGURES)
 @require_POST
 def goal_create(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(code)
-    form = GoalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.goal_create(
-                indicator=indicator, actor=acting_user(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Ziel angelegt."))
-    else:
-        messages.error(request, _("Ziel nicht angelegt: bitte alle Felder ausfüllen."))
+    _save_from_form(
+        request,
+        GoalForm(request.POST),
+        lambda d: services.goal_create(indicator=indicator, actor=acting_user(request), **d),
+        done=_("Ziel angelegt."),
+        refused=_("Ziel nicht angelegt: bitte alle Felder ausfüllen."),
+    )
     return redirect("kpi:indicator", code=indicator.code)
 
 
@@ -238,16 +256,13 @@ def goal_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = get_object_or_404(Goal.objects.select_related("indicator__current_version"), pk=goal_id)
-    form = GoalForm(request.POST, prefix=goal_form_prefix(goal))
-    if form.is_valid():
-        try:
-            services.goal_update(goal=goal, actor=acting_user(request), **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Ziel geändert."))
-    else:
-        messages.error(request, _("Ziel nicht geändert: bitte alle Felder ausfüllen."))
+    _save_from_form(
+        request,
+        GoalForm(request.POST, prefix=goal_form_prefix(goal)),
+        lambda d: services.goal_update(goal=goal, actor=acting_user(request), **d),
+        done=_("Ziel geändert."),
+        refused=_("Ziel nicht geändert: bitte alle Felder ausfüllen."),
+    )
     return redirect("kpi:indicator", code=goal.indicator.code)
 
 
@@ -259,16 +274,13 @@ def goal_form_prefix(goal: Goal) -> str:
 @require_POST
 def milestone_create(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = get_object_or_404(Goal.objects.select_related("indicator__current_version"), pk=goal_id)
-    form = GoalMilestoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.milestone_create(goal=goal, actor=acting_user(request), **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Meilenstein angelegt."))
-    else:
-        messages.error(request, _("Meilenstein nicht angelegt: bitte alle Felder ausfüllen."))
+    _save_from_form(
+        request,
+        GoalMilestoneForm(request.POST),
+        lambda d: services.milestone_create(goal=goal, actor=acting_user(request), **d),
+        done=_("Meilenstein angelegt."),
+        refused=_("Meilenstein nicht angelegt: bitte alle Felder ausfüllen."),
+    )
     return redirect("kpi:indicator", code=goal.indicator.code)
 
 

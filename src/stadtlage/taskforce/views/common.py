@@ -19,8 +19,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
+from stadtlage.formfields import form_errors
 from stadtlage.taskforce.errors import TaskforceError
 
 _REFUSED = object()
@@ -56,19 +56,6 @@ def attempt(request: HttpRequest, action: Callable[[], Any], success: str = "") 
     the writes stays.
     """
     return _run(request, action, success) is not _REFUSED
-
-
-def form_errors(form: forms.BaseForm, what: str = "") -> str:
-    """A form's errors in one German sentence, each named by the field's label."""
-    parts = []
-    for name, errors in form.errors.items():
-        text = " ".join(str(e) for e in errors)
-        field = form.fields.get(name)
-        parts.append(f"{field.label}: {text}" if field is not None and field.label else text)
-    joined = "; ".join(parts)
-    if what:
-        return _("%(what)s: %(errors)s") % {"what": what, "errors": joined}
-    return _("Bitte die Eingaben prüfen: %(errors)s") % {"errors": joined}
 
 
 def submit(
