@@ -163,3 +163,24 @@ def test_list_pages_do_not_grow_with_the_rows(
     for k in range(6):
         make_recommendation(group, state=states[k % 2], title=f"F{k}")
     assert _queries(client, url) == few
+
+
+def test_a_key_figure_without_a_target_is_named_so(client: Any, people: Any, group: Any) -> None:
+    """A link may name a key figure the recommendation hopes to move without a target."""
+    from stadtlage.taskforce.models import RecommendationIndicator
+    from tests.taskforce.conftest import make_indicator
+
+    submitted = make_recommendation(group, state=S.SUBMITTED)
+    decided = make_recommendation(group, state=S.DECIDED, title="Reinigung Hauptbahnhof")
+    for rec in (submitted, decided):
+        RecommendationIndicator.objects.create(
+            recommendation=rec, indicator=make_indicator(code=f"ohne-{rec.pk}", name="Müll")
+        )
+    client.force_login(people["board"])
+    board = client.get("/sonderstab/vorstand/").content.decode()
+    assert "Müll: ohne Zielwert" in board
+    assert " bis <br>" not in board and "→  bis" not in board
+    client.force_login(people["lead"])
+    results = client.get("/sonderstab/ergebnisse/").content.decode()
+    assert "Müll (ohne Zielwert" in results
+    assert "Ziel  bis" not in results
