@@ -45,8 +45,9 @@ def snapshot(
 SIGN_IN_ACTIONS = frozenset({Action.LOGIN_FAILED, Action.LOCKOUT})
 
 
-def _signed_in(actor: AbstractBaseUser | None) -> bool:
-    return actor is not None and bool(actor.is_authenticated)
+def _signed_in(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    """The actor if a person is signed in, else None (the system, a citizen)."""
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _address(actor_signed_in: bool, actions: set[str]) -> str | None:
@@ -78,12 +79,12 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    authenticated = _signed_in(actor)
+    person = _signed_in(actor)
     if action in (Action.VIEW, Action.EXPORT):
         mark_logged()  # the access-log middleware does not log this request's read again
     return AuditEvent.objects.create(
-        actor_id=actor.pk if actor is not None and authenticated else None,
-        actor_name=(actor.get_username() if actor is not None and authenticated else "")[:150],
+        actor_id=person.pk if person is not None else None,
+        actor_name=person.get_username()[:150] if person is not None else "",
         action=action,
         object_type=object_type,
         object_id=str(object_id),
@@ -92,7 +93,7 @@ def audit_record(
         before=before,
         after=after,
         note=note[:500],
-        ip_address=_address(authenticated, {action}),
+        ip_address=_address(person is not None, {action}),
     )
 
 
@@ -150,10 +151,10 @@ def audit_records_bulk(
         raise ValueError(f"unknown audit action {sorted(unknown)[0]!r}")
     if not entries:
         return 0
-    authenticated = _signed_in(actor)
-    name = actor.get_username()[:150] if actor is not None and authenticated else ""
-    actor_id = actor.pk if actor is not None and authenticated else None
-    address = _address(authenticated, actions)
+    person = _signed_in(actor)
+    name = person.get_username()[:150] if person is not None else ""
+    actor_id = person.pk if person is not None else None
+    address = _address(person is not None, actions)
     now = timezone.now()
     rows = []
     for entry in entries:
