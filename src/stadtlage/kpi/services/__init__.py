@@ -243,6 +243,23 @@ def goal_create(
     return goal
 
 
+def _set_values(
+    goal: Goal,
+    title: str,
+    baseline_value: float | None,
+    baseline_label: str,
+    target_value: float,
+    target_date: date,
+) -> None:
+    """Put a goal's values in place and check them (its author may be None: the demo seed)."""
+    goal.title = title.strip()
+    goal.baseline_value = baseline_value
+    goal.baseline_label = baseline_label.strip()
+    goal.target_value = target_value
+    goal.target_date = target_date
+    goal.full_clean(exclude=["created_by"])
+
+
 def goal_update(
     *,
     goal: Goal,
@@ -273,12 +290,7 @@ def goal_update(
         )
     with transaction.atomic():
         before = snapshot(goal)
-        goal.title = title.strip()
-        goal.baseline_value = baseline_value
-        goal.baseline_label = baseline_label.strip()
-        goal.target_value = target_value
-        goal.target_date = target_date
-        goal.full_clean(exclude=["created_by"])
+        _set_values(goal, title, baseline_value, baseline_label, target_value, target_date)
         goal.save()
         audit_saved(actor=actor, obj=goal, before=before)
         _recompute_later(indicator)
@@ -316,12 +328,10 @@ def goal_propose(
     with transaction.atomic():
         obj = goal or Goal(indicator=indicator, is_active=False, created_by=actor)
         before = snapshot(obj) if obj.pk else None
-        obj.title = title.strip()[:200]
-        obj.baseline_value = baseline_value
-        obj.baseline_label = baseline_label.strip()
-        obj.target_value = target_value
-        obj.target_date = target_date
-        obj.full_clean(exclude=["created_by"])  # None when the system proposes (demo seed)
+        # the title follows the recommendation's, which may be longer than a goal's
+        _set_values(
+            obj, title.strip()[:200], baseline_value, baseline_label, target_value, target_date
+        )
         if before is not None and before == snapshot(obj):
             return obj
         obj.save()
