@@ -147,7 +147,6 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend plus a fair (FIFO) write lock per database file within the process:
     # writers queue in arrival order instead of racing in SQLite's busy handler (stadtlage.db).
     _db["ENGINE"] = "stadtlage.db.sqlite3"
-    _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
         # WAL lets readers work while a writer commits; IMMEDIATE + timeout avoid
         # "database is locked" when concurrent requests write.

@@ -1,13 +1,26 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 
 from stadtlage.open311.services import client_create
-from stadtlage.reports.models import AttributeDatatype, ServiceCategory
-from tests.reports.factories import ServiceAttributeFactory, ServiceCategoryFactory
+from stadtlage.reports.models import (
+    AttributeDatatype,
+    PhotoState,
+    Report,
+    ReportStatus,
+    ReportUpdate,
+    ServiceCategory,
+)
+from tests.open311.helpers import NASTY, add_photo
+from tests.reports.factories import (
+    ReportFactory,
+    ServiceAttributeFactory,
+    ServiceCategoryFactory,
+)
 
 D = AttributeDatatype
 
@@ -115,3 +128,52 @@ VALID_SYRINGE_POST = {
     "attribute[fundort]": "gehweg",
     "attribute[umgebung][]": ["schule", "kita"],
 }
+
+
+@pytest.fixture
+def city(db: Any, syringes: ServiceCategory) -> list[Report]:
+    """Reports that exercise every column and rule, with times on both sides of the DST
+    changes and on the day boundary."""
+    camping = ServiceCategoryFactory(code="camping", name="Lagern & Campieren", person_related=True)
+    moments = [
+        datetime(2025, 3, 30, 0, 59, 59, 999999, tzinfo=UTC),  # 01:59:59+01:00
+        datetime(2025, 3, 30, 1, 0, 0, tzinfo=UTC),  # 03:00:00+02:00
+        datetime(2025, 10, 26, 0, 30, 0, tzinfo=UTC),  # 02:30+02:00, before the change
+        datetime(2025, 10, 26, 1, 30, 0, tzinfo=UTC),  # 02:30+01:00, after it
+        datetime(2025, 12, 31, 22, 59, 59, tzinfo=UTC),  # 23:59:59 local
+        datetime(2025, 12, 31, 23, 0, 0, tzinfo=UTC),  # next day, next year
+        datetime(2026, 6, 1, 21, 30, 15, 500000, tzinfo=UTC),
+    ]
+    reports = []
+    for i, at in enumerate(moments):
+        for category in (syringes, camping):
+            report = ReportFactory(
+                category=category,
+                submitted_at=at,
+                updated_at=at + timedelta(minutes=i * 37, seconds=i),
+                due_at=at + timedelta(hours=4 + i),
+                lat=51.5137 + i * 0.0011,
+                lon=7.4605 + i * 0.0013,
+                address_string=NASTY if i % 2 else "",
+                address_key=f"DENW{i}" if i % 3 == 0 else "",
+                public_description=NASTY if i % 2 else ("" if i == 2 else "Spritzen"),
+                description_reviewed_at=at if i % 3 == 1 else None,
+                status=[ReportStatus.NEW, ReportStatus.FIXED, ReportStatus.IN_PROGRESS][i % 3],
+            )
+            reports.append(report)
+    first, second = reports[0], reports[1]
+    ReportUpdate.objects.create(report=first, at=moments[0], to_status="new", public_note="Alt")
+    ReportUpdate.objects.create(report=first, at=moments[1], to_status="new", public_note=NASTY)
+    ReportUpdate.objects.create(
+        report=first, at=moments[2], to_status="new", public_note="intern", internal_only=True
+    )
+    ReportUpdate.objects.create(report=second, at=moments[1], to_status="new", public_note="")
+    for report in (first, second, reports[4]):
+        add_photo(report, PhotoState.PENDING, moments[0])
+        add_photo(report, PhotoState.APPROVED, moments[2])
+        add_photo(report, PhotoState.APPROVED, moments[3])
+    reports[5].duplicate_of = first
+    reports[5].status = ReportStatus.DUPLICATE
+    reports[5].save()
+    ReportFactory(category=syringes, source="field", submitted_at=moments[3])  # never public
+    return reports

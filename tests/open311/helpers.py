@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 from typing import Any
 
 from django.test import Client
 
+from stadtlage.open311 import documents, wire
 from stadtlage.open311.wire import from_xml
+from stadtlage.reports import selectors
+from stadtlage.reports.models import Report, ReportPhoto
 from tests.open311.schemas import validate
 
 BASE = "/open311/v2/"
@@ -60,3 +64,19 @@ def assert_same_in_both_formats(client: Client, resource: str, root: str, **quer
     as_xml = call(client, resource, "xml", **query)
     assert from_xml(content(as_xml)) == (root, xml_text(as_json))
     return as_json
+
+
+NASTY = "A & B <c> \"d\" 'e' \x01\x0b\ufffe ü€😀 \\ / \t\n\r Ende"
+WINDOW = {"start": datetime(2020, 1, 1, tzinfo=UTC), "end": datetime(2030, 1, 1, tzinfo=UTC)}
+
+
+def reference_list(fmt: str, *, extensions: bool, **filters: Any) -> bytes:
+    reports = selectors.public_reports(**filters)
+    data = [documents.request_document(r, extensions=extensions) for r in reports]
+    return wire.render(fmt, "service_requests", data)[0]
+
+
+def add_photo(report: Report, state: str, at: datetime) -> ReportPhoto:
+    return ReportPhoto.objects.create(
+        report=report, width=1, height=1, size_bytes=1, state=state, uploaded_at=at
+    )

@@ -190,7 +190,11 @@ def test_query_count_does_not_grow_with_the_number_of_reports(
             to_status="in_progress",
             public_note="Wird erledigt.",
         )
-    assert _count_queries(client, url) == few <= 2
+    # A JSON list also renders and stores the documents it missed (`open311.stored`): the page
+    # as one row, the missing ones' rendering and one write (savepoint, lock timeout on
+    # PostgreSQL, update, insert, release).
+    most = 6 if url == "/open311/v2/requests.json" else 2
+    assert _count_queries(client, url) == few <= most
 
 
 def test_the_default_window_ends_at_the_next_whole_minute() -> None:
@@ -207,14 +211,17 @@ def test_the_default_window_ends_at_the_next_whole_minute() -> None:
 def test_the_same_question_reuses_its_sql_and_still_sees_new_reports(
     syringes: ServiceCategory, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The compiled SQL of a list is kept (`_row_sql`), the rows are always read anew."""
+    """The compiled SQL of a list is kept (`_page_sql`), the rows are always read anew."""
     from stadtlage.reports import selectors
 
     now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: now)  # both requests in the same minute
     first = ReportFactory(category=syringes, submitted_at=now - timedelta(minutes=2))
     assert _ids(client, nocache="1") == [first.pk]
-    hits = selectors._row_sql.cache_info().hits
+    before = selectors._page_sql.cache_info()
     second = ReportFactory(category=syringes, submitted_at=now - timedelta(minutes=1))
     assert _ids(client, nocache="2") == [second.pk, first.pk]
-    assert selectors._row_sql.cache_info().hits == hits + 1
+    after = selectors._page_sql.cache_info()
+    # The list's SQL again; compiled anew only the question for the one report whose missing
+    # document the list renders (`open311.stored`).
+    assert after.hits == before.hits + 1 and after.misses == before.misses + 1

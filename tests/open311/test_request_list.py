@@ -23,25 +23,11 @@ from stadtlage.open311 import documents, request_list, wire
 from stadtlage.public import disclosure
 from stadtlage.reports import selectors
 from stadtlage.reports.models import (
-    PhotoState,
     Report,
-    ReportPhoto,
-    ReportStatus,
-    ReportUpdate,
-    ServiceCategory,
 )
-from tests.open311.helpers import call, content
-from tests.reports.factories import ReportFactory, ServiceCategoryFactory
+from tests.open311.helpers import WINDOW, call, content, reference_list
 
 BERLIN = ZoneInfo("Europe/Berlin")
-NASTY = "A & B <c> \"d\" 'e' \x01\x0b\ufffe ü€😀 \\ / \t\n\r Ende"
-WINDOW = {"start": datetime(2020, 1, 1, tzinfo=UTC), "end": datetime(2030, 1, 1, tzinfo=UTC)}
-
-
-def _reference(fmt: str, *, extensions: bool, **filters: Any) -> bytes:
-    reports = selectors.public_reports(**filters)
-    data = [documents.request_document(r, extensions=extensions) for r in reports]
-    return wire.render(fmt, "service_requests", data)[0]
 
 
 def _fast(fmt: str, *, extensions: bool, **filters: Any) -> bytes:
@@ -49,61 +35,6 @@ def _fast(fmt: str, *, extensions: bool, **filters: Any) -> bytes:
     if fmt == "json":
         return request_list.to_json(rows, extensions=extensions)
     return b"".join(request_list.iter_xml(rows, extensions=extensions))
-
-
-def _photo(report: Report, state: str, at: datetime) -> ReportPhoto:
-    return ReportPhoto.objects.create(
-        report=report, width=1, height=1, size_bytes=1, state=state, uploaded_at=at
-    )
-
-
-@pytest.fixture
-def city(db: Any, syringes: ServiceCategory) -> list[Report]:
-    """Reports that exercise every column and rule, with times on both sides of the DST
-    changes and on the day boundary."""
-    camping = ServiceCategoryFactory(code="camping", name="Lagern & Campieren", person_related=True)
-    moments = [
-        datetime(2025, 3, 30, 0, 59, 59, 999999, tzinfo=UTC),  # 01:59:59+01:00
-        datetime(2025, 3, 30, 1, 0, 0, tzinfo=UTC),  # 03:00:00+02:00
-        datetime(2025, 10, 26, 0, 30, 0, tzinfo=UTC),  # 02:30+02:00, before the change
-        datetime(2025, 10, 26, 1, 30, 0, tzinfo=UTC),  # 02:30+01:00, after it
-        datetime(2025, 12, 31, 22, 59, 59, tzinfo=UTC),  # 23:59:59 local
-        datetime(2025, 12, 31, 23, 0, 0, tzinfo=UTC),  # next day, next year
-        datetime(2026, 6, 1, 21, 30, 15, 500000, tzinfo=UTC),
-    ]
-    reports = []
-    for i, at in enumerate(moments):
-        for category in (syringes, camping):
-            report = ReportFactory(
-                category=category,
-                submitted_at=at,
-                updated_at=at + timedelta(minutes=i * 37, seconds=i),
-                due_at=at + timedelta(hours=4 + i),
-                lat=51.5137 + i * 0.0011,
-                lon=7.4605 + i * 0.0013,
-                address_string=NASTY if i % 2 else "",
-                address_key=f"DENW{i}" if i % 3 == 0 else "",
-                public_description=NASTY if i % 2 else ("" if i == 2 else "Spritzen"),
-                description_reviewed_at=at if i % 3 == 1 else None,
-                status=[ReportStatus.NEW, ReportStatus.FIXED, ReportStatus.IN_PROGRESS][i % 3],
-            )
-            reports.append(report)
-    first, second = reports[0], reports[1]
-    ReportUpdate.objects.create(report=first, at=moments[0], to_status="new", public_note="Alt")
-    ReportUpdate.objects.create(report=first, at=moments[1], to_status="new", public_note=NASTY)
-    ReportUpdate.objects.create(
-        report=first, at=moments[2], to_status="new", public_note="intern", internal_only=True
-    )
-    ReportUpdate.objects.create(report=second, at=moments[1], to_status="new", public_note="")
-    for report in (first, second, reports[4]):
-        _photo(report, PhotoState.PENDING, moments[0])
-        _photo(report, PhotoState.APPROVED, moments[2])
-        _photo(report, PhotoState.APPROVED, moments[3])
-    reports[5].duplicate_of = first
-    reports[5].status = ReportStatus.DUPLICATE
-    reports[5].save()
-    ReportFactory(category=syringes, source="field", submitted_at=moments[3])  # never public
-    return reports
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -128,7 +59,7 @@ def test_fast_rows_render_the_reference_bytes(
             {"ids": [r.pk for r in city[::3]]},
             {"ids": [999_999]},
         ]:
-            reference = _reference(fmt, extensions=extensions, **filters)
+            reference = reference_list(fmt, extensions=extensions, **filters)
             assert _fast(fmt, extensions=extensions, **filters) == reference, filters
     assert b"Lagern &amp; Campieren" in _fast("xml", extensions=False, **WINDOW)
 
@@ -144,7 +75,7 @@ def test_the_endpoint_answers_with_the_reference_bytes(
     assert response["Access-Control-Allow-Origin"] == "*"
     start = datetime(2025, 1, 1, tzinfo=BERLIN)
     end = datetime(2025, 3, 31, tzinfo=BERLIN)
-    expected = _reference(fmt, extensions=True, start=start, end=end)
+    expected = reference_list(fmt, extensions=True, start=start, end=end)
     assert content(response) == expected
     assert expected.count(b"service_request_id") == (8 if fmt == "xml" else 4)  # 4 requests
 
@@ -229,6 +160,8 @@ def test_concurrent_misses_render_once() -> None:
 
 
 def test_a_city_without_reports_in_the_window(db: Any) -> None:
-    assert _fast("xml", extensions=False, **WINDOW) == _reference("xml", extensions=False, **WINDOW)
+    assert _fast("xml", extensions=False, **WINDOW) == reference_list(
+        "xml", extensions=False, **WINDOW
+    )
     assert _fast("json", extensions=False, **WINDOW) == b"[]"
     assert timezone.get_default_timezone_name() == "Europe/Berlin"

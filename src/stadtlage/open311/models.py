@@ -69,3 +69,38 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RequestDocument(models.Model):
+    """A public report's Open311 JSON, kept ready for the GET requests list (`open311.stored`).
+
+    Not a source of truth: database triggers (migration 0002) mark it stale (`body` empty, `rev`
+    one higher) on every write to its report, the report's timeline and photos, and the names
+    and codes of its category and organisation; readers render it again and store it only if
+    `rev` is unchanged. Deleting the report deletes it. It holds only what the public GET
+    answer shows, so it follows the report's retention.
+    """
+
+    report = models.OneToOneField(
+        "reports.Report",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the database trigger deletes it with the report
+        db_constraint=False,
+        related_name="open311_document",
+    )
+    rev = models.BigIntegerField(default=0)
+    fingerprint = models.CharField(max_length=16, blank=True)
+    body = models.BinaryField(null=True)  # UTF-8, as it is sent
+
+    # A copy of what the public answer shows (moderated description, address); emptied with
+    # the report's texts by the trigger when `report_text` is purged (reports.retention).
+    PERSONAL_DATA: ClassVar[PersonalFields] = {
+        "body": personal(DataCategory.FREE_TEXT, DataSubject.REPORTER, DataSubject.THIRD_PARTY),
+    }
+
+    class Meta:
+        verbose_name = _("Open311-Dokument")
+        verbose_name_plural = _("Open311-Dokumente")
+
+    def __str__(self) -> str:
+        return f"{self.report_id} (rev {self.rev})"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
@@ -120,12 +120,61 @@ def _exact(number: float) -> Any:
     return number
 
 
-def to_json(rows: Sequence[PublicRow], *, extensions: bool) -> bytes:
-    docs = list(_documents(rows, extensions=extensions))
-    for doc in docs:
+def json_objects(rows: Sequence[PublicRow]) -> list[bytes]:
+    """Each row's JSON object without `extended_attributes` and without its closing brace:
+    `json_list` finishes it for the answer at hand (`open311.stored` keeps these)."""
+    objects = []
+    for doc in _documents(rows, extensions=False):
         if _needs_stdlib(doc["lat"]) or _needs_stdlib(doc["long"]):
             doc["lat"], doc["long"] = _exact(doc["lat"]), _exact(doc["long"])
-    return orjson.dumps(docs)
+        objects.append(orjson.dumps(doc)[:-1])
+    return objects
+
+
+class Endings(dict[str, bytes]):
+    """status → what follows an object of `json_objects` when it carries
+    `extended_attributes`, up to the value of `duplicate_of`; in the active language (the
+    status label is translated), computed once per status."""
+
+    def __missing__(self, status: str) -> bytes:
+        extended = {
+            "status": documents.extended_status(status),
+            "status_label": str(ReportStatus(status).label),
+        }
+        value = b',"extended_attributes":' + orjson.dumps(extended)[:-1] + b',"duplicate_of":'
+        self[status] = value
+        return value
+
+
+# (object of `json_objects`, status, duplicate_of)
+Listed = tuple[bytes, str, int | None]
+
+
+def json_list(listed: Iterable[Listed], *, extensions: bool) -> bytes:
+    """The objects finished and listed as `wire.to_json` writes them."""
+    out = bytearray(b"[")
+    if extensions:
+        endings = Endings()
+        for obj, status, duplicate_of in listed:
+            out += obj
+            out += endings[status]
+            out += b'"%d"}},' % duplicate_of if duplicate_of else b"null}},"
+    else:
+        for obj, _status, _duplicate_of in listed:
+            out += obj
+            out += b"},"
+    if len(out) == 1:
+        return b"[]"
+    out[-1:] = b"]"
+    return bytes(out)
+
+
+def to_json(rows: Sequence[PublicRow], *, extensions: bool) -> bytes:
+    objects = json_objects(rows)
+    return json_list(
+        ((obj, row[1], row[14]) for obj, row in zip(objects, rows, strict=True)),
+        extensions=extensions,
+    )
 
 
 # --- XML -------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from stadtlage.open311 import documents as docs
-from stadtlage.open311 import params, request_list, wire
+from stadtlage.open311 import params, request_list, stored, wire
 from stadtlage.open311.cache import cached_get
 from stadtlage.open311.errors import Open311Error, bad_request, not_found
 from stadtlage.open311.openapi import openapi_document
@@ -213,7 +213,7 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if raw_ids:
         if len(raw_ids) > params.MAX_PAGE_SIZE:
             raise bad_request("Höchstens 1000 service_request_id auf einmal.")
-        rows = selectors.public_report_rows(
+        question = selectors.page_question(
             ids=params.parse_ids(raw_ids), offset=offset, limit=page_size
         )
     else:
@@ -228,7 +228,7 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponseBase:
         start, end = params.date_range(
             _date(request, "start_date"), _date(request, "end_date"), now=timezone.now()
         )
-        rows = selectors.public_report_rows(
+        question = selectors.page_question(
             service_codes=codes,
             statuses=statuses,
             start=start,
@@ -240,9 +240,11 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponseBase:
     response: HttpResponse | StreamingHttpResponse
     if fmt == "json":
         response = HttpResponse(
-            request_list.to_json(rows, extensions=extensions), content_type=wire.JSON_CONTENT_TYPE
+            stored.requests_json(question, extensions=extensions),
+            content_type=wire.JSON_CONTENT_TYPE,
         )
     else:
+        rows = selectors.public_page_rows(question)
         response = StreamingHttpResponse(
             request_list.iter_xml(rows, extensions=extensions), content_type=wire.XML_CONTENT_TYPE
         )

@@ -89,7 +89,12 @@ register(
         _("Beschreibungen, Adresstexte und Zusatzangaben von Bürgermeldungen"),
         _("ab Abschluss der Meldung"),
         _purge_texts,
-        covers=tuple(f"reports.Report.{name}" for name in TEXT_FIELDS),
+        # The stored Open311 document holds a copy of the public texts; blanking them empties
+        # it in the same transaction (its database trigger, open311 migration 0002).
+        covers=(
+            *(f"reports.Report.{name}" for name in TEXT_FIELDS),
+            "open311.RequestDocument.body",
+        ),
     )
 )
 register(

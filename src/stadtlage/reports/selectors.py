@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -119,7 +119,7 @@ def review_required() -> bool:
     return bool(getattr(settings, "REPORT_DESCRIPTION_REVIEW", False))
 
 
-def _descriptions_public() -> bool:
+def descriptions_public() -> bool:
     return bool(getattr(settings, "STADTLAGE_PUBLIC_REPORT_DESCRIPTIONS", True))
 
 
@@ -214,7 +214,7 @@ def _raw_rows(queryset: QuerySet[Report]) -> list[dict[str, Any]]:
 
 
 def _rows(queryset: QuerySet[Report], *, exact: bool = False) -> list[PublicReport]:
-    with_description = _descriptions_public()
+    with_description = descriptions_public()
     return [
         _to_public(row, with_description=with_description, exact=exact)
         for row in _raw_rows(queryset)
@@ -355,7 +355,9 @@ def _row_queryset(queryset: QuerySet[Report]) -> QuerySet[Any]:
     )
 
 
-RowsQuestion = tuple[
+# One page of public reports, as the GET requests list asks for it: (ids, service codes,
+# Open311 statuses, start, end, offset, limit); hashable, so its SQL can be kept.
+PageQuestion = tuple[
     tuple[int, ...] | None,
     tuple[str, ...],
     tuple[str, ...],
@@ -364,19 +366,44 @@ RowsQuestion = tuple[
     int,
     int,
 ]
+PageColumns = Callable[[QuerySet[Report]], QuerySet[Any]]
+
+
+def page_question(
+    *,
+    ids: Iterable[int] | None = None,
+    service_codes: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> PageQuestion:
+    """The filters of `public_reports` as a `PageQuestion`."""
+    return (
+        None if ids is None else tuple(ids),
+        tuple(service_codes or ()),
+        tuple(sorted(set(statuses or ()))),
+        start,
+        end,
+        offset,
+        limit,
+    )
 
 
 @lru_cache(maxsize=256)
-def _row_sql(alias: str, zone: str, question: RowsQuestion) -> tuple[str, tuple[Any, ...]] | None:
-    """The SQL of `public_report_rows` for one question, compiled once: building it through the
-    ORM costs more than running it. The SQL depends only on the question (not on the data), so
-    it is kept like a prepared statement; None when nothing can match."""
+def _page_sql(
+    alias: str, zone: str, columns: PageColumns, question: PageQuestion
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL of one page with `columns`, compiled once: building it through the ORM costs
+    more than running it. The SQL depends only on the question (not on the data), so it is
+    kept like a prepared statement; None when nothing can match."""
     ids, codes, statuses, start, end, offset, limit = question
     if ids is not None:
         queryset = _public_queryset().filter(pk__in=list(ids))
     else:
         queryset = _filtered(service_codes=codes, statuses=statuses, start=start, end=end)
-    queryset = _row_queryset(queryset.order_by("-submitted_at", "-id")[offset : offset + limit])
+    queryset = columns(queryset.order_by("-submitted_at", "-id")[offset : offset + limit])
     try:
         sql, params = queryset.query.get_compiler(using=alias).as_sql()
     except EmptyResultSet:  # e.g. `pk__in=[]`: nothing can match, and the ORM says so early
@@ -384,9 +411,19 @@ def _row_sql(alias: str, zone: str, question: RowsQuestion) -> tuple[str, tuple[
     return sql, tuple(params)
 
 
-def _fetch_rows(*question: Any) -> list[tuple[Any, ...]]:
+def page_sql(
+    columns: PageColumns, question: PageQuestion
+) -> tuple[str, tuple[str, tuple[Any, ...]] | None]:
+    """(database alias, SQL and parameters or None when nothing can match) of one page of
+    `public_reports` (same reports, same order) with the columns that `columns` selects (a
+    module-level function: its compiled SQL is kept per question)."""
     alias = router.db_for_read(Report)
-    compiled = _row_sql(alias, timezone.get_default_timezone_name(), question)
+    return alias, _page_sql(alias, timezone.get_default_timezone_name(), columns, question)
+
+
+def fetch_page(columns: PageColumns, question: PageQuestion) -> list[tuple[Any, ...]]:
+    """The rows of `page_sql`."""
+    alias, compiled = page_sql(columns, question)
     if compiled is None:
         return []
     with connections[alias].cursor() as cursor:
@@ -419,16 +456,12 @@ def _photo_url(value: Any) -> str:
     return photo_url(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
 
 
-def public_report_rows(
-    *,
-    ids: Iterable[int] | None = None,
-    service_codes: Iterable[str] | None = None,
-    statuses: Iterable[str] | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
-) -> list[PublicRow]:
+def public_report_rows(**filters: Any) -> list[PublicRow]:
+    """`public_page_rows` for the filters of `public_reports`."""
+    return public_page_rows(page_question(**filters))
+
+
+def public_page_rows(question: PageQuestion) -> list[PublicRow]:
     """`public_reports` as `PublicRow` tuples, for renderers of long lists (Open311 GET
     requests): the same reports, order and rules (descriptions, review, generalisation of
     person-related categories), from one query that reads only the public columns.
@@ -436,16 +469,8 @@ def public_report_rows(
     Rendering these rows gives the same bytes as rendering `public_reports`
     (tests/open311/test_request_list.py).
     """
-    raw = _fetch_rows(
-        None if ids is None else tuple(ids),
-        tuple(service_codes or ()),
-        tuple(sorted(set(statuses or ()))),
-        start,
-        end,
-        offset,
-        limit,
-    )
-    with_description = _descriptions_public()
+    raw = fetch_page(_row_queryset, question)
+    with_description = descriptions_public()
     needs_review = review_required()
     rows: list[PublicRow] = []
     person_related: list[int] = []
@@ -511,7 +536,7 @@ def iter_public_reports(
 ) -> Iterator[PublicReport]:
     """Every matching public report, newest first, in chunks (keyset paging, for exports)."""
     queryset = _filtered(service_codes=service_codes, statuses=statuses, start=start, end=end)
-    with_description = _descriptions_public()
+    with_description = descriptions_public()
     last: dict[str, Any] | None = None
     while True:
         rows = _raw_rows(_newest_after(queryset, last)[:chunk])

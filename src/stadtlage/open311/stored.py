@@ -1,0 +1,224 @@
+"""The GET requests list in JSON from stored documents: each public report's Open311 object is
+kept ready (`models.RequestDocument`), so an uncached list of 1,000 requests reads one stored
+text per report instead of finding its latest public note and first photo, generalising it and
+formatting three times.
+
+Correctness does not rest on the writers. Database triggers (migration 0002) mark a report's
+document stale (`body` NULL, `rev` one higher) on every write to the report, its timeline, its
+photos, or the name or code of its category or organisation, whoever writes: services, bulk
+`update()`, retention, raw SQL. A reader renders the missing documents through the row path
+(`selectors.public_report_rows` → `request_list.json_objects`, the reference's very bytes) and
+stores each only if its `rev` is still the one it read before rendering (compare and set), so a
+write that lands in between is never lost. Settings that shape a document (time zone, base URL,
+description rules, generalisation cell) form a fingerprint; a document with another fingerprint
+counts as missing.
+
+Without `extensions` a page is read as one row: the database joins the stored texts in the
+page's order and marks the missing ones (`_joined`). Row by row, the sqlite3 module releases
+and takes back the GIL for every row, and under concurrent requests each take-back waits for
+other threads (four clients made a 1,000-row page 2.4 times slower than one). A page with
+`extensions` is read row by row.
+
+Storing is best effort: a GET that cannot take the write lock in time answers all the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from stadtlage.open311 import request_list
+from stadtlage.open311.models import RequestDocument
+from stadtlage.public.policy import current as disclosure_policy
+from stadtlage.reports import selectors
+from stadtlage.reports.links import photo_url
+
+logger = logging.getLogger("stadtlage.open311")
+
+# Raise when the shape of a document changes: every stored document is rendered again.
+FORMAT = 1
+# PostgreSQL: a reader gives up storing before the deadlock detector (1 s) could pick a writer.
+STORE_LOCK_TIMEOUT = "200ms"
+
+STORE_CHANGED = (
+    "UPDATE open311_requestdocument SET body = %s, fingerprint = %s "
+    "WHERE report_id = %s AND rev = %s"
+)
+
+# (report id, status, duplicate_of, rev, fingerprint, body) per report of the page
+Row = tuple[int, str, int | None, int | None, str | None, bytes | None]
+
+
+@lru_cache(maxsize=16)
+def _fingerprint(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def fingerprint() -> str:
+    """Everything besides the data that a stored document depends on."""
+    policy = disclosure_policy()
+    return _fingerprint(
+        FORMAT,
+        timezone.get_default_timezone_name(),
+        selectors.review_required(),
+        selectors.descriptions_public(),
+        policy.cell_m,
+        photo_url(uuid.UUID(int=0)),
+    )
+
+
+def _columns(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset.values_list(
+        "id",
+        "status",
+        "duplicate_of_id",
+        "open311_document__rev",
+        "open311_document__fingerprint",
+        "open311_document__body",
+    )
+
+
+def _joined_columns(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset.values_list(
+        "id",
+        "submitted_at",
+        "open311_document__rev",
+        "open311_document__fingerprint",
+        "open311_document__body",
+    )
+
+
+# A page of `_joined_columns` as one row: (reports, the page's sort keys, the documents joined
+# by "},"); a document that is missing or has another fingerprint (the first parameter) is
+# replaced by MARK id:rev MARK. MARK (\x01) never occurs in JSON text. PostgreSQL orders the
+# join itself; SQLite (before 3.44) has no ORDER BY in `group_concat`, so its join follows the
+# order the page's rows arrive in, and the keys prove that order.
+MARK = b"\x01"
+JOINED = {
+    "sqlite": (
+        "SELECT count(*), group_concat(key), CAST(group_concat(body, '},') AS BLOB) FROM ("
+        "SELECT submitted_at || ' ' || printf('%%020d', id) AS key, CASE WHEN "
+        "open311_document__fingerprint = %s AND open311_document__body IS NOT NULL "
+        "THEN open311_document__body ELSE "
+        "char(1) || id || ':' || ifnull(open311_document__rev, '') || char(1) END AS body "
+        "FROM (",
+        ") AS page) AS keyed",
+    ),
+    "postgresql": (
+        "SELECT count(*), NULL, string_agg(CASE WHEN open311_document__fingerprint = %s "
+        "AND open311_document__body IS NOT NULL THEN open311_document__body ELSE "
+        "convert_to(chr(1) || id || ':' || coalesce(open311_document__rev::text, '') || chr(1), "
+        "'UTF8') END, '\\x7d2c'::bytea ORDER BY submitted_at DESC, id DESC) FROM (",
+        ") AS page",
+    ),
+}
+
+
+def _in_page_order(keys: str | None) -> bool:
+    """Whether SQLite's sort keys (stored time, zero-padded id) came newest first, as the
+    page's ORDER BY has them. The stored time text sorts like the time: fixed width up to the
+    seconds, and a missing fraction (.000000) sorts before any other."""
+    if keys is None:  # PostgreSQL: ordered by the SQL itself
+        return True
+    listed = keys.split(",")
+    return listed == sorted(listed, reverse=True) and len(set(listed)) == len(listed)
+
+
+def _joined(question: selectors.PageQuestion) -> bytes | None:
+    """The answer without `extensions` from one row, the missing documents rendered and
+    stored; None where the page must be read row by row."""
+    alias, compiled = selectors.page_sql(_joined_columns, question)
+    if compiled is None:
+        return b"[]"
+    connection = connections[alias]
+    if connection.vendor not in JOINED:
+        return None
+    before, after = JOINED[connection.vendor]
+    sql, params = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(before + sql + after, (fingerprint(), *params))
+        count, keys, joined = cursor.fetchone()
+    if count == 0:
+        return b"[]"
+    if not _in_page_order(keys):
+        return None
+    parts = bytes(joined).split(MARK)
+    if len(parts) > 1:  # every odd part is "id:rev" of a missing document
+        missing = [
+            (int(id_), int(rev) if rev else None)
+            for id_, rev in (part.split(b":") for part in parts[1::2])
+        ]
+        fresh = _render([id_ for id_, _rev in missing])
+        if len(fresh) < len(missing):  # no longer public since the page was read
+            return None
+        _store(missing, fresh)
+        parts[1::2] = [fresh[id_][0] for id_, _rev in missing]
+    return b"[" + b"".join(parts) + b"}]"
+
+
+def _render(ids: Sequence[int]) -> dict[int, request_list.Listed]:
+    """id → (object, status, duplicate_of) of the reports that are still public."""
+    rows = selectors.public_report_rows(ids=ids, limit=len(ids))
+    objects = request_list.json_objects(rows)
+    return {row[0]: (obj, row[1], row[14]) for obj, row in zip(objects, rows, strict=True)}
+
+
+def _store(
+    missing: Sequence[tuple[int, int | None]], fresh: dict[int, request_list.Listed]
+) -> None:
+    """Store the fresh documents whose `rev` is still the one read with the page before they
+    were rendered (compare and set); (id, rev) in `missing`."""
+    current = fingerprint()
+    new: list[RequestDocument] = []
+    changed: list[tuple[bytes, str, int, int]] = []
+    for id_, rev in missing:
+        if id_ not in fresh:
+            continue
+        obj = fresh[id_][0]
+        if rev is None:  # no row yet: a write in between creates one, and this insert yields
+            new.append(RequestDocument(report_id=id_, rev=0, fingerprint=current, body=obj))
+        else:
+            changed.append((obj, current, id_, rev))
+    alias = router.db_for_write(RequestDocument)
+    connection = connections[alias]
+    try:
+        with transaction.atomic(using=alias):
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"SET LOCAL lock_timeout = '{STORE_LOCK_TIMEOUT}'")
+                if changed:
+                    cursor.executemany(STORE_CHANGED, changed)
+            RequestDocument.objects.using(alias).bulk_create(new, ignore_conflicts=True)
+    except DatabaseError as error:  # e.g. the write lock is busy: the next reader stores them
+        logger.info("Open311 documents not stored: %s", error)
+
+
+def requests_json(question: selectors.PageQuestion, *, extensions: bool) -> bytes:
+    """The JSON answer of the GET requests list for `question`, byte for byte the reference's
+    (tests/open311/test_stored.py)."""
+    if not extensions:
+        joined = _joined(question)
+        if joined is not None:
+            return joined
+    rows: list[Row] = selectors.fetch_page(_columns, question)
+    current = fingerprint()
+    missing = [row for row in rows if row[5] is None or row[4] != current]
+    fresh = _render([row[0] for row in missing]) if missing else {}
+    if fresh:
+        _store([(row[0], row[3]) for row in missing], fresh)
+    listed: list[request_list.Listed] = []
+    for id_, status, duplicate_of, _rev, found, body in rows:
+        if body is None or found != current:
+            if id_ in fresh:  # else no longer public since the page was read
+                listed.append(fresh[id_])
+        else:
+            listed.append((body, status, duplicate_of))
+    return request_list.json_list(listed, extensions=extensions)
