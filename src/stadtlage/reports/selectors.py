@@ -261,26 +261,13 @@ def _time_filter(field: str, flag: str, start: datetime | None, end: datetime | 
     return bounds & (exact | generalised)
 
 
-def public_reports(
-    *,
-    ids: Iterable[int] | None = None,
-    service_codes: Iterable[str] | None = None,
-    statuses: Iterable[str] | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
-) -> list[PublicReport]:
-    """Public reports, newest first. `statuses` are Open311 statuses ("open", "closed").
+def public_reports(**filters: Any) -> list[PublicReport]:
+    """Public reports, newest first, for the filters of `page_question`. `statuses` are
+    Open311 statuses ("open", "closed").
 
     With `ids` the other filters are ignored (GeoReport v2: service_request_id overrides).
     """
-    if ids is not None:
-        queryset = _public_queryset().filter(pk__in=list(ids))
-    else:
-        queryset = _filtered(service_codes=service_codes, statuses=statuses, start=start, end=end)
-    queryset = queryset.order_by("-submitted_at", "-id")[offset : offset + limit]
-    return _rows(queryset)
+    return _rows(_page_queryset(page_question(**filters)))
 
 
 # --- public rows: the same reports for fast renderers (Open311 lists) ---------------------
@@ -391,6 +378,15 @@ def page_question(
     )
 
 
+def _page_queryset(question: PageQuestion) -> QuerySet[Report]:
+    ids, codes, statuses, start, end, offset, limit = question
+    if ids is not None:
+        queryset = _public_queryset().filter(pk__in=list(ids))
+    else:
+        queryset = _filtered(service_codes=codes, statuses=statuses, start=start, end=end)
+    return queryset.order_by("-submitted_at", "-id")[offset : offset + limit]
+
+
 @lru_cache(maxsize=256)
 def _page_sql(
     alias: str, zone: str, columns: PageColumns, question: PageQuestion
@@ -398,12 +394,7 @@ def _page_sql(
     """The SQL of one page with `columns`, compiled once: building it through the ORM costs
     more than running it. The SQL depends only on the question (not on the data), so it is
     kept like a prepared statement; None when nothing can match."""
-    ids, codes, statuses, start, end, offset, limit = question
-    if ids is not None:
-        queryset = _public_queryset().filter(pk__in=list(ids))
-    else:
-        queryset = _filtered(service_codes=codes, statuses=statuses, start=start, end=end)
-    queryset = columns(queryset.order_by("-submitted_at", "-id")[offset : offset + limit])
+    queryset = columns(_page_queryset(question))
     try:
         sql, params = queryset.query.get_compiler(using=alias).as_sql()
     except EmptyResultSet:  # e.g. `pk__in=[]`: nothing can match, and the ORM says so early

@@ -87,18 +87,15 @@ PG_CREATE = [
         END IF;
         RETURN NULL;
     END $$""",
-    f"""CREATE FUNCTION open311_doc_category() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO {DOC} (report_id, rev, fingerprint, body)
-        SELECT id, 1, '', NULL FROM reports_report WHERE category_id = NEW.id {PG_CONFLICT};
-        RETURN NULL;
-    END $$""",
-    f"""CREATE FUNCTION open311_doc_organisation() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO {DOC} (report_id, rev, fingerprint, body)
-        SELECT id, 1, '', NULL FROM reports_report WHERE responsible_id = NEW.id {PG_CONFLICT};
-        RETURN NULL;
-    END $$""",
+    *(
+        f"""CREATE FUNCTION open311_doc_{name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO {DOC} (report_id, rev, fingerprint, body)
+            SELECT id, 1, '', NULL FROM reports_report WHERE {column} = NEW.id {PG_CONFLICT};
+            RETURN NULL;
+        END $$"""
+        for name, column in (("category", "category_id"), ("organisation", "responsible_id"))
+    ),
     "CREATE TRIGGER open311_doc_report AFTER UPDATE OR DELETE ON reports_report "
     "FOR EACH ROW EXECUTE FUNCTION open311_doc_report()",
     *(
