@@ -113,10 +113,12 @@ JOINED = {
         ") AS page) AS keyed",
     ),
     "postgresql": (
-        "SELECT count(*), NULL, string_agg(CASE WHEN open311_document__fingerprint = %s "
-        "AND open311_document__body IS NOT NULL THEN open311_document__body ELSE "
-        "convert_to(chr(1) || id || ':' || coalesce(open311_document__rev::text, '') || chr(1), "
-        "'UTF8') END, '\\x7d2c'::bytea ORDER BY submitted_at DESC, id DESC) FROM (",
+        # As text: bytea would travel hex-encoded, twice the size, and be decoded in Python.
+        "SELECT count(*), NULL, convert_from(string_agg(CASE WHEN "
+        "open311_document__fingerprint = %s AND open311_document__body IS NOT NULL "
+        "THEN open311_document__body ELSE convert_to(chr(1) || id || ':' || "
+        "coalesce(open311_document__rev::text, '') || chr(1), 'UTF8') END, "
+        "'\\x7d2c'::bytea ORDER BY submitted_at DESC, id DESC), 'UTF8') FROM (",
         ") AS page",
     ),
 }
@@ -150,7 +152,7 @@ def _joined(question: selectors.PageQuestion) -> bytes | None:
         return b"[]"
     if not _in_page_order(keys):
         return None
-    parts = bytes(joined).split(MARK)
+    parts = (joined.encode() if isinstance(joined, str) else bytes(joined)).split(MARK)
     if len(parts) > 1:  # every odd part is "id:rev" of a missing document
         missing = [
             (int(id_), int(rev) if rev else None)
