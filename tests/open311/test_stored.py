@@ -85,12 +85,13 @@ def test_a_warm_list_is_one_query(city: list[Report]) -> None:
     assert answer == reference_list("json", extensions=True, **WINDOW)
 
 
-def test_a_ready_page_without_extensions_is_one_row(city: list[Report]) -> None:
+@pytest.mark.parametrize("extensions", [False, True])
+def test_a_ready_page_is_one_row(city: list[Report], extensions: bool) -> None:
     _stored(**WINDOW)
     with CaptureQueriesContext(connection) as queries:
-        answer = _stored(**WINDOW)
+        answer = _stored(extensions=extensions, **WINDOW)
     assert len(queries) == 1 and "AS page" in queries[0]["sql"]
-    assert answer == reference_list("json", extensions=False, **WINDOW)
+    assert answer == reference_list("json", extensions=extensions, **WINDOW)
 
 
 @pytest.mark.parametrize(
@@ -107,15 +108,16 @@ def test_sqlite_sort_keys_prove_the_page_order(keys: str | None, in_order: bool)
     assert stored._in_page_order(keys) is in_order
 
 
+@pytest.mark.parametrize("extensions", [False, True])
 def test_documents_joined_out_of_order_are_read_row_by_row(
-    city: list[Report], monkeypatch: pytest.MonkeyPatch
+    city: list[Report], monkeypatch: pytest.MonkeyPatch, extensions: bool
 ) -> None:
     _stored(**WINDOW)
     monkeypatch.setattr(stored, "_in_page_order", lambda keys: False)
     with CaptureQueriesContext(connection) as queries:
-        answer = _stored(**WINDOW)
+        answer = _stored(extensions=extensions, **WINDOW)
     assert len(queries) == 2
-    assert answer == reference_list("json", extensions=False, **WINDOW)
+    assert answer == reference_list("json", extensions=extensions, **WINDOW)
 
 
 def _rename_category(city: list[Report]) -> None:

@@ -13,11 +13,11 @@ write that lands in between is never lost. Settings that shape a document (time 
 description rules, generalisation cell) form a fingerprint; a document with another fingerprint
 counts as missing.
 
-Without `extensions` a page is read as one row: the database joins the stored texts in the
-page's order and marks the missing ones (`_joined`). Row by row, the sqlite3 module releases
-and takes back the GIL for every row, and under concurrent requests each take-back waits for
-other threads (four clients made a 1,000-row page 2.4 times slower than one). A page with
-`extensions` is read row by row.
+A page is read as one row: the database joins the stored texts in the page's order and marks
+the missing ones (`_joined`). Row by row, the sqlite3 module releases and takes back the GIL for
+every row, and under concurrent requests each take-back waits for other threads (four clients
+made a 1,000-row page 2.4 times slower than one). Only where that one row cannot prove its
+order is the page read row by row.
 
 Storing is best effort: a GET that cannot take the write lock in time answers all the same.
 """
@@ -90,38 +90,65 @@ def _joined_columns(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.values_list(
         "id",
         "submitted_at",
+        "status",
+        "duplicate_of_id",
         "open311_document__rev",
         "open311_document__fingerprint",
         "open311_document__body",
     )
 
 
-# A page of `_joined_columns` as one row: (reports, the page's sort keys, the documents joined
-# by "},"); a document that is missing or has another fingerprint (the first parameter) is
-# replaced by MARK id:rev MARK. MARK (\x01) never occurs in JSON text. PostgreSQL orders the
-# join itself; SQLite (before 3.44) has no ORDER BY in `group_concat`, so its join follows the
-# order the page's rows arrive in, and the keys prove that order.
-MARK = b"\x01"
-JOINED = {
-    "sqlite": (
-        "SELECT count(*), group_concat(key), CAST(group_concat(body, '},') AS BLOB) FROM ("
-        "SELECT submitted_at || ' ' || printf('%%020d', id) AS key, CASE WHEN "
-        "open311_document__fingerprint = %s AND open311_document__body IS NOT NULL "
-        "THEN open311_document__body ELSE "
-        "char(1) || id || ':' || ifnull(open311_document__rev, '') || char(1) END AS body "
-        "FROM (",
-        ") AS page) AS keyed",
-    ),
-    "postgresql": (
+MARK = b"\x01"  # around "id:rev" of a missing document; never in JSON text
+SEPARATOR = b"\x02"  # between documents when they are finished in Python; never in JSON text
+_BODY = (
+    "CASE WHEN open311_document__fingerprint = %s AND open311_document__body IS NOT NULL "
+    "THEN open311_document__body ELSE {mark} END"
+)
+
+
+@lru_cache(maxsize=4)
+def _joined_sql(vendor: str, extensions: bool) -> tuple[str, str] | None:
+    """SQL before and after a page of `_joined_columns`, for one row: (reports, the page's
+    sort keys, the documents joined, with `extensions` "status:duplicate_of" per report). A
+    document that is missing or has another fingerprint (the parameter) is replaced by MARK
+    id:rev MARK. Without `extensions` the documents are joined by "}," (the answer's own
+    separator), with them by SEPARATOR.
+
+    PostgreSQL orders the joins itself. SQLite (before 3.44) has no ORDER BY in
+    `group_concat`: its joins follow the order the page's rows arrive in, the same for all
+    three, and the keys prove that order."""
+    if vendor == "sqlite":
+        separator = "char(2)" if extensions else "'},'"
+        meta = "group_concat(status || ':' || ifnull(duplicate_of_id, ''))"
+        mark = "char(1) || id || ':' || ifnull(open311_document__rev, '') || char(1)"
+        aggregates = (
+            f"CAST(group_concat(body, {separator}) AS BLOB), {meta if extensions else 'NULL'}"
+        )
+        body = _BODY.format(mark=mark)
+        # Constants only, no input (S608):
+        return (
+            "SELECT count(*), group_concat(key), " + aggregates + " FROM (SELECT status, "  # noqa: S608
+            "duplicate_of_id, submitted_at || ' ' || printf('%%020d', id) AS key, "
+            + body
+            + " AS body FROM (",
+            ") AS page) AS keyed",
+        )
+    if vendor == "postgresql":
+        order = "ORDER BY submitted_at DESC, id DESC"
+        separator = "'\\x02'::bytea" if extensions else "'\\x7d2c'::bytea"
+        meta = f"string_agg(status || ':' || coalesce(duplicate_of_id::text, ''), ',' {order})"
+        mark = (
+            "convert_to(chr(1) || id || ':' || coalesce(open311_document__rev::text, '') "
+            "|| chr(1), 'UTF8')"
+        )
         # As text: bytea would travel hex-encoded, twice the size, and be decoded in Python.
-        "SELECT count(*), NULL, convert_from(string_agg(CASE WHEN "
-        "open311_document__fingerprint = %s AND open311_document__body IS NOT NULL "
-        "THEN open311_document__body ELSE convert_to(chr(1) || id || ':' || "
-        "coalesce(open311_document__rev::text, '') || chr(1), 'UTF8') END, "
-        "'\\x7d2c'::bytea ORDER BY submitted_at DESC, id DESC), 'UTF8') FROM (",
-        ") AS page",
-    ),
-}
+        aggregates = (
+            f"convert_from(string_agg({_BODY.format(mark=mark)}, {separator} {order}), 'UTF8'), "
+            f"{meta if extensions else 'NULL'}"
+        )
+        # Constants only, no input (S608):
+        return "SELECT count(*), NULL, " + aggregates + " FROM (", ") AS page"  # noqa: S608
+    return None
 
 
 def _in_page_order(keys: str | None) -> bool:
@@ -134,20 +161,20 @@ def _in_page_order(keys: str | None) -> bool:
     return listed == sorted(listed, reverse=True) and len(set(listed)) == len(listed)
 
 
-def _joined(question: selectors.PageQuestion) -> bytes | None:
-    """The answer without `extensions` from one row, the missing documents rendered and
-    stored; None where the page must be read row by row."""
+def _joined(question: selectors.PageQuestion, *, extensions: bool) -> bytes | None:
+    """The answer from one row, the missing documents rendered and stored; None where the
+    page must be read row by row."""
     alias, compiled = selectors.page_sql(_joined_columns, question)
     if compiled is None:
         return b"[]"
     connection = connections[alias]
-    if connection.vendor not in JOINED:
+    around = _joined_sql(connection.vendor, extensions)
+    if around is None:
         return None
-    before, after = JOINED[connection.vendor]
     sql, params = compiled
     with connection.cursor() as cursor:
-        cursor.execute(before + sql + after, (fingerprint(), *params))
-        count, keys, joined = cursor.fetchone()
+        cursor.execute(around[0] + sql + around[1], (fingerprint(), *params))
+        count, keys, joined, meta = cursor.fetchone()
     if count == 0:
         return b"[]"
     if not _in_page_order(keys):
@@ -163,7 +190,15 @@ def _joined(question: selectors.PageQuestion) -> bytes | None:
             return None
         _store(missing, fresh)
         parts[1::2] = [fresh[id_][0] for id_, _rev in missing]
-    return b"[" + b"".join(parts) + b"}]"
+    if not extensions:
+        return b"[" + b"".join(parts) + b"}]"
+    listed = []
+    for obj, status_duplicate in zip(
+        b"".join(parts).split(SEPARATOR), meta.split(","), strict=True
+    ):
+        status, _colon, duplicate_of = status_duplicate.partition(":")
+        listed.append((obj, status, int(duplicate_of) if duplicate_of else None))
+    return request_list.json_list(listed, extensions=True)
 
 
 def _render(ids: Sequence[int]) -> dict[int, request_list.Listed]:
@@ -206,10 +241,9 @@ def _store(
 def requests_json(question: selectors.PageQuestion, *, extensions: bool) -> bytes:
     """The JSON answer of the GET requests list for `question`, byte for byte the reference's
     (tests/open311/test_stored.py)."""
-    if not extensions:
-        joined = _joined(question)
-        if joined is not None:
-            return joined
+    joined = _joined(question, extensions=extensions)
+    if joined is not None:
+        return joined
     rows: list[Row] = selectors.fetch_page(_columns, question)
     current = fingerprint()
     missing = [row for row in rows if row[5] is None or row[4] != current]
