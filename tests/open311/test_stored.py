@@ -302,6 +302,34 @@ def test_a_report_hidden_while_the_page_is_rendered_is_left_out(
     assert answer == reference_list("json", extensions=extensions, **WINDOW)
 
 
+def test_the_migrations_leave_every_trigger_in_place(db: Any) -> None:
+    stored.triggers_present.cache_clear()
+    assert stored.triggers_present("default")
+
+
+def test_without_its_triggers_the_list_renders_from_the_reports(
+    city: list[Report], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A later migration that rebuilds `reports_report` on SQLite drops its triggers: the
+    stored documents could go stale, so they are not used (and the log says why)."""
+    _stored(**WINDOW)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER open311_doc_report_update")
+        else:
+            cursor.execute("DROP TRIGGER open311_doc_report ON reports_report")
+    stored.triggers_present.cache_clear()
+    try:
+        _close_report(city)  # no longer marks its document stale
+        with caplog.at_level(logging.ERROR, logger="stadtlage.open311"):
+            for extensions in (False, True):
+                expected = reference_list("json", extensions=extensions, **WINDOW)
+                assert _stored(extensions=extensions, **WINDOW) == expected
+        assert "open311_doc_report" in caplog.text
+    finally:
+        stored.triggers_present.cache_clear()  # the test's transaction brings them back
+
+
 def test_storing_is_best_effort(
     city: list[Report], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
